@@ -1,0 +1,204 @@
+//! The command line: flags, subcommands, and `run`, which turns them into an exit code.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config;
+use crate::error::InputError;
+use crate::evidence::Evidence;
+use crate::explain::{self, Selection};
+use crate::registry::Registry;
+use crate::render::{self, Format};
+
+/// Lint and drift-check Trusted Publisher (OIDC) configuration for package registries.
+#[derive(Debug, Parser)]
+#[command(name = "trustpub", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// The desired-state file.
+    #[arg(long, global = true, value_name = "PATH", default_value = config::DEFAULT_PATH, env = "TRUSTPUB_CONFIG")]
+    pub config: PathBuf,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// When to use colour (NO_COLOR is honoured by `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Diagnose a failed run from its token, its claims or its log: what each declared registry
+    /// decides, why, and what to do.
+    Explain(ExplainArgs),
+}
+
+/// Arguments of `explain`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("evidence").required(true).args(["token", "token_file", "claims", "log", "stdin"])))]
+pub struct ExplainArgs {
+    /// A GitHub Actions OIDC token (prefer --token-file or `-`: a command line is visible to other users).
+    #[arg(long, value_name = "JWT")]
+    pub token: Option<String>,
+    /// A file holding a GitHub Actions OIDC token.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// A JSON object of claims (or an object holding one under "claims").
+    #[arg(long, value_name = "FILE")]
+    pub claims: Option<PathBuf>,
+    /// The log of a failed run: raw, `gh run view --log[-failed]`, or copied from the web page.
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+    /// `-`: read a token, claims or a log from standard input and detect which.
+    #[arg(value_name = "-", value_parser = parse_stdin_marker)]
+    pub stdin: Option<String>,
+    /// Verify the token's RS256 signature, issuer and expiry against this JWKS document.
+    #[arg(long, value_name = "FILE")]
+    pub jwks: Option<PathBuf>,
+    /// Judge only publishers of this registry.
+    #[arg(long, value_name = "REGISTRY", value_parser = parse_registry)]
+    pub registry: Option<Registry>,
+    /// Judge only publishers of this project.
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
+}
+
+fn parse_stdin_marker(s: &str) -> Result<String, String> {
+    if s == "-" {
+        Ok(s.to_owned())
+    } else {
+        Err("the only positional argument is `-` (standard input); name files with --token-file, --claims or --log".into())
+    }
+}
+
+fn parse_registry(s: &str) -> Result<Registry, String> {
+    Registry::from_id(s).ok_or_else(|| {
+        format!(
+            "unknown registry `{s}` (known: {})",
+            Registry::ALL
+                .iter()
+                .map(|r| r.id())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
+}
+
+/// Runs the parsed command line, writing to `out` (diagnostics for the user go to `err`).
+/// Returns the exit code: 0 clean, 1 findings, 2 unusable input.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    match execute(&cli, out) {
+        Ok(code) => code,
+        Err(e) => {
+            report_error(&e, err);
+            2
+        }
+    }
+}
+
+fn report_error(e: &InputError, err: &mut dyn Write) {
+    if let InputError::Config {
+        source_file,
+        diagnostics,
+    } = e
+    {
+        let _ = render::human::diagnostics(err, source_file, diagnostics);
+    }
+    let _ = writeln!(err, "error: {}", crate::redact::redact(&e.to_string()));
+}
+
+fn execute(cli: &Cli, out: &mut dyn Write) -> Result<u8, InputError> {
+    match &cli.command {
+        Command::Explain(args) => {
+            if matches!(cli.format, Format::Sarif | Format::Github) {
+                return Err(InputError::Usage(
+                    "explain prints human or json; sarif and github are formats of `check`".into(),
+                ));
+            }
+            let desired = config::load(&cli.config)?;
+            let evidence = read_evidence(args)?;
+            let selection = Selection {
+                registry: args.registry,
+                project: args.project.clone(),
+            };
+            let report = explain::explain(&desired, evidence, &selection);
+            let written = match cli.format {
+                Format::Json => {
+                    serde_json::to_writer_pretty(&mut *out, &render::json::explain(&report))
+                        .map_err(std::io::Error::from)
+                        .and_then(|()| writeln!(out))
+                }
+                _ => render::human::explain(out, &report),
+            };
+            // A closed pipe (`| head`) is not an error of the input.
+            if let Err(e) = written {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    return Err(InputError::Read {
+                        path: "standard output".into(),
+                        reason: e.to_string(),
+                    });
+                }
+            }
+            Ok(report.exit_code())
+        }
+    }
+}
+
+fn read_evidence(args: &ExplainArgs) -> Result<Evidence, InputError> {
+    let jwks = match &args.jwks {
+        Some(path) => Some((
+            crate::error::read_text(path)?.text,
+            crate::source::display_path(path),
+        )),
+        None => None,
+    };
+    let jwks_ref = jwks.as_ref().map(|(t, o)| (t.as_str(), o.as_str()));
+    if let Some(token) = &args.token {
+        return Evidence::from_token(token, "--token", jwks_ref);
+    }
+    if let Some(path) = &args.token_file {
+        let text = read_file(path)?;
+        return Evidence::from_token(&text, &crate::source::display_path(path), jwks_ref);
+    }
+    if jwks.is_some() && args.stdin.is_none() {
+        return Err(InputError::Usage(
+            "--jwks verifies a token: give it with --token, --token-file or `-`".into(),
+        ));
+    }
+    if let Some(path) = &args.claims {
+        let text = read_file(path)?;
+        return Evidence::from_claims_json(&text, &crate::source::display_path(path));
+    }
+    if let Some(path) = &args.log {
+        return Evidence::from_log_file(path);
+    }
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| InputError::Read {
+            path: "stdin".into(),
+            reason: e.to_string(),
+        })?;
+    let text = String::from_utf8_lossy(&bytes);
+    Evidence::detect(&text, "stdin", jwks_ref)
+}
+
+fn read_file(path: &Path) -> Result<String, InputError> {
+    crate::error::read_text(path).map(|s| s.text)
+}

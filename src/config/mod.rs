@@ -1,0 +1,378 @@
+//! The desired state: `expected-publishers.toml`, what each registry must trust.
+//!
+//! The file is parsed keeping the span of every key and value, then validated with each
+//! registry's own form rules. Validation collects every problem before giving up, so a user
+//! fixes the file in one pass.
+
+mod suggest;
+
+use std::ops::Range;
+use std::path::Path;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diag::{Diagnostic, Label};
+use crate::error::InputError;
+use crate::registry::Registry;
+use crate::source::SourceFile;
+
+pub use suggest::nearest;
+
+/// The default path of the desired-state file.
+pub const DEFAULT_PATH: &str = "expected-publishers.toml";
+
+/// The rule id of every desired-state problem.
+pub const RULE: &str = "config-invalid";
+
+/// One publisher a registry must trust.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publisher {
+    /// The registry that must trust it.
+    pub registry: Registry,
+    /// The project (package) name on the registry.
+    pub project: String,
+    /// GitHub user or organization.
+    pub owner: String,
+    /// Repository name, without the owner.
+    pub repository: String,
+    /// Workflow file name, as the registry's form takes it.
+    pub workflow: String,
+    /// Environment; `None` means the publisher accepts any environment.
+    pub environment: Option<String>,
+    /// The numeric id GitHub gives the owner, if declared.
+    pub owner_id: Option<String>,
+    /// The `[[publisher]]` table in the file.
+    pub span: Range<usize>,
+    /// The span of each key the user wrote, for "declared here".
+    pub key_spans: Vec<(String, Range<usize>)>,
+}
+
+impl Publisher {
+    /// The span of `key` as written in the file, or the table's span.
+    pub fn span_of(&self, key: &str) -> Range<usize> {
+        self.key_spans
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or_else(|| self.span.clone(), |(_, s)| s.clone())
+    }
+}
+
+/// The validated desired-state file.
+#[derive(Debug, Clone)]
+pub struct DesiredState {
+    /// The file as read.
+    pub source: SourceFile,
+    /// Every publisher, in file order.
+    pub publishers: Vec<Publisher>,
+}
+
+/// The keys a `[[publisher]]` table may hold.
+pub const PUBLISHER_KEYS: &[&str] = &[
+    "registry",
+    "project",
+    "owner",
+    "repository",
+    "workflow",
+    "environment",
+    "owner-id",
+];
+
+/// Reads and validates the desired-state file at `path`.
+pub fn load(path: &Path) -> Result<DesiredState, InputError> {
+    let source = crate::error::read_text(path).map_err(|e| match e {
+        InputError::Read { path, reason } if reason.contains("No such file") => InputError::Read {
+            path,
+            reason: format!("{reason} (write one, or point at it with --config PATH)"),
+        },
+        other => other,
+    })?;
+    parse(source)
+}
+
+/// Parses and validates desired-state text.
+pub fn parse(source: SourceFile) -> Result<DesiredState, InputError> {
+    let doc = match DeTable::parse(&source.text) {
+        Ok(doc) => doc,
+        Err(err) => {
+            let position = err.span().map(|s| source.position(s.start));
+            let message = err.message().trim().replace('\n', " ");
+            return Err(InputError::Parse {
+                origin: source.display_path(),
+                position,
+                message: format!("invalid TOML: {message}"),
+            });
+        }
+    };
+    let mut problems = Problems {
+        source: &source,
+        diagnostics: Vec::new(),
+    };
+    let publishers = read_document(doc.get_ref(), &mut problems);
+    if problems.diagnostics.is_empty() {
+        Ok(DesiredState { publishers, source })
+    } else {
+        let diagnostics = problems.diagnostics;
+        Err(InputError::Config {
+            source_file: Box::new(source),
+            diagnostics,
+        })
+    }
+}
+
+/// Collects problems against one file.
+struct Problems<'s> {
+    source: &'s SourceFile,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Problems<'_> {
+    fn push(
+        &mut self,
+        span: Range<usize>,
+        message: impl Into<String>,
+        label: &str,
+        help: Option<String>,
+    ) {
+        let mut d = Diagnostic::error(RULE, message, Label::new(self.source, span, label));
+        d.help = help;
+        self.diagnostics.push(d);
+    }
+}
+
+fn read_document(doc: &DeTable<'_>, problems: &mut Problems<'_>) -> Vec<Publisher> {
+    let mut publishers = Vec::new();
+    for (key, value) in doc {
+        match key.get_ref().as_ref() {
+            "publisher" => match value.get_ref() {
+                DeValue::Array(items) => {
+                    for item in items {
+                        match item.get_ref() {
+                            DeValue::Table(table) => {
+                                if let Some(p) = read_publisher(table, item.span(), problems) {
+                                    publishers.push(p);
+                                }
+                            }
+                            other => problems.push(
+                                item.span(),
+                                format!("a publisher must be a table, found {}", other.type_str()),
+                                "expected a table",
+                                Some("write each publisher as a `[[publisher]]` table".into()),
+                            ),
+                        }
+                    }
+                }
+                other => problems.push(
+                    value.span(),
+                    format!(
+                        "`publisher` must be an array of tables, found {}",
+                        other.type_str()
+                    ),
+                    "expected `[[publisher]]` tables",
+                    Some("write each publisher as a `[[publisher]]` table".into()),
+                ),
+            },
+            other => problems.push(
+                key.span(),
+                format!("unknown top-level key `{other}`"),
+                "unknown key",
+                Some(match nearest(other, &["publisher"]) {
+                    Some(k) => format!("did you mean `{k}`?"),
+                    None => "the file holds `[[publisher]]` tables".into(),
+                }),
+            ),
+        }
+    }
+    publishers
+}
+
+/// A string value with its span, taken from a table.
+struct Field {
+    value: String,
+    span: Range<usize>,
+}
+
+fn read_publisher(
+    table: &DeTable<'_>,
+    table_span: Range<usize>,
+    problems: &mut Problems<'_>,
+) -> Option<Publisher> {
+    let before = problems.diagnostics.len();
+    let mut fields: Vec<(&'static str, Field)> = Vec::new();
+    let mut key_spans = Vec::new();
+    for (key, value) in table {
+        let name = key.get_ref().as_ref();
+        let Some(&known) = PUBLISHER_KEYS.iter().find(|k| **k == name) else {
+            let help = match nearest(name, PUBLISHER_KEYS) {
+                Some(k) => format!("did you mean `{k}`?"),
+                None => format!("known keys: {}", PUBLISHER_KEYS.join(", ")),
+            };
+            problems.push(
+                key.span(),
+                format!("unknown key `{name}`"),
+                "unknown key",
+                Some(help),
+            );
+            continue;
+        };
+        key_spans.push((known.to_owned(), key.span()));
+        if let Some(field) = read_scalar(known, value, problems) {
+            fields.push((known, field));
+        }
+    }
+    let get = |k: &str| fields.iter().find(|(n, _)| *n == k).map(|(_, f)| f);
+    let header = table_header_span(problems.source, &table_span);
+    for required in ["registry", "project", "owner", "repository", "workflow"] {
+        if get(required).is_none() && !key_spans.iter().any(|(k, _)| k == required) {
+            problems.push(
+                header.clone(),
+                format!("this publisher has no `{required}`"),
+                &format!("`{required}` is required"),
+                None,
+            );
+        }
+    }
+    let registry = get("registry").and_then(|f| {
+        let r = Registry::from_id(&f.value);
+        if r.is_none() {
+            let ids: Vec<&str> = Registry::ALL.iter().map(|r| r.id()).collect();
+            let help = match nearest(&f.value, &ids) {
+                Some(k) => format!("did you mean `{k}`?"),
+                None => format!("known registries: {}", ids.join(", ")),
+            };
+            problems.push(
+                f.span.clone(),
+                format!("unknown registry `{}`", f.value),
+                "unknown registry",
+                Some(help),
+            );
+        }
+        r
+    });
+    for (name, field) in &fields {
+        if *name == "owner-id" {
+            continue;
+        }
+        if field.value.trim() != field.value {
+            problems.push(
+                field.span.clone(),
+                format!("`{name}` has leading or trailing whitespace"),
+                "whitespace here is part of the value",
+                Some(format!("write `{}`", field.value.trim())),
+            );
+        }
+    }
+    if let Some(registry) = registry {
+        for problem in
+            crate::registry::pypi::form_problems(registry, &|k| get(k).map(|f| f.value.as_str()))
+        {
+            let span = get(problem.field).map_or_else(|| header.clone(), |f| f.span.clone());
+            problems.push(
+                span,
+                problem.message,
+                "rejected by the registry's form",
+                problem.help,
+            );
+        }
+    }
+    if problems.diagnostics.len() != before {
+        return None;
+    }
+    let take = |k: &str| get(k).map(|f| f.value.clone());
+    Some(Publisher {
+        registry: registry?,
+        project: take("project")?,
+        owner: take("owner")?,
+        repository: take("repository")?,
+        workflow: take("workflow")?,
+        environment: take("environment").filter(|e| !e.is_empty()),
+        owner_id: take("owner-id"),
+        span: table_span,
+        key_spans,
+    })
+}
+
+/// Reads a scalar value: strings for every key, and for `owner-id` a non-negative integer
+/// (or a string of digits, as GitHub writes it in tokens).
+fn read_scalar(
+    key: &'static str,
+    value: &Spanned<DeValue<'_>>,
+    problems: &mut Problems<'_>,
+) -> Option<Field> {
+    let span = value.span();
+    match (key, value.get_ref()) {
+        ("owner-id", DeValue::Integer(i)) => {
+            let text = i.as_str().replace('_', "");
+            match u64::from_str_radix(&text, i.radix()) {
+                Ok(n) => Some(Field {
+                    value: n.to_string(),
+                    span,
+                }),
+                Err(_) => {
+                    problems.push(
+                        span,
+                        "`owner-id` must be a non-negative integer",
+                        "not a GitHub id",
+                        None,
+                    );
+                    None
+                }
+            }
+        }
+        ("owner-id", DeValue::String(s))
+            if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            Some(Field {
+                value: s.to_string(),
+                span,
+            })
+        }
+        ("owner-id", other) => {
+            problems.push(
+                span,
+                format!("`owner-id` must be an integer, found {}", describe(other)),
+                "expected an integer",
+                Some("GitHub's numeric owner id, as in `owner-id = 4082754`".into()),
+            );
+            None
+        }
+        (_, DeValue::String(s)) => Some(Field {
+            value: s.to_string(),
+            span,
+        }),
+        (_, other) => {
+            problems.push(
+                span,
+                format!("`{key}` must be a string, found {}", describe(other)),
+                "expected a string",
+                Some(format!("quote it: {key} = \"...\"")),
+            );
+            None
+        }
+    }
+}
+
+fn describe(value: &DeValue<'_>) -> String {
+    match value {
+        DeValue::String(_) => "a string".into(),
+        DeValue::Integer(_) => "an integer".into(),
+        DeValue::Float(_) => "a float".into(),
+        DeValue::Boolean(_) => "a boolean".into(),
+        DeValue::Datetime(_) => "a datetime".into(),
+        DeValue::Array(_) => "an array".into(),
+        DeValue::Table(_) => "a table".into(),
+    }
+}
+
+/// The `[[publisher]]` header line above a table, for problems about the table as a whole.
+fn table_header_span(source: &SourceFile, table_span: &Range<usize>) -> Range<usize> {
+    let text = &source.text;
+    let start = table_span.start.min(text.len());
+    let header = text[..start]
+        .rfind("[[")
+        .filter(|&i| text[i..start].lines().count() <= 1 || text[i..].starts_with("[[publisher]]"));
+    match header {
+        Some(i) => i..text[i..].find('\n').map_or(text.len(), |n| i + n),
+        None => start..table_span.end.min(start + 1).max(start),
+    }
+}

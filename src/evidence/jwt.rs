@@ -1,0 +1,161 @@
+//! GitHub Actions OIDC tokens: decoded without verification by default (a failed run's token
+//! has usually expired by the time someone looks at it), or verified against a JWKS document.
+//!
+//! The token itself is a secret: nothing here returns it or puts it in an error message.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use crate::claims::{Claims, GITHUB_ISSUER};
+use crate::error::InputError;
+
+/// PyPI verifies with 30 seconds of leeway (`warehouse/oidc/services.py`).
+pub const LEEWAY_SECONDS: u64 = 30;
+
+/// Whether `text` looks like a compact JWT (three base64url segments, the header a JSON object).
+pub fn looks_like_jwt(text: &str) -> bool {
+    let t = text.trim();
+    t.starts_with("eyJ") && t.split('.').count() == 3 && !t.contains(char::is_whitespace)
+}
+
+/// Decodes the claims of a compact JWT without checking its signature. `origin` names where the
+/// token came from (`--token`, a file path) for error messages.
+pub fn decode_unverified(token: &str, origin: &str) -> Result<Claims, InputError> {
+    let token = token.trim();
+    let segments: Vec<&str> = token.split('.').collect();
+    if segments.len() != 3 {
+        return Err(InputError::parse(
+            origin,
+            format!(
+                "not a JWT: expected three dot-separated segments (header.payload.signature), found {}",
+                segments.len()
+            ),
+        ));
+    }
+    let header = decode_segment(segments[0], "header", origin)?;
+    if !header.is_object() {
+        return Err(InputError::parse(
+            origin,
+            "not a JWT: the header is not a JSON object",
+        ));
+    }
+    match decode_segment(segments[1], "payload", origin)? {
+        Value::Object(map) => Ok(Claims::complete(
+            map.into_iter().collect::<IndexMap<_, _>>(),
+        )),
+        _ => Err(InputError::parse(
+            origin,
+            "not a JWT: the payload is not a JSON object",
+        )),
+    }
+}
+
+fn decode_segment(segment: &str, what: &str, origin: &str) -> Result<Value, InputError> {
+    let bytes = URL_SAFE_NO_PAD
+        .decode(segment.trim_end_matches('='))
+        .map_err(|e| {
+            InputError::parse(
+                origin,
+                format!("not a JWT: the {what} segment is not base64url ({e})"),
+            )
+        })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        InputError::parse(
+            origin,
+            format!(
+                "not a JWT: the {what} segment is not JSON (line {}, column {}: {e})",
+                e.line(),
+                e.column()
+            ),
+        )
+    })
+}
+
+/// What `--jwks` verification found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    /// Signature, issuer, expiry and not-before all check out.
+    Valid,
+    /// The token fails verification, for this reason.
+    Rejected(String),
+}
+
+/// Verifies `token` against a JWKS document as a registry does: RS256, the key chosen by `kid`,
+/// `iss` equal to GitHub's issuer, `exp`/`iat` present, `exp` and `nbf` within 30 s of leeway.
+/// The audience is left to each registry's matcher. A JWKS that cannot be used is an input error.
+pub fn verify(token: &str, jwks_text: &str, jwks_origin: &str) -> Result<Verification, InputError> {
+    install_crypto_provider();
+    let set: jsonwebtoken::jwk::JwkSet = serde_json::from_str(jwks_text).map_err(|e| {
+        InputError::parse(
+            jwks_origin,
+            format!(
+                "not a JWKS document (line {}, column {}: {e})",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    let header = match jsonwebtoken::decode_header(token.trim()) {
+        Ok(h) => h,
+        Err(e) => {
+            return Ok(Verification::Rejected(format!(
+                "the token header cannot be read: {e}"
+            )));
+        }
+    };
+    if header.alg != jsonwebtoken::Algorithm::RS256 {
+        return Ok(Verification::Rejected(format!(
+            "the token is signed with {:?}, registries accept only RS256",
+            header.alg
+        )));
+    }
+    let Some(kid) = header.kid else {
+        return Ok(Verification::Rejected(
+            "the token header has no `kid`, so no key can be chosen".into(),
+        ));
+    };
+    let Some(jwk) = set.find(&kid) else {
+        return Ok(Verification::Rejected(format!(
+            "no key with kid `{kid}` in {jwks_origin}"
+        )));
+    };
+    let key = match jsonwebtoken::DecodingKey::from_jwk(jwk) {
+        Ok(k) => k,
+        Err(e) => {
+            return Err(InputError::parse(
+                jwks_origin,
+                format!("key `{kid}` cannot be used: {e}"),
+            ));
+        }
+    };
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    validation.set_issuer(&[GITHUB_ISSUER]);
+    validation.validate_aud = false;
+    validation.validate_nbf = true;
+    validation.leeway = LEEWAY_SECONDS;
+    validation.set_required_spec_claims(&["iss", "exp", "iat"]);
+    match jsonwebtoken::decode::<Value>(token.trim(), &key, &validation) {
+        Ok(_) => Ok(Verification::Valid),
+        Err(e) => Ok(Verification::Rejected(describe_error(e.kind()))),
+    }
+}
+
+fn describe_error(kind: &jsonwebtoken::errors::ErrorKind) -> String {
+    use jsonwebtoken::errors::ErrorKind as K;
+    match kind {
+        K::InvalidSignature => "the signature does not verify against the JWKS".into(),
+        K::ExpiredSignature => "the token has expired (`exp` is in the past)".into(),
+        K::ImmatureSignature => "the token is not valid yet (`nbf` is in the future)".into(),
+        K::InvalidIssuer => format!("`iss` is not {GITHUB_ISSUER}"),
+        K::MissingRequiredClaim(c) => format!("the token has no `{c}` claim"),
+        other => format!("the token fails verification ({other:?})"),
+    }
+}
+
+/// jsonwebtoken needs exactly one crypto provider; installing it explicitly guards against
+/// feature unification selecting none (which panics on first use).
+fn install_crypto_provider() {
+    let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
+}

@@ -1,0 +1,346 @@
+//! `trustpub explain`: what each declared registry decides for the claims a run presented, why,
+//! and what to do. This module decides; the renderers only print what it decided.
+
+use crate::claims::Claim;
+use crate::config::{DesiredState, Publisher};
+use crate::evidence::Evidence;
+use crate::evidence::jwt::Verification;
+use crate::registry::pypi;
+use crate::registry::{EvidenceFacts, Judgement, Outcome, Registry};
+
+/// Which declared publishers to judge.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Only publishers of this registry.
+    pub registry: Option<Registry>,
+    /// Only publishers of this project.
+    pub project: Option<String>,
+}
+
+/// The values to enter in the registry's form, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    /// Form field and value, in the form's order.
+    pub values: Vec<(&'static str, String)>,
+    /// The link that opens the form pre-filled.
+    pub url: String,
+    /// Where to add a pending publisher when the project does not exist yet.
+    pub pending_url: String,
+}
+
+/// The diagnosis for one declared publisher.
+#[derive(Debug, Clone)]
+pub struct PublisherResult {
+    /// The publisher as declared.
+    pub publisher: Publisher,
+    /// What the registry would decide.
+    pub judgement: Judgement,
+    /// One sentence saying what the verdict means.
+    pub summary: String,
+    /// What to do, most useful first.
+    pub next_steps: Vec<String>,
+    /// The values to register, when registering is the fix.
+    pub registration: Option<Registration>,
+}
+
+/// A declared publisher that was not judged, and why.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    /// The publisher as declared.
+    pub publisher: Publisher,
+    /// Why it was not judged.
+    pub reason: String,
+}
+
+/// Everything `explain` found.
+#[derive(Debug)]
+pub struct ExplainReport {
+    /// The evidence.
+    pub evidence: Evidence,
+    /// The index the evidence was meant for (a token's audience, or the host a log names).
+    pub index: Option<Registry>,
+    /// One result per judged publisher.
+    pub results: Vec<PublisherResult>,
+    /// Declared publishers not judged.
+    pub skipped: Vec<Skipped>,
+}
+
+impl ExplainReport {
+    /// 0 when every judged publisher would accept the run; 1 when at least one would refuse it,
+    /// or when the evidence shows a failure but no claims to judge.
+    pub fn exit_code(&self) -> u8 {
+        let refused = self.results.iter().any(|r| !r.judgement.accepted());
+        let failure_without_claims = self.results.is_empty() && self.stage().is_some();
+        u8::from(refused || failure_without_claims)
+    }
+
+    /// The failure stage the log shows, if any.
+    pub fn stage(&self) -> Option<crate::evidence::log::Stage> {
+        self.evidence.log.as_ref().and_then(|l| l.stage)
+    }
+}
+
+/// Judges the evidence against the declared publishers.
+pub fn explain(desired: &DesiredState, evidence: Evidence, selection: &Selection) -> ExplainReport {
+    let index = evidence_index(&evidence);
+    let chosen: Vec<&Publisher> = desired
+        .publishers
+        .iter()
+        .filter(|p| selection.registry.is_none_or(|r| r == p.registry))
+        .filter(|p| selection.project.as_deref().is_none_or(|n| n == p.project))
+        .collect();
+    // The index the evidence was meant for selects its publishers, when any is declared;
+    // otherwise every publisher is judged and the audience check speaks.
+    let narrowed = index.filter(|i| chosen.iter().any(|p| p.registry == *i));
+    let mut results = Vec::new();
+    let mut skipped = Vec::new();
+    for p in chosen {
+        if let Some(i) = narrowed.filter(|i| *i != p.registry) {
+            skipped.push(Skipped {
+                publisher: p.clone(),
+                reason: format!(
+                    "this run was for {} ({}); {} is a separate index with its own publishers",
+                    i.name(),
+                    index_source(&evidence),
+                    p.registry.name()
+                ),
+            });
+            continue;
+        }
+        let Some(claims) = &evidence.claims else {
+            continue;
+        };
+        let facts = EvidenceFacts {
+            claims,
+            is_token: evidence.kind == crate::evidence::Kind::Token,
+            token_rejected: match &evidence.verification {
+                Some(Verification::Rejected(reason)) => Some(reason.as_str()),
+                _ => None,
+            },
+        };
+        let judgement = p.registry.judge(p, &facts);
+        results.push(diagnose(p, judgement, &evidence));
+    }
+    ExplainReport {
+        evidence,
+        index,
+        results,
+        skipped,
+    }
+}
+
+fn evidence_index(evidence: &Evidence) -> Option<Registry> {
+    if let Some(claims) = &evidence.claims {
+        if let Some(aud) = claims.audiences().filter(|a| a.len() == 1) {
+            if let Some(r) = Registry::ALL.into_iter().find(|r| r.audience() == aud[0]) {
+                return Some(r);
+            }
+        }
+    }
+    evidence
+        .log
+        .as_ref()
+        .and_then(|l| l.index)
+        .map(|i| match i {
+            crate::evidence::log::Index::Pypi => Registry::Pypi,
+            crate::evidence::log::Index::TestPypi => Registry::TestPypi,
+        })
+}
+
+fn index_source(evidence: &Evidence) -> &'static str {
+    match evidence.kind {
+        crate::evidence::Kind::Log => "the log names its host",
+        _ => "the token's audience says so",
+    }
+}
+
+fn registration(p: &Publisher) -> Registration {
+    Registration {
+        values: vec![
+            ("owner", p.owner.clone()),
+            ("repository", p.repository.clone()),
+            ("workflow", p.workflow.clone()),
+            ("environment", p.environment.clone().unwrap_or_default()),
+        ],
+        url: pypi::prefill_url(p),
+        pending_url: pypi::pending_url(p.registry),
+    }
+}
+
+fn server_refused_with(evidence: &Evidence, code: &str) -> bool {
+    evidence
+        .log
+        .as_ref()
+        .is_some_and(|l| l.server_errors.iter().any(|e| e.code == code))
+}
+
+fn diagnose(p: &Publisher, judgement: Judgement, evidence: &Evidence) -> PublisherResult {
+    let reg = p.registry.name();
+    let mut next = Vec::new();
+    let mut registration_hint = None;
+    let summary = match &judgement.refusal {
+        None => {
+            let observed = if server_refused_with(evidence, "invalid-publisher") {
+                format!(
+                    "Yet the run was refused with `invalid-publisher`: so {reg} does not hold this publisher, or holds one with other values."
+                )
+            } else {
+                format!(
+                    "If {reg} refused it with `invalid-publisher`, {reg} does not hold this publisher, or holds one with other values."
+                )
+            };
+            next.push(format!(
+                "Register the publisher on {reg} exactly as declared (project `{}`), or correct the one it holds; the link below opens the form pre-filled.",
+                p.project
+            ));
+            next.push(format!(
+                "If `{}` does not exist on {reg} yet, add a pending publisher at {} with the same values (it does not reserve the name, and expires after 30 days unused).",
+                p.project,
+                pypi::pending_url(p.registry)
+            ));
+            next.push("PyPI and TestPyPI are separate indexes: register the publisher on each one you publish to.".into());
+            registration_hint = Some(registration(p));
+            format!(
+                "The run's identity is the one you declared, so {reg} would accept it if it held this publisher. {observed}"
+            )
+        }
+        Some(refusal) => {
+            steps_for_refusal(
+                p,
+                &judgement,
+                refusal.code,
+                &refusal.reason,
+                evidence,
+                &mut next,
+            );
+            format!(
+                "{reg} would refuse this run: {} ({}).",
+                refusal.code, refusal.reason
+            )
+        }
+    };
+    PublisherResult {
+        publisher: p.clone(),
+        judgement,
+        summary,
+        next_steps: next,
+        registration: registration_hint,
+    }
+}
+
+fn steps_for_refusal(
+    p: &Publisher,
+    j: &Judgement,
+    code: &str,
+    reason: &str,
+    evidence: &Evidence,
+    next: &mut Vec<String>,
+) {
+    let reg = p.registry.name();
+    let actual = |name: &str| {
+        j.field(name)
+            .map(|f| f.actual.clone())
+            .unwrap_or(Claim::Unknown)
+    };
+    let differs = |name: &str| j.field(name).is_some_and(|f| f.outcome == Outcome::Differs);
+    match code {
+        "invalid-token" => {
+            if let Some(Verification::Rejected(why)) = &evidence.verification {
+                next.push(format!("The token fails verification: {why}. A registry answers `invalid-token` before it looks at any publisher."));
+            } else if differs("aud") {
+                let aud = actual("aud").value().unwrap_or("(none)").to_owned();
+                let minted_for = Registry::ALL.into_iter().find(|r| r.audience() == aud).map_or_else(
+                    || "no Python package index".to_owned(),
+                    |r| r.name().to_owned(),
+                );
+                next.push(format!(
+                    "The token's audience is `{aud}` (minted for {minted_for}); {reg} accepts only `{}`. Publish to the index the token was minted for, or request the token for `{}` (gh-action-pypi-publish asks the index named by `repository-url` for its audience).",
+                    p.registry.audience(),
+                    p.registry.audience()
+                ));
+            } else {
+                next.push("The token lacks `iat` or `exp`, which PyPI requires of every JWT.".into());
+            }
+        }
+        "invalid-payload" => next.push(format!(
+            "{reason}: PyPI accepts GitHub tokens issued by {} only (GitHub Enterprise Server and enterprise-specific issuers are refused).",
+            crate::claims::GITHUB_ISSUER
+        )),
+        "server-error" => next.push("The `repository` claim must be `owner/name`; this is not a token GitHub Actions issues.".into()),
+        _ if reason.starts_with("Missing claim") => next.push(format!(
+            "GitHub puts every claim PyPI requires into an Actions token; {reason} means the evidence is incomplete or not a GitHub Actions token. Give the whole token or claims."
+        )),
+        _ if reason.starts_with("Could not job extract") => next.push(
+            "`job_workflow_ref` must name a `.yml` or `.yaml` file (lowercase extension) followed by `@`: rename the workflow file with a lowercase `.yml` extension.".into(),
+        ),
+        _ if reason.starts_with("The job_workflow_ref claim does not match") => {
+            if j.notes.iter().any(|n| n.id == "cross-repository-workflow") {
+                next.push("The publishing job is defined in a reusable workflow of another repository: PyPI cannot trust it. Move the job that uploads into a workflow of this repository.".into());
+            } else {
+                next.push(format!("`job_workflow_ref` must be `{}/{}/.github/workflows/{}@` followed by the run's `ref` or `sha`.", p.owner, p.repository, p.workflow));
+            }
+        }
+        _ if reason.starts_with("Publishing from a workflow invoked via 'pull_request_target'") => next.push(
+            "Start the publishing workflow from `push` of tags, `release` or `workflow_dispatch`, never `pull_request_target`.".into(),
+        ),
+        _ if reason.starts_with("Check failed for required claim 'repository_owner'") => next.push(
+            "`repository_owner` disagrees with the owner in `repository`: this is not a token GitHub Actions issues.".into(),
+        ),
+        _ => steps_for_not_found(p, j, next),
+    }
+}
+
+fn steps_for_not_found(p: &Publisher, j: &Judgement, next: &mut Vec<String>) {
+    let reg = p.registry.name();
+    for f in j.fields.iter().filter(|f| f.outcome == Outcome::Differs) {
+        let seen = f
+            .actual
+            .value()
+            .map_or_else(|| "nothing".to_owned(), |v| format!("`{v}`"));
+        let expected = f.expected.clone().unwrap_or_default();
+        let step = match f.name {
+            "owner" | "repository" => format!(
+                "The run comes from repository `{}`, the publisher names `{}/{}`: if the repository was renamed or transferred, update the publisher on {reg} and the desired state (the lookup is case-sensitive).",
+                j.field("owner")
+                    .and_then(|o| o.actual.value())
+                    .unwrap_or("?")
+                    .to_owned()
+                    + "/"
+                    + j.field("repository")
+                        .and_then(|r| r.actual.value())
+                        .unwrap_or("?"),
+                p.owner,
+                p.repository
+            ),
+            "owner-id" => format!(
+                "The owner's id is {seen}, not `{expected}`: the account or organization was recreated, or the repository moved to another owner. Remove the publisher on {reg} and add it again so it records the new id; then update `owner-id`."
+            ),
+            "workflow" => {
+                let reusable = j.notes.iter().any(|n| n.id == "reusable-workflow");
+                format!(
+                    "The publishing job is defined in {seen}, not `{expected}`: {reg} takes the file name from `job_workflow_ref`{}. Register {seen}, or publish from `{expected}`.",
+                    if reusable {
+                        " (the called reusable workflow, not the caller)"
+                    } else {
+                        ""
+                    }
+                )
+            }
+            "environment" => match f.actual.value() {
+                None | Some("") => format!(
+                    "The job ran without an environment, but the publisher requires `{expected}`: add `environment: {expected}` to the publishing job (in the file that defines the job), or remove the environment from the publisher."
+                ),
+                Some(a) => format!(
+                    "The job ran in environment `{a}`, the publisher requires `{expected}` (compared case-insensitively): make the two names the same."
+                ),
+            },
+            _ => continue,
+        };
+        next.push(step);
+    }
+    if next.is_empty() {
+        next.push(format!(
+            "Compare the table: {reg} found no publisher with these values."
+        ));
+    }
+}

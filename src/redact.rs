@@ -1,0 +1,115 @@
+//! Keeping secrets out of every output: tokens found in evidence are replaced before any text
+//! leaves the program.
+
+use std::borrow::Cow;
+
+/// What a secret is replaced with.
+pub const REDACTED: &str = "[REDACTED]";
+
+/// Replaces every token-like run in `text`: JSON Web Tokens (`eyJ….….…`), PyPI API tokens
+/// (`pypi-…`), GitHub tokens (`ghp_…`, `gho_…`, `ghs_…`, `ghu_…`, `ghr_…`, `github_pat_…`),
+/// npm tokens (`npm_…`) and crates.io tokens (`cio…` of 32+ characters).
+pub fn redact(text: &str) -> Cow<'_, str> {
+    let mut out = String::new();
+    let mut last = 0;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // A secret starts at a word boundary.
+        if i > 0 && is_token_char(bytes[i - 1]) {
+            i += 1;
+            continue;
+        }
+        let end = token_end(bytes, i);
+        if let Some(end) = end {
+            out.push_str(&text[last..i]);
+            out.push_str(REDACTED);
+            last = end;
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    if last == 0 {
+        Cow::Borrowed(text)
+    } else {
+        out.push_str(&text[last..]);
+        Cow::Owned(out)
+    }
+}
+
+fn is_token_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+fn run_len(bytes: &[u8], start: usize, extra: &[u8]) -> usize {
+    bytes[start..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || extra.contains(b))
+        .count()
+}
+
+/// The end of a secret starting at `i`, if one starts there.
+fn token_end(bytes: &[u8], i: usize) -> Option<usize> {
+    let rest = &bytes[i..];
+    if rest.starts_with(b"eyJ") {
+        // header.payload[.signature], base64url segments
+        let n = run_len(bytes, i, b"-_.");
+        let dots = bytes[i..i + n].iter().filter(|&&b| b == b'.').count();
+        if dots >= 1 && n >= 20 {
+            return Some(i + n);
+        }
+        return None;
+    }
+    const PREFIXES: &[(&[u8], usize)] = &[
+        (b"pypi-", 16),
+        (b"ghp_", 20),
+        (b"gho_", 20),
+        (b"ghs_", 20),
+        (b"ghu_", 20),
+        (b"ghr_", 20),
+        (b"github_pat_", 20),
+        (b"npm_", 20),
+        (b"cio", 29),
+    ];
+    for (prefix, min_tail) in PREFIXES {
+        if rest.starts_with(prefix) {
+            let tail = run_len(bytes, i + prefix.len(), b"-_");
+            if tail >= *min_tail {
+                return Some(i + prefix.len() + tail);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_a_jwt_inside_text() {
+        let s = "token=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl end";
+        assert_eq!(redact(s), "token=[REDACTED] end");
+    }
+
+    #[test]
+    fn redacts_pypi_and_github_tokens() {
+        let s = "pw pypi-AgEIcHlwaS5vcmcCJGFiY2RlZmdo and ghp_0123456789abcdefghijABCD";
+        assert_eq!(redact(s), "pw [REDACTED] and [REDACTED]");
+    }
+
+    #[test]
+    fn leaves_ordinary_text_alone() {
+        for s in [
+            "pypi-release",
+            "eyJ",
+            "release.yml",
+            "cio",
+            "npm_config",
+            "gh-action-pypi-publish",
+        ] {
+            assert_eq!(redact(s), s);
+        }
+    }
+}

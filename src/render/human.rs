@@ -1,0 +1,374 @@
+//! Human output: aligned tables, unified diffs and rustc-style snippets. Colour goes through
+//! anstream, which strips it when the output is not a terminal or NO_COLOR is set.
+
+use std::io::{self, Write};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use anstyle::{AnsiColor, Style};
+
+use crate::claims::{Claim, Coverage};
+use crate::diag::{Diagnostic, Severity};
+use crate::evidence::jwt::Verification;
+use crate::explain::{ExplainReport, PublisherResult};
+use crate::redact::redact;
+use crate::registry::{FieldCheck, Outcome};
+use crate::source::SourceFile;
+
+const GOOD: Style = AnsiColor::Green.on_default().bold();
+const BAD: Style = AnsiColor::Red.on_default().bold();
+const UNSURE: Style = AnsiColor::Yellow.on_default().bold();
+const DIM: Style = Style::new().dimmed();
+const BOLD: Style = Style::new().bold();
+const LINK: Style = AnsiColor::Cyan.on_default();
+
+/// Writes `text` in `style`.
+fn styled(w: &mut dyn Write, style: Style, text: &str) -> io::Result<()> {
+    write!(w, "{style}{text}{style:#}")
+}
+
+/// Renders config diagnostics as rustc-style snippets.
+pub fn diagnostics(w: &mut dyn Write, source: &SourceFile, diags: &[Diagnostic]) -> io::Result<()> {
+    let renderer = Renderer::styled();
+    let path = source.display_path();
+    for d in diags {
+        let level = match d.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
+        };
+        let mut snippet = Snippet::source(source.text.as_str())
+            .path(path.as_str())
+            .fold(true)
+            .annotation(
+                AnnotationKind::Primary
+                    .span(d.primary.span.clone())
+                    .label(d.primary.text.as_str()),
+            );
+        for r in &d.related {
+            snippet = snippet.annotation(
+                AnnotationKind::Context
+                    .span(r.span.clone())
+                    .label(r.text.as_str()),
+            );
+        }
+        let mut report = vec![
+            level
+                .primary_title(d.message.as_str())
+                .id(d.rule)
+                .element(snippet),
+        ];
+        if let Some(help) = &d.help {
+            report.push(Group::with_title(
+                Level::HELP.secondary_title(help.as_str()),
+            ));
+        }
+        writeln!(w, "{}\n", renderer.render(&report))?;
+    }
+    Ok(())
+}
+
+/// Renders the `explain` report.
+pub fn explain(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> {
+    evidence_header(w, report)?;
+    for r in &report.results {
+        writeln!(w)?;
+        publisher_result(w, r)?;
+    }
+    for s in &report.skipped {
+        writeln!(w)?;
+        styled(
+            w,
+            DIM,
+            &format!(
+                "- {} · {}: not judged: {}",
+                s.publisher.registry.id(),
+                s.publisher.project,
+                s.reason
+            ),
+        )?;
+        writeln!(w)?;
+    }
+    if report.results.is_empty() && report.skipped.is_empty() {
+        writeln!(w)?;
+        if report.evidence.claims.is_some() {
+            writeln!(
+                w,
+                "No declared publisher matches the selection: nothing to judge."
+            )?;
+        } else {
+            writeln!(
+                w,
+                "The evidence shows no claims, so no publisher can be judged; the log tells this much:"
+            )?;
+        }
+    }
+    log_section(w, report)
+}
+
+fn evidence_header(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> {
+    let ev = &report.evidence;
+    styled(w, BOLD, "evidence")?;
+    write!(w, ": {} from {}", ev.kind.id(), ev.origin)?;
+    if let Some(claims) = &ev.claims {
+        write!(w, " ({} claims", claims.len())?;
+        if claims.coverage() == Coverage::Partial {
+            write!(w, "; a claim not shown is unknown, not missing")?;
+        }
+        write!(w, ")")?;
+    }
+    writeln!(w)?;
+    match &ev.verification {
+        None if ev.kind == crate::evidence::Kind::Token => {
+            styled(
+                w,
+                DIM,
+                "signature not verified (give --jwks FILE to verify it)",
+            )?;
+            writeln!(w)?;
+        }
+        Some(Verification::Valid) => {
+            styled(w, GOOD, "signature verified")?;
+            writeln!(w, ": issuer, expiry and key check out")?;
+        }
+        Some(Verification::Rejected(why)) => {
+            styled(w, BAD, "signature rejected")?;
+            writeln!(w, ": {why}")?;
+        }
+        None => {}
+    }
+    if let Some(index) = report.index {
+        writeln!(w, "index: {} ({})", index.name(), index.audience())?;
+    }
+    Ok(())
+}
+
+fn marker(outcome: Outcome) -> (&'static str, Style) {
+    match outcome {
+        Outcome::Ok => ("✓", GOOD),
+        Outcome::Differs => ("✗", BAD),
+        Outcome::Unconfirmed => ("?", UNSURE),
+        Outcome::Ignored { .. } => ("·", DIM),
+    }
+}
+
+fn shown(c: &Claim) -> String {
+    match c {
+        Claim::Present(v) if v.is_empty() => "\"\"".into(),
+        Claim::Present(v) => redact(v).into_owned(),
+        Claim::Missing => "(absent)".into(),
+        Claim::Unknown => "(not shown)".into(),
+    }
+}
+
+fn expected(f: &FieldCheck) -> String {
+    match (&f.expected, f.name) {
+        (Some(e), _) => e.clone(),
+        (None, "environment") => "(any)".into(),
+        (None, _) => "(not declared)".into(),
+    }
+}
+
+fn publisher_result(w: &mut dyn Write, r: &PublisherResult) -> io::Result<()> {
+    let j = &r.judgement;
+    let p = &r.publisher;
+    let (mark, style, verdict) = if j.accepted() {
+        ("✓", GOOD, "match")
+    } else {
+        ("✗", BAD, "mismatch")
+    };
+    styled(
+        w,
+        style,
+        &format!("{mark} {} · {}: {verdict}", p.registry.id(), p.project),
+    )?;
+    if let Some(refusal) = &j.refusal {
+        write!(w, " ({})", refusal.code)?;
+    }
+    writeln!(w)?;
+    writeln!(w, "  {}", r.summary)?;
+    if let Some(refusal) = &j.refusal {
+        write!(w, "  {} answers: ", p.registry.name())?;
+        styled(w, BOLD, &format!("{}: {}", refusal.code, refusal.message))?;
+        writeln!(w)?;
+    }
+    writeln!(w)?;
+    field_table(w, p.registry.name(), &j.fields)?;
+    identity_diff(w, &j.fields)?;
+    if !j.notes.is_empty() {
+        writeln!(w)?;
+        for n in &j.notes {
+            write!(w, "  ")?;
+            styled(w, UNSURE, "note")?;
+            writeln!(w, ": {}", n.text)?;
+        }
+    }
+    if !r.next_steps.is_empty() {
+        writeln!(w)?;
+        styled(w, BOLD, "  next steps")?;
+        writeln!(w)?;
+        for (i, step) in r.next_steps.iter().enumerate() {
+            writeln!(w, "    {}. {step}", i + 1)?;
+        }
+    }
+    if let Some(reg) = &r.registration {
+        writeln!(w)?;
+        styled(w, BOLD, &format!("  register on {}", p.registry.name()))?;
+        writeln!(w, " (project {}):", p.project)?;
+        for (k, v) in &reg.values {
+            let v = if v.is_empty() { "(leave empty)" } else { v };
+            writeln!(w, "    {k:<12} {v}")?;
+        }
+        write!(w, "    ")?;
+        styled(w, LINK, &reg.url)?;
+        writeln!(w)?;
+    }
+    Ok(())
+}
+
+fn field_table(w: &mut dyn Write, registry: &str, fields: &[FieldCheck]) -> io::Result<()> {
+    // An observed value equal to the declared one is shown as `(same)`, to keep rows short.
+    let rows: Vec<[String; 4]> = fields
+        .iter()
+        .map(|f| {
+            let observed = shown(&f.actual);
+            let observed = if f.expected.as_deref() == Some(observed.as_str()) {
+                "(same)".to_owned()
+            } else {
+                observed
+            };
+            [f.name.to_owned(), expected(f), observed, f.rule.to_owned()]
+        })
+        .collect();
+    let header = [
+        "field".to_owned(),
+        "declared".to_owned(),
+        "observed".to_owned(),
+        format!("{registry} compares"),
+    ];
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .chain([header[i].chars().count()])
+            .max()
+            .unwrap_or(0)
+    };
+    let (w0, w1, w2) = (width(0), width(1), width(2));
+    write!(w, "    ")?;
+    styled(
+        w,
+        DIM,
+        &format!(
+            "  {:<w0$}  {:<w1$}  {:<w2$}  {}",
+            header[0], header[1], header[2], header[3]
+        ),
+    )?;
+    writeln!(w)?;
+    for (f, row) in fields.iter().zip(&rows) {
+        let (m, style) = marker(f.outcome);
+        write!(w, "    ")?;
+        styled(w, style, m)?;
+        writeln!(
+            w,
+            " {:<w0$}  {:<w1$}  {:<w2$}  {}",
+            row[0], row[1], row[2], row[3]
+        )?;
+    }
+    Ok(())
+}
+
+/// The identity fields the registry matches, declared against observed, as a unified diff. A
+/// field that agrees under the registry's rules shows the same line on both sides.
+fn identity_diff(w: &mut dyn Write, fields: &[FieldCheck]) -> io::Result<()> {
+    let identity = ["owner", "repository", "owner-id", "workflow", "environment"];
+    let mut declared = String::new();
+    let mut observed = String::new();
+    let mut any = false;
+    for f in fields.iter().filter(|f| identity.contains(&f.name)) {
+        if f.expected.is_none() {
+            continue;
+        }
+        let d = format!("{} = {}\n", f.name, quoted(&expected(f)));
+        declared.push_str(&d);
+        if f.outcome == Outcome::Differs {
+            any = true;
+            let o = match &f.actual {
+                Claim::Present(v) => quoted(&redact(v)),
+                Claim::Missing => "(absent)".into(),
+                Claim::Unknown => "(not shown)".into(),
+            };
+            observed.push_str(&format!("{} = {o}\n", f.name));
+        } else {
+            observed.push_str(&d);
+        }
+    }
+    if !any {
+        return Ok(());
+    }
+    writeln!(w)?;
+    let diff = similar::TextDiff::from_lines(&declared, &observed);
+    for line in diff
+        .unified_diff()
+        .context_radius(5)
+        .header("declared", "observed (the run)")
+        .to_string()
+        .lines()
+    {
+        let style = if line.starts_with("+++") || line.starts_with("---") {
+            BOLD
+        } else if line.starts_with('+') {
+            GOOD
+        } else if line.starts_with('-') {
+            BAD
+        } else if line.starts_with("@@") {
+            LINK
+        } else {
+            Style::new()
+        };
+        write!(w, "    ")?;
+        styled(w, style, line)?;
+        writeln!(w)?;
+    }
+    Ok(())
+}
+
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| s.to_owned())
+}
+
+fn log_section(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> {
+    let Some(log) = &report.evidence.log else {
+        return Ok(());
+    };
+    if log.server_errors.is_empty() && log.signals.is_empty() {
+        return Ok(());
+    }
+    writeln!(w)?;
+    styled(w, BOLD, "what the log shows")?;
+    writeln!(w)?;
+    if let Some(stage) = log.stage {
+        write!(w, "  failed at stage ")?;
+        styled(w, BAD, stage.id())?;
+        writeln!(w, " ({})", stage.title())?;
+    }
+    for e in &log.server_errors {
+        writeln!(
+            w,
+            "  line {}: the index answered `{}`: {}",
+            e.line,
+            e.code,
+            redact(&e.description)
+        )?;
+    }
+    for s in &log.signals {
+        write!(w, "  line {}: ", s.line)?;
+        let style = if s.kind.stage().is_some() {
+            BAD
+        } else {
+            UNSURE
+        };
+        styled(w, style, s.kind.id())?;
+        writeln!(w, ": {}", redact(&s.text))?;
+        writeln!(w, "    {}", s.kind.remedy())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,117 @@
+//! The JSON output of `explain`: one object, stable field names (documented in the README).
+
+use serde_json::{Value, json};
+
+use crate::claims::Claim;
+use crate::evidence::jwt::Verification;
+use crate::explain::{ExplainReport, PublisherResult};
+use crate::redact::redact;
+use crate::registry::Outcome;
+
+/// The schema version of this output.
+pub const SCHEMA_VERSION: u32 = 1;
+
+fn claim_value(c: &Claim) -> Value {
+    match c {
+        Claim::Present(v) => Value::String(redact(v).into_owned()),
+        Claim::Missing | Claim::Unknown => Value::Null,
+    }
+}
+
+fn result(r: &PublisherResult) -> Value {
+    let j = &r.judgement;
+    let fields: Vec<Value> = j
+        .fields
+        .iter()
+        .map(|f| {
+            let (ok, checked) = match f.outcome {
+                Outcome::Ok => (json!(true), true),
+                Outcome::Differs => (json!(false), true),
+                Outcome::Unconfirmed => (Value::Null, true),
+                Outcome::Ignored { same } => (json!(same), false),
+            };
+            json!({
+                "name": f.name,
+                "claim": f.claim,
+                "expected": f.expected,
+                "actual": claim_value(&f.actual),
+                "shown": !matches!(f.actual, Claim::Unknown),
+                "ok": ok,
+                "checked": checked,
+                "rule": f.rule,
+            })
+        })
+        .collect();
+    json!({
+        "registry": r.publisher.registry.id(),
+        "project": r.publisher.project,
+        "provider": "github",
+        "verdict": if j.accepted() { "match" } else { "mismatch" },
+        "code": j.refusal.as_ref().map(|x| x.code),
+        "reason": j.refusal.as_ref().map(|x| x.reason.clone()),
+        "message": j.refusal.as_ref().map(|x| x.message.clone()),
+        "fields": fields,
+        "notes": j.notes,
+        "summary": r.summary,
+        "next_steps": r.next_steps,
+        "register": r.registration.as_ref().map(|reg| json!({
+            "values": reg.values.iter().map(|(k, v)| (k.to_string(), Value::String(v.clone()))).collect::<serde_json::Map<_, _>>(),
+            "url": reg.url,
+            "pending_url": reg.pending_url,
+        })),
+    })
+}
+
+/// The whole `explain` report as a JSON value.
+pub fn explain(report: &ExplainReport) -> Value {
+    let ev = &report.evidence;
+    let log = ev.log.as_ref();
+    let stage = report.stage().map(|s| {
+        let first = log.and_then(|l| l.signals.iter().find(|sig| sig.kind.stage() == Some(s)));
+        json!({
+            "id": s.id(),
+            "title": s.title(),
+            "line": first.map(|f| f.line),
+            "remedy": first.map(|f| f.kind.remedy()),
+        })
+    });
+    json!({
+        "version": SCHEMA_VERSION,
+        "evidence": {
+            "kind": ev.kind.id(),
+            "source": ev.origin,
+            "index": report.index.map(|r| r.id()),
+            "verification": match &ev.verification {
+                None => json!({"verified": false}),
+                Some(Verification::Valid) => json!({"verified": true, "valid": true}),
+                Some(Verification::Rejected(why)) => json!({"verified": true, "valid": false, "reason": why}),
+            },
+            "claims": ev.claims.as_ref().map(|c| {
+                c.raw().iter().map(|(k, v)| (k.clone(), redact_value(v))).collect::<serde_json::Map<_, _>>()
+            }),
+        },
+        "results": report.results.iter().map(result).collect::<Vec<_>>(),
+        "skipped": report.skipped.iter().map(|s| json!({
+            "registry": s.publisher.registry.id(),
+            "project": s.publisher.project,
+            "reason": s.reason,
+        })).collect::<Vec<_>>(),
+        "stage": stage,
+        "server_errors": log.map_or_else(Vec::new, |l| l.server_errors.iter().map(|e| json!({
+            "code": e.code, "description": redact(&e.description), "line": e.line,
+        })).collect()),
+        "signals": log.map_or_else(Vec::new, |l| l.signals.iter().map(|s| json!({
+            "id": s.kind.id(),
+            "stage": s.kind.stage().map(|st| st.id()),
+            "line": s.line,
+            "text": redact(&s.text),
+        })).collect()),
+    })
+}
+
+fn redact_value(v: &Value) -> Value {
+    match v {
+        Value::String(s) => Value::String(redact(s).into_owned()),
+        other => other.clone(),
+    }
+}
