@@ -190,6 +190,12 @@ pub fn check_job_workflow_ref(
     ))
 }
 
+/// `_check_repository`: the post-lookup check, case-insensitive and non-empty (warehouse PR
+/// #15501). The lookup before it is still case-sensitive, so this rarely decides anything.
+pub fn check_repository(truth: &str, claim: Option<&str>) -> bool {
+    claim.is_some_and(|c| !c.is_empty() && c.to_lowercase() == truth.to_lowercase())
+}
+
 /// `_check_environment` and `_get_publisher_for_environment`: a publisher without an
 /// environment accepts any; one with an environment needs a non-empty claim equal to it
 /// case-insensitively (warehouse stores the lowercased name and lowercases the claim).
@@ -502,6 +508,13 @@ fn first_refusal(
         return Some(invalid_publisher(NOT_FOUND));
     }
     // 4. `verify_claims`, in `__required_verifiable_claims__` order, then `environment`.
+    if let Claim::Present(r) = claims.get("repository") {
+        if !check_repository(&format!("{}/{}", p.owner, p.repository), Some(&r)) {
+            return Some(invalid_publisher(
+                "Check failed for required claim 'repository'",
+            ));
+        }
+    }
     if let Claim::Present(owner) = claims.get("repository_owner") {
         if owner != p.owner {
             return Some(invalid_publisher(
@@ -788,3 +801,6 @@ pub fn prefill_url(p: &Publisher) -> String {
 pub fn pending_url(registry: Registry) -> String {
     format!("https://{}/manage/account/publishing/", host(registry))
 }
+
+#[cfg(test)]
+mod tests;
