@@ -109,10 +109,16 @@ pub fn parse(source: SourceFile) -> Result<DesiredState, InputError> {
         diagnostics: Vec::new(),
     };
     let publishers = read_document(doc.get_ref(), &mut problems);
-    if problems.diagnostics.is_empty() {
+    if problems.diagnostics.is_empty() && publishers.is_empty() {
+        Err(InputError::parse(
+            source.display_path(),
+            "declares no publisher: add a `[[publisher]]` table",
+        ))
+    } else if problems.diagnostics.is_empty() {
         Ok(DesiredState { publishers, source })
     } else {
-        let diagnostics = problems.diagnostics;
+        let mut diagnostics = problems.diagnostics;
+        diagnostics.sort_by_key(|d| d.primary.span.start);
         Err(InputError::Config {
             source_file: Box::new(source),
             diagnostics,
@@ -364,15 +370,18 @@ fn describe(value: &DeValue<'_>) -> String {
     }
 }
 
-/// The `[[publisher]]` header line above a table, for problems about the table as a whole.
+/// The `[[publisher]]` header of a table, for problems about the table as a whole: the table's
+/// span starts at its header when it has one, otherwise the header is the last one before it.
 fn table_header_span(source: &SourceFile, table_span: &Range<usize>) -> Range<usize> {
     let text = &source.text;
     let start = table_span.start.min(text.len());
-    let header = text[..start]
-        .rfind("[[")
-        .filter(|&i| text[i..start].lines().count() <= 1 || text[i..].starts_with("[[publisher]]"));
+    let header = if text[start..].starts_with("[[") {
+        Some(start)
+    } else {
+        text[..start].rfind("[[")
+    };
     match header {
-        Some(i) => i..text[i..].find('\n').map_or(text.len(), |n| i + n),
-        None => start..table_span.end.min(start + 1).max(start),
+        Some(i) => i..text[i..].find(['\n', '\r']).map_or(text.len(), |n| i + n),
+        None => start..start,
     }
 }

@@ -1,0 +1,121 @@
+//! Golden tests: each folder under `tests/golden/<command>/` is one case, written by hand: its
+//! inputs, a `cmd` file with the arguments (paths relative to the case folder), optionally a
+//! `stdin` file, and the expected `stdout`, `stderr` and exit `code` beside them.
+//!
+//! `UPDATE_GOLDEN=1 cargo test --test golden` rewrites the expected files; review the diff.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn cases(command: &str) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(command);
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("cmd").is_file())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// Splits the `cmd` file into arguments: whitespace-separated, with '...' quoting.
+fn split_args(line: &str) -> Vec<String> {
+    let mut args = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for c in line.trim().chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                any = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if any {
+                    args.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            c => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        args.push(cur);
+    }
+    args
+}
+
+fn check(case: &Path, name: &str, actual: &str, failures: &mut Vec<String>) {
+    let path = case.join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        if actual.is_empty() && name == "stderr" {
+            let _ = fs::remove_file(&path);
+        } else {
+            fs::write(&path, actual).unwrap();
+        }
+        return;
+    }
+    let expected = fs::read_to_string(&path).unwrap_or_default();
+    if expected != actual {
+        let diff = similar::TextDiff::from_lines(&expected, actual)
+            .unified_diff()
+            .header("expected", "actual")
+            .to_string();
+        failures.push(format!("{}: {name} differs\n{diff}", case.display()));
+    }
+}
+
+fn run_command(command: &str) {
+    let mut failures = Vec::new();
+    let all = cases(command);
+    assert!(!all.is_empty(), "no golden cases for {command}");
+    for case in &all {
+        let cmdline = fs::read_to_string(case.join("cmd")).unwrap();
+        let mut cmd = Command::cargo_bin("trustpub").unwrap();
+        cmd.current_dir(case)
+            .args(split_args(&cmdline))
+            .env("NO_COLOR", "1")
+            .env_remove("TRUSTPUB_CONFIG");
+        let stdin = case.join("stdin");
+        if stdin.is_file() {
+            cmd.write_stdin(fs::read(stdin).unwrap());
+        }
+        let output = cmd.output().unwrap();
+        check(
+            case,
+            "stdout",
+            &String::from_utf8_lossy(&output.stdout),
+            &mut failures,
+        );
+        check(
+            case,
+            "stderr",
+            &String::from_utf8_lossy(&output.stderr),
+            &mut failures,
+        );
+        let code = output
+            .status
+            .code()
+            .map_or("signal".into(), |c| c.to_string());
+        check(case, "code", &format!("{code}\n"), &mut failures);
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} golden cases failed:\n\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn explain_golden_cases() {
+    run_command("explain");
+}
