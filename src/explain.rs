@@ -213,10 +213,22 @@ fn diagnose(p: &Publisher, judgement: Judgement, evidence: &Evidence) -> Publish
                 evidence,
                 &mut next,
             );
-            format!(
-                "{reg} would refuse this run: {} ({}).",
-                refusal.code, refusal.reason
-            )
+            let step = match refusal.code {
+                "invalid-token" | "invalid-payload" => {
+                    "when it verifies the token, before it looks for any publisher"
+                }
+                "server-error" => "with an internal error",
+                _ if refusal.reason.starts_with("Missing claim") => {
+                    "when it checks that the required claims are present"
+                }
+                _ if refusal.reason == pypi::NOT_FOUND
+                    || refusal.reason.starts_with("Could not job extract") =>
+                {
+                    "when it looks the publisher up by owner, repository, owner id, workflow file and environment"
+                }
+                _ => "in the checks that follow a successful lookup",
+            };
+            format!("{reg} would refuse this run {step}.")
         }
     };
     PublisherResult {
