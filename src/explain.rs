@@ -74,6 +74,23 @@ impl ExplainReport {
         u8::from(refused || failure_without_claims)
     }
 
+    /// What the log's failure means when no claims could be judged, in one sentence.
+    pub fn log_summary(&self) -> Option<String> {
+        use crate::evidence::log::SignalKind as K;
+        let log = self.evidence.log.as_ref()?;
+        let has = |k: K| log.signals.iter().any(|s| s.kind == k);
+        let stage = log.stage?;
+        Some(if has(K::UploadForbidden) && has(K::EmptyPassword) {
+            "The upload used a stored token, and it was empty: this job never tried Trusted Publishing. Remove the password (`TWINE_PASSWORD`, `password:`) from the publishing step and give the job `id-token: write`.".to_owned()
+        } else if has(K::UploadForbidden) {
+            "The upload used a stored token that the index refused: this job never tried Trusted Publishing.".to_owned()
+        } else if has(K::ProjectCreationRefused) || has(K::TokenNotValidForProject) {
+            "Trusted Publishing worked (the token exchange succeeded); the index refused the upload for the project it names.".to_owned()
+        } else {
+            format!("The run failed at the {} stage.", stage.title())
+        })
+    }
+
     /// The failure stage the log shows, if any.
     pub fn stage(&self) -> Option<crate::evidence::log::Stage> {
         self.evidence.log.as_ref().and_then(|l| l.stage)
@@ -83,6 +100,15 @@ impl ExplainReport {
 /// Judges the evidence against the declared publishers.
 pub fn explain(desired: &DesiredState, evidence: Evidence, selection: &Selection) -> ExplainReport {
     let index = evidence_index(&evidence);
+    if evidence.claims.is_none() {
+        // Nothing to judge: the report is what the log shows.
+        return ExplainReport {
+            evidence,
+            index,
+            results: Vec::new(),
+            skipped: Vec::new(),
+        };
+    }
     let chosen: Vec<&Publisher> = desired
         .publishers
         .iter()

@@ -350,6 +350,9 @@ fn log_section(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> {
         styled(w, BAD, stage.id())?;
         writeln!(w, " ({})", stage.title())?;
     }
+    if let Some(summary) = report.log_summary().filter(|_| report.results.is_empty()) {
+        writeln!(w, "  {summary}")?;
+    }
     for e in &log.server_errors {
         writeln!(
             w,

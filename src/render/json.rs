@@ -73,6 +73,7 @@ pub fn explain(report: &ExplainReport) -> Value {
             "title": s.title(),
             "line": first.map(|f| f.line),
             "remedy": first.map(|f| f.kind.remedy()),
+            "summary": report.log_summary(),
         })
     });
     json!({
