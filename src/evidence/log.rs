@@ -92,7 +92,7 @@ impl Stage {
         match self {
             Stage::OidcToken => "oidc-token",
             Stage::TokenExchange => "token-exchange",
-            Stage::Upload => "upload to the index",
+            Stage::Upload => "upload",
             Stage::InstallSmoke => "install-smoke",
             Stage::Attestation => "attestation",
         }
