@@ -147,13 +147,13 @@ fn execute(cli: &Cli, out: &mut dyn Write) -> Result<u8, InputError> {
                 _ => render::human::explain(out, &report),
             };
             // A closed pipe (`| head`) is not an error of the input.
-            if let Err(e) = written {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(InputError::Read {
-                        path: "standard output".into(),
-                        reason: e.to_string(),
-                    });
-                }
+            if let Err(e) = written
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(InputError::Read {
+                    path: "standard output".into(),
+                    reason: e.to_string(),
+                });
             }
             Ok(report.exit_code())
         }

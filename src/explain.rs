@@ -156,12 +156,11 @@ pub fn explain(desired: &DesiredState, evidence: Evidence, selection: &Selection
 }
 
 fn evidence_index(evidence: &Evidence) -> Option<Registry> {
-    if let Some(claims) = &evidence.claims {
-        if let Some(aud) = claims.audiences().filter(|a| a.len() == 1) {
-            if let Some(r) = Registry::ALL.into_iter().find(|r| r.audience() == aud[0]) {
-                return Some(r);
-            }
-        }
+    if let Some(claims) = &evidence.claims
+        && let Some(aud) = claims.audiences().filter(|a| a.len() == 1)
+        && let Some(r) = Registry::ALL.into_iter().find(|r| r.audience() == aud[0])
+    {
+        return Some(r);
     }
     evidence
         .log

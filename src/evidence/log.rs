@@ -424,11 +424,11 @@ impl Parser {
         if self.report.signals.iter().any(|s| s.kind == kind) {
             return;
         }
-        if self.report.stage.is_none() {
-            if let Some(stage) = kind.stage() {
-                self.report.stage = Some(stage);
-                self.index_at_failure = self.last_index;
-            }
+        if self.report.stage.is_none()
+            && let Some(stage) = kind.stage()
+        {
+            self.report.stage = Some(stage);
+            self.index_at_failure = self.last_index;
         }
         let text: String = redact(text).chars().take(300).collect();
         self.report.signals.push(Signal {

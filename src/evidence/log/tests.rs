@@ -294,7 +294,22 @@ fn arbitrary_bytes_never_panic() {
 
 #[test]
 fn stage_ids_are_the_documented_contract() {
-    let all = [Stage::OidcToken, Stage::TokenExchange, Stage::Upload, Stage::InstallSmoke, Stage::Attestation];
+    let all = [
+        Stage::OidcToken,
+        Stage::TokenExchange,
+        Stage::Upload,
+        Stage::InstallSmoke,
+        Stage::Attestation,
+    ];
     let ids: Vec<&str> = all.iter().map(Stage::id).collect();
-    assert_eq!(ids, ["oidc-token", "token-exchange", "upload", "install-smoke", "attestation"]);
+    assert_eq!(
+        ids,
+        [
+            "oidc-token",
+            "token-exchange",
+            "upload",
+            "install-smoke",
+            "attestation"
+        ]
+    );
 }

@@ -482,12 +482,12 @@ fn first_refusal(
         )));
     }
     // 3. `lookup_by_claims`.
-    if let Claim::Present(_) = x.jwr {
-        if *x.workflow == Claim::Missing {
-            return Some(invalid_publisher(
-                "Could not job extract workflow filename from OIDC claims",
-            ));
-        }
+    if let Claim::Present(_) = x.jwr
+        && *x.workflow == Claim::Missing
+    {
+        return Some(invalid_publisher(
+            "Could not job extract workflow filename from OIDC claims",
+        ));
     }
     let differs = |expected: Option<&str>, actual: &Claim| matches!((expected, actual), (Some(e), Claim::Present(a)) if e != a);
     let environment_differs = matches!(x.environment, Claim::Present(_) | Claim::Missing)
@@ -508,24 +508,24 @@ fn first_refusal(
         return Some(invalid_publisher(NOT_FOUND));
     }
     // 4. `verify_claims`, in `__required_verifiable_claims__` order, then `environment`.
-    if let Claim::Present(r) = claims.get("repository") {
-        if !check_repository(&format!("{}/{}", p.owner, p.repository), Some(&r)) {
-            return Some(invalid_publisher(
-                "Check failed for required claim 'repository'",
-            ));
-        }
+    if let Claim::Present(r) = claims.get("repository")
+        && !check_repository(&format!("{}/{}", p.owner, p.repository), Some(&r))
+    {
+        return Some(invalid_publisher(
+            "Check failed for required claim 'repository'",
+        ));
     }
-    if let Claim::Present(owner) = claims.get("repository_owner") {
-        if owner != p.owner {
-            return Some(invalid_publisher(
-                "Check failed for required claim 'repository_owner'",
-            ));
-        }
+    if let Claim::Present(owner) = claims.get("repository_owner")
+        && owner != p.owner
+    {
+        return Some(invalid_publisher(
+            "Check failed for required claim 'repository_owner'",
+        ));
     }
-    if let Claim::Present(j) = x.jwr {
-        if let Err(reason) = check_job_workflow_ref(x.ground_truth, j, x.ref_, x.sha) {
-            return Some(invalid_publisher(reason));
-        }
+    if let Claim::Present(j) = x.jwr
+        && let Err(reason) = check_job_workflow_ref(x.ground_truth, j, x.ref_, x.sha)
+    {
+        return Some(invalid_publisher(reason));
     }
     if claims.get("event_name").value() == Some("pull_request_target") {
         return Some(invalid_publisher(
@@ -584,58 +584,56 @@ fn add_notes(
     }
     for f in fields {
         if let (Outcome::Differs, Some(e), Claim::Present(a)) = (f.outcome, &f.expected, &f.actual)
+            && (f.name == "owner" || f.name == "repository" || f.name == "workflow")
+            && e.eq_ignore_ascii_case(a)
         {
-            if (f.name == "owner" || f.name == "repository" || f.name == "workflow")
-                && e.eq_ignore_ascii_case(a)
-            {
-                note(
-                    "case-only-difference",
-                    format!(
-                        "{} differs only in case (`{e}` declared, `{a}` in the token): {}'s lookup compares it byte for byte",
-                        f.name,
-                        registry.name()
-                    ),
-                );
-            }
+            note(
+                "case-only-difference",
+                format!(
+                    "{} differs only in case (`{e}` declared, `{a}` in the token): {}'s lookup compares it byte for byte",
+                    f.name,
+                    registry.name()
+                ),
+            );
         }
     }
     let jwr = claims.get("job_workflow_ref");
     let wr = claims.get("workflow_ref");
-    if let (Claim::Present(j), Claim::Present(w)) = (&jwr, &wr) {
-        if j != w {
-            let called = extract_workflow_filename(j).unwrap_or(j);
-            let caller = extract_workflow_filename(w).unwrap_or(w);
-            note(
-                "reusable-workflow",
-                format!(
-                    "the publishing job is defined in a reusable workflow: `job_workflow_ref` names the called file `{called}`, `workflow_ref` the caller `{caller}`; {} matches the called file, so register `{called}`",
-                    registry.name()
-                ),
-            );
-        }
+    if let (Claim::Present(j), Claim::Present(w)) = (&jwr, &wr)
+        && j != w
+    {
+        let called = extract_workflow_filename(j).unwrap_or(j);
+        let caller = extract_workflow_filename(w).unwrap_or(w);
+        note(
+            "reusable-workflow",
+            format!(
+                "the publishing job is defined in a reusable workflow: `job_workflow_ref` names the called file `{called}`, `workflow_ref` the caller `{caller}`; {} matches the called file, so register `{called}`",
+                registry.name()
+            ),
+        );
     }
-    if let (Claim::Present(j), Claim::Present(repo)) = (&jwr, claims.get("repository")) {
-        if !j.starts_with(&format!("{repo}/")) {
-            let other = j.split("/.github/").next().unwrap_or(j);
-            note(
-                "cross-repository-workflow",
-                format!(
-                    "the job comes from a workflow in another repository (`{other}`), but the token's `repository` is `{repo}`: {} expects `job_workflow_ref` under `{repo}/.github/workflows/`, so no publisher can accept this run; move the publishing job into `{repo}`",
-                    registry.name()
-                ),
-            );
-        }
+    if let (Claim::Present(j), Claim::Present(repo)) = (&jwr, claims.get("repository"))
+        && !j.starts_with(&format!("{repo}/"))
+    {
+        let other = j.split("/.github/").next().unwrap_or(j);
+        note(
+            "cross-repository-workflow",
+            format!(
+                "the job comes from a workflow in another repository (`{other}`), but the token's `repository` is `{repo}`: {} expects `job_workflow_ref` under `{repo}/.github/workflows/`, so no publisher can accept this run; move the publishing job into `{repo}`",
+                registry.name()
+            ),
+        );
     }
-    if let Claim::Present(s) = claims.get("sub") {
-        if !s.starts_with("repo:") || s.contains('@') {
-            note(
-                "custom-subject",
-                format!(
-                    "the `sub` claim (`{s}`) is customized; {} does not check `sub`, so it does not matter here",
-                    registry.name()
-                ),
-            );
-        }
+    if let Claim::Present(s) = claims.get("sub")
+        && (!s.starts_with("repo:") || s.contains('@'))
+    {
+        note(
+            "custom-subject",
+            format!(
+                "the `sub` claim (`{s}`) is customized; {} does not check `sub`, so it does not matter here",
+                registry.name()
+            ),
+        );
     }
 }
 
