@@ -47,6 +47,25 @@ pub enum Command {
     /// Diagnose a failed run from its token, its claims or its log: what each declared registry
     /// decides, why, and what to do.
     Explain(ExplainArgs),
+    /// Lint workflows against the desired state, offline: the pre-merge check.
+    Check(CheckArgs),
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Workflow files or directories (default: .github/workflows).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The repository the workflows belong to, as OWNER/NAME (default: the `origin` remote).
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub repository: Option<String>,
+    /// Fail on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print what a rule finds and how to fix it, then exit.
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
 }
 
 /// Arguments of `explain`.
@@ -125,6 +144,7 @@ fn report_error(e: &InputError, err: &mut dyn Write) {
 
 fn execute(cli: &Cli, out: &mut dyn Write) -> Result<u8, InputError> {
     match &cli.command {
+        Command::Check(args) => run_check(cli, args, out),
         Command::Explain(args) => {
             if matches!(cli.format, Format::Sarif | Format::Github) {
                 return Err(InputError::Usage(
@@ -158,6 +178,75 @@ fn execute(cli: &Cli, out: &mut dyn Write) -> Result<u8, InputError> {
             Ok(report.exit_code())
         }
     }
+}
+
+/// A closed pipe (`| head`) is not an error of the input; any other write error is.
+fn finish_output(written: std::io::Result<()>) -> Result<(), InputError> {
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(InputError::Read {
+            path: "standard output".into(),
+            reason: e.to_string(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn run_check(cli: &Cli, args: &CheckArgs, out: &mut dyn Write) -> Result<u8, InputError> {
+    use crate::check;
+    if let Some(id) = &args.explain {
+        let Some(rule) = check::rules::find(id) else {
+            let ids: Vec<&str> = check::rules::ALL.iter().map(|r| r.id).collect();
+            return Err(InputError::Usage(format!(
+                "unknown rule `{id}` (rules: {})",
+                ids.join(", ")
+            )));
+        };
+        let sev = match rule.severity {
+            crate::diag::Severity::Error => "error",
+            crate::diag::Severity::Warning => "warning",
+            crate::diag::Severity::Note => "note",
+        };
+        finish_output(writeln!(
+            out,
+            "{} ({sev}): {}\n\n{}",
+            rule.id, rule.summary, rule.explanation
+        ))?;
+        return Ok(0);
+    }
+    let (desired, config_problems) = config::load_lenient(&cli.config)?;
+    let files = check::collect_files(&args.paths)?;
+    let complete = args.paths.is_empty() || args.paths.iter().any(|p| p.is_dir());
+    let (workflows, unreadable) = check::read_workflows(&files)?;
+    let repository =
+        match &args.repository {
+            Some(slug) => Some(check::Repository::parse(slug, "--repository").ok_or_else(
+                || InputError::Usage(format!("--repository takes OWNER/NAME, not `{slug}`")),
+            )?),
+            None => check::Repository::from_git(Path::new(".")),
+        };
+    let inputs = check::Inputs {
+        desired,
+        config_problems,
+        workflows,
+        unreadable,
+        repository,
+        complete,
+    };
+    let report = check::check(&inputs);
+    let written = match cli.format {
+        Format::Human => render::check::human(out, &report),
+        Format::Json => serde_json::to_writer_pretty(&mut *out, &render::check::json(&report))
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out)),
+        Format::Sarif => serde_json::to_writer_pretty(&mut *out, &render::check::sarif(&report))
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out)),
+        Format::Github => render::check::github(out, &report),
+    };
+    finish_output(written)?;
+    Ok(report.exit_code(check::Options {
+        strict: args.strict,
+    }))
 }
 
 fn read_evidence(args: &ExplainArgs) -> Result<Evidence, InputError> {

@@ -61,6 +61,8 @@ pub struct Diagnostic {
     pub related: Vec<Label>,
     /// What to do about it, if there is something specific to say.
     pub help: Option<String>,
+    /// The declared publisher it concerns, if any: registry id and project.
+    pub publisher: Option<(crate::registry::Registry, String)>,
 }
 
 impl Diagnostic {
@@ -73,7 +75,33 @@ impl Diagnostic {
             primary,
             related: Vec::new(),
             help: None,
+            publisher: None,
         }
+    }
+
+    /// A diagnostic of any severity.
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        message: impl Into<String>,
+        primary: Label,
+    ) -> Self {
+        Self {
+            severity,
+            ..Self::error(rule, message, primary)
+        }
+    }
+
+    /// Adds a related place.
+    pub fn with_related(mut self, label: Label) -> Self {
+        self.related.push(label);
+        self
+    }
+
+    /// Says which declared publisher it concerns.
+    pub fn for_publisher(mut self, p: &crate::config::Publisher) -> Self {
+        self.publisher = Some((p.registry, p.project.clone()));
+        self
     }
 
     /// Adds a help line.

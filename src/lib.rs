@@ -6,6 +6,7 @@
 //! with that registry's exact rules; [`explain`] turns judgements into a report; [`render`]
 //! prints it.
 
+pub mod check;
 pub mod claims;
 pub mod cli;
 pub mod config;
@@ -17,3 +18,4 @@ pub mod redact;
 pub mod registry;
 pub mod render;
 pub mod source;
+pub mod workflow;

@@ -90,8 +90,28 @@ pub fn load(path: &Path) -> Result<DesiredState, InputError> {
     parse(source)
 }
 
-/// Parses and validates desired-state text.
+/// Parses and validates desired-state text: any problem is an error.
 pub fn parse(source: SourceFile) -> Result<DesiredState, InputError> {
+    let (state, diagnostics) = parse_lenient(source)?;
+    if !diagnostics.is_empty() {
+        return Err(InputError::Config {
+            source_file: Box::new(state.source),
+            diagnostics,
+        });
+    }
+    if state.publishers.is_empty() {
+        return Err(InputError::parse(
+            state.source.display_path(),
+            "declares no publisher: add a `[[publisher]]` table",
+        ));
+    }
+    Ok(state)
+}
+
+/// Parses desired-state text, keeping the publishers that are valid and returning every
+/// problem beside them (for `check`, where problems are findings). Only text that is not TOML
+/// at all is an error.
+pub fn parse_lenient(source: SourceFile) -> Result<(DesiredState, Vec<Diagnostic>), InputError> {
     let doc = match DeTable::parse(&source.text) {
         Ok(doc) => doc,
         Err(err) => {
@@ -109,21 +129,14 @@ pub fn parse(source: SourceFile) -> Result<DesiredState, InputError> {
         diagnostics: Vec::new(),
     };
     let publishers = read_document(doc.get_ref(), &mut problems);
-    if problems.diagnostics.is_empty() && publishers.is_empty() {
-        Err(InputError::parse(
-            source.display_path(),
-            "declares no publisher: add a `[[publisher]]` table",
-        ))
-    } else if problems.diagnostics.is_empty() {
-        Ok(DesiredState { publishers, source })
-    } else {
-        let mut diagnostics = problems.diagnostics;
-        diagnostics.sort_by_key(|d| d.primary.span.start);
-        Err(InputError::Config {
-            source_file: Box::new(source),
-            diagnostics,
-        })
-    }
+    let mut diagnostics = problems.diagnostics;
+    diagnostics.sort_by_key(|d| d.primary.span.start);
+    Ok((DesiredState { publishers, source }, diagnostics))
+}
+
+/// Reads the desired-state file at `path` for `check`: see [`parse_lenient`].
+pub fn load_lenient(path: &Path) -> Result<(DesiredState, Vec<Diagnostic>), InputError> {
+    parse_lenient(crate::error::read_text(path)?)
 }
 
 /// Collects problems against one file.

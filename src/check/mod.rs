@@ -1,0 +1,411 @@
+//! `trustpub check`: the offline pre-merge lint of workflows against the desired state.
+//!
+//! The workflows become a typed model ([`crate::workflow`]); each publishing step becomes a
+//! [`Site`] with the identity its token would carry (the file that defines the job, the job's
+//! environment, its effective permissions, the events that can start it); each rule in
+//! [`rules`] compares sites with the declared publishers and yields diagnostics.
+
+pub mod rules;
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{DesiredState, Publisher};
+use crate::diag::{Diagnostic, Label, Severity};
+use crate::error::InputError;
+use crate::registry::Registry;
+use crate::source::{SourceFile, display_path};
+use crate::workflow::publish::{self, PublishStep, Target};
+use crate::workflow::yaml::Span;
+use crate::workflow::{Job, Trigger, Workflow};
+
+/// The repository the workflows belong to, as `owner/name`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repository {
+    /// Owner.
+    pub owner: String,
+    /// Name.
+    pub name: String,
+    /// Where it was read from (`--repository`, `.git/config`).
+    pub origin: String,
+}
+
+impl Repository {
+    /// Parses `owner/name`.
+    pub fn parse(slug: &str, origin: &str) -> Option<Repository> {
+        let (owner, name) = slug.trim().trim_end_matches(".git").split_once('/')?;
+        (!owner.is_empty() && !name.is_empty() && !name.contains('/')).then(|| Repository {
+            owner: owner.into(),
+            name: name.into(),
+            origin: origin.into(),
+        })
+    }
+
+    /// Reads the `origin` remote of the git checkout at `root`, when it points at GitHub.
+    pub fn from_git(root: &Path) -> Option<Repository> {
+        let config = std::fs::read_to_string(root.join(".git/config")).ok()?;
+        let mut in_origin = false;
+        for line in config.lines() {
+            let line = line.trim();
+            if line.starts_with('[') {
+                in_origin = line == "[remote \"origin\"]";
+            } else if in_origin
+                && let Some(url) = line
+                    .strip_prefix("url")
+                    .map(|r| r.trim_start().trim_start_matches('=').trim())
+            {
+                let slug = url
+                    .split_once("github.com:")
+                    .or_else(|| url.split_once("github.com/"))
+                    .map(|(_, rest)| rest)?;
+                return Repository::parse(slug, ".git/config (remote origin)");
+            }
+        }
+        None
+    }
+}
+
+/// A publishing step with the identity its token would carry.
+#[derive(Debug, Clone)]
+pub struct Site<'a> {
+    /// The workflow that defines the publishing job: the file PyPI matches.
+    pub workflow: &'a Workflow,
+    /// The publishing job.
+    pub job: &'a Job,
+    /// The step.
+    pub step: PublishStep,
+    /// Same-repository jobs that call `workflow` as a reusable workflow.
+    pub callers: Vec<(&'a Workflow, &'a Job)>,
+}
+
+impl Site<'_> {
+    /// The registry this step uploads to, when it is PyPI or TestPyPI.
+    pub fn registry(&self) -> Option<Registry> {
+        match self.step.target {
+            Target::Pypi => Some(Registry::Pypi),
+            Target::TestPypi => Some(Registry::TestPypi),
+            _ => None,
+        }
+    }
+
+    /// Whether the target index is decided at run time.
+    pub fn target_unknown(&self) -> bool {
+        matches!(self.step.target, Target::Unknown(_))
+    }
+
+    /// Whether this step could publish to `registry`.
+    pub fn may_publish_to(&self, registry: Registry) -> bool {
+        self.registry() == Some(registry) || self.target_unknown()
+    }
+
+    /// Whether the job lives in a reusable workflow.
+    pub fn is_reusable(&self) -> bool {
+        self.workflow.triggered_by("workflow_call").is_some()
+    }
+
+    /// The events that can start the publishing job: the callers' events for a reusable
+    /// workflow with known callers, otherwise the workflow's own.
+    pub fn triggers(&self) -> Vec<(&Workflow, &Trigger)> {
+        if self.callers.is_empty() {
+            self.workflow
+                .triggers
+                .iter()
+                .map(|t| (self.workflow, t))
+                .collect()
+        } else {
+            self.callers
+                .iter()
+                .flat_map(|(w, _)| w.triggers.iter().map(move |t| (*w, t)))
+                .collect()
+        }
+    }
+}
+
+/// Everything the rules look at.
+pub struct Context<'a> {
+    /// The desired state.
+    pub desired: &'a DesiredState,
+    /// Every workflow read.
+    pub workflows: &'a [Workflow],
+    /// Every publishing step found.
+    pub sites: Vec<Site<'a>>,
+    /// The repository, when known.
+    pub repository: Option<&'a Repository>,
+    /// Whether a whole workflows folder was read (so a missing file is really missing).
+    pub complete: bool,
+}
+
+impl<'a> Context<'a> {
+    /// Builds the sites of every workflow.
+    pub fn new(
+        desired: &'a DesiredState,
+        workflows: &'a [Workflow],
+        repository: Option<&'a Repository>,
+    ) -> Self {
+        let mut sites = Vec::new();
+        for w in workflows {
+            for job in &w.jobs {
+                for step in publish::recognise(w, job) {
+                    let callers = callers_of(workflows, w);
+                    sites.push(Site {
+                        workflow: w,
+                        job,
+                        step,
+                        callers,
+                    });
+                }
+            }
+        }
+        Context {
+            desired,
+            workflows,
+            sites,
+            repository,
+            complete: true,
+        }
+    }
+
+    /// The workflow with this file name.
+    pub fn workflow(&self, file_name: &str) -> Option<&'a Workflow> {
+        self.workflows.iter().find(|w| w.file_name == file_name)
+    }
+
+    /// A label on a span of a workflow.
+    pub fn at(&self, w: &Workflow, span: &Span, text: impl Into<String>) -> Label {
+        Label::new(&w.source, span.bytes.clone(), text)
+    }
+
+    /// A label on a key of a declared publisher in the desired-state file.
+    pub fn declared(&self, p: &Publisher, key: &str, text: impl Into<String>) -> Label {
+        Label::new(&self.desired.source, p.span_of(key), text)
+    }
+}
+
+/// The file a job-level `uses:` names when it is a workflow of this repository.
+pub fn local_workflow_name(uses: &str) -> Option<&str> {
+    let path = uses.strip_prefix("./")?;
+    path.strip_prefix(".github/workflows/")
+        .filter(|n| !n.contains('/'))
+}
+
+fn callers_of<'a>(workflows: &'a [Workflow], callee: &Workflow) -> Vec<(&'a Workflow, &'a Job)> {
+    let mut out = Vec::new();
+    for w in workflows {
+        for job in &w.jobs {
+            if job
+                .uses
+                .as_ref()
+                .and_then(|u| local_workflow_name(&u.value))
+                == Some(callee.file_name.as_str())
+            {
+                out.push((w, job));
+            }
+        }
+    }
+    out
+}
+
+/// The inputs of a check run.
+pub struct Inputs {
+    /// The desired state (the valid publishers) and the problems of the file.
+    pub desired: DesiredState,
+    /// Problems of the desired-state file.
+    pub config_problems: Vec<Diagnostic>,
+    /// The workflows that parsed.
+    pub workflows: Vec<Workflow>,
+    /// Files that are not valid workflows, as findings.
+    pub unreadable: Vec<Diagnostic>,
+    /// The repository, when known.
+    pub repository: Option<Repository>,
+    /// Whether a whole workflows folder was read.
+    pub complete: bool,
+}
+
+/// The rule id of a workflow that is not valid YAML or not a workflow.
+pub const WORKFLOW_INVALID: &str = "workflow-invalid";
+
+/// Collects workflow files from `paths` (files or directories; default `.github/workflows`).
+pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
+    let defaults = [PathBuf::from(".github/workflows")];
+    let paths = if paths.is_empty() {
+        &defaults[..]
+    } else {
+        paths
+    };
+    let mut files = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| InputError::read(path, &e))?;
+        if meta.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|e| InputError::read(path, &e))?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+/// Reads workflows: each that cannot be parsed becomes a finding, never an abort.
+pub fn read_workflows(files: &[PathBuf]) -> Result<(Vec<Workflow>, Vec<Diagnostic>), InputError> {
+    let mut workflows = Vec::new();
+    let mut unreadable = Vec::new();
+    for path in files {
+        let source = match crate::error::read_text(path) {
+            Ok(s) => s,
+            Err(InputError::Parse {
+                origin,
+                position,
+                message,
+            }) => {
+                let source = SourceFile::new(path.clone(), String::new());
+                let mut d =
+                    Diagnostic::error(WORKFLOW_INVALID, message, Label::new(&source, 0..0, "here"));
+                if let Some(p) = position {
+                    d.primary.position = p;
+                }
+                d.primary.path = origin;
+                unreadable.push(d);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        match Workflow::parse(path, source.text.clone()) {
+            Ok(w) => workflows.push(w),
+            Err(e) => {
+                let offset = e.offset.min(source.text.len());
+                let mut label = Label::new(&source, offset..offset, "here");
+                if e.line > 0 {
+                    label.position = crate::source::Position {
+                        line: e.line,
+                        column: e.column.max(1),
+                    };
+                }
+                unreadable.push(
+                    Diagnostic::error(
+                        WORKFLOW_INVALID,
+                        format!("not a valid workflow: {}", e.message),
+                        label,
+                    )
+                    .with_help(
+                        "GitHub will not run this file either; the other files were still checked",
+                    ),
+                );
+            }
+        }
+    }
+    Ok((workflows, unreadable))
+}
+
+/// Options of a check run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Warnings fail the run too.
+    pub strict: bool,
+}
+
+/// The result of a check run.
+#[derive(Debug)]
+pub struct Report {
+    /// Every finding, ignored ones removed, in file/line/column/rule order.
+    pub findings: Vec<Diagnostic>,
+    /// Every source a finding points into, for snippets.
+    pub sources: Vec<SourceFile>,
+    /// How many findings `# trustpub: ignore[...]` silenced.
+    pub ignored: usize,
+}
+
+impl Report {
+    /// 0 with no error (nor warning under `--strict`), 1 otherwise.
+    pub fn exit_code(&self, options: Options) -> u8 {
+        let failing = |d: &Diagnostic| {
+            d.severity == Severity::Error || (options.strict && d.severity == Severity::Warning)
+        };
+        u8::from(self.findings.iter().any(failing))
+    }
+}
+
+/// Runs every rule.
+pub fn check(inputs: &Inputs) -> Report {
+    let mut ctx = Context::new(
+        &inputs.desired,
+        &inputs.workflows,
+        inputs.repository.as_ref(),
+    );
+    ctx.complete = inputs.complete;
+    let mut findings: Vec<Diagnostic> = inputs.config_problems.clone();
+    findings.extend(inputs.unreadable.iter().cloned());
+    for rule in rules::ALL {
+        (rule.check)(&ctx, &mut findings);
+    }
+    let mut sources: Vec<SourceFile> = vec![inputs.desired.source.clone()];
+    sources.extend(inputs.workflows.iter().map(|w| w.source.clone()));
+    let before = findings.len();
+    findings.retain(|d| !is_ignored(&sources, d));
+    let ignored = before - findings.len();
+    findings.sort_by(|a, b| {
+        (&a.primary.path, a.primary.position, a.rule, &a.message).cmp(&(
+            &b.primary.path,
+            b.primary.position,
+            b.rule,
+            &b.message,
+        ))
+    });
+    // One place, one rule, one message: a finding shared by several publishers (PyPI and
+    // TestPyPI declared for the same job) is shown once, with every "declared here".
+    let mut merged: Vec<Diagnostic> = Vec::with_capacity(findings.len());
+    for d in findings {
+        match merged.last_mut() {
+            Some(last)
+                if last.rule == d.rule
+                    && last.primary == d.primary
+                    && last.message == d.message =>
+            {
+                for r in d.related {
+                    if !last.related.contains(&r) {
+                        last.related.push(r);
+                    }
+                }
+            }
+            _ => merged.push(d),
+        }
+    }
+    Report {
+        findings: merged,
+        sources,
+        ignored,
+    }
+}
+
+/// Whether the line a finding points at carries `# trustpub: ignore[rule, ...]` for its rule.
+fn is_ignored(sources: &[SourceFile], d: &Diagnostic) -> bool {
+    let Some(source) = sources.iter().find(|s| s.display_path() == d.primary.path) else {
+        return false;
+    };
+    let Some(line) = source
+        .text
+        .lines()
+        .nth(d.primary.position.line.saturating_sub(1))
+    else {
+        return false;
+    };
+    let Some(at) = line.find("trustpub: ignore[") else {
+        return false;
+    };
+    let rest = &line[at + "trustpub: ignore[".len()..];
+    let list = rest.split(']').next().unwrap_or("");
+    list.split(',').any(|r| r.trim() == d.rule)
+}
+
+/// The path as findings show it: relative to the current directory when under it.
+pub fn shown_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let rel = cwd
+        .as_ref()
+        .and_then(|c| path.strip_prefix(c).ok())
+        .unwrap_or(path);
+    display_path(rel)
+}

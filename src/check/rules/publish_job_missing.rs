@@ -1,0 +1,71 @@
+//! `publish-job-missing`: the declared workflow has no job that publishes to the registry.
+
+use super::{Rule, diag, sites_for};
+use crate::check::{Context, local_workflow_name};
+use crate::diag::{Diagnostic, Severity};
+
+/// The rule.
+pub const RULE: Rule = Rule {
+    id: "publish-job-missing",
+    severity: Severity::Error,
+    summary: "the declared workflow has no job that publishes to the declared registry",
+    explanation: "The registry trusts the file that defines the publishing job. The declared workflow exists, but none of its jobs runs a recognised upload (pypa/gh-action-pypi-publish, twine upload, uv publish, maturin upload, ...) to this registry, so a token from it would be refused or is never sent. Either the upload moved to another file (declare that file), or it targets the other index (check `repository-url`).",
+    check,
+};
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for p in &ctx.desired.publishers {
+        let Some(w) = ctx.workflow(&p.workflow) else {
+            continue;
+        };
+        if !sites_for(ctx, p).is_empty() {
+            continue;
+        }
+        // A job that calls another workflow is the reusable-workflow rule's business.
+        if w.jobs.iter().any(|j| {
+            j.uses.as_ref().is_some_and(|u| {
+                local_workflow_name(&u.value).is_none()
+                    || ctx.sites.iter().any(|s| {
+                        Some(s.workflow.file_name.as_str()) == local_workflow_name(&u.value)
+                    })
+            })
+        }) {
+            continue;
+        }
+        let elsewhere: Vec<String> = ctx
+            .sites
+            .iter()
+            .filter(|s| s.may_publish_to(p.registry))
+            .map(|s| format!("`{}`", s.workflow.file_name))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let label = match &w.jobs_key {
+            Some(k) => ctx.at(
+                w,
+                &k.span,
+                format!("no job here publishes to {}", p.registry.name()),
+            ),
+            None => ctx.at(w, &w.root.span, "this workflow has no jobs"),
+        };
+        let mut d = diag(
+            &RULE,
+            format!(
+                "`{}` has no job that publishes to {}",
+                p.workflow,
+                p.registry.name()
+            ),
+            label,
+        )
+        .with_related(ctx.declared(p, "workflow", "declared here"))
+        .for_publisher(p);
+        if !elsewhere.is_empty() {
+            d = d.with_help(format!(
+                "{} publishes to {}: declare that file instead",
+                elsewhere.join(", "),
+                p.registry.name()
+            ));
+        }
+        out.push(d);
+    }
+}

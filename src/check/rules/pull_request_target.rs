@@ -1,0 +1,42 @@
+//! `pull-request-target`: the publishing job can be started by `pull_request_target`.
+
+use super::{Rule, diag, sites_for};
+use crate::check::Context;
+use crate::diag::{Diagnostic, Severity};
+
+/// The rule.
+pub const RULE: Rule = Rule {
+    id: "pull-request-target",
+    severity: Severity::Error,
+    summary: "the publishing job can be started by `pull_request_target`",
+    explanation: "Since March 2026 PyPI refuses tokens from runs started by `pull_request_target` (`Publishing from a workflow invoked via 'pull_request_target' is not supported.`), because such runs execute with the base repository's privileges on behalf of a pull request from anyone. Publish from `push` of tags, `release`, or `workflow_dispatch`, in a workflow that pull requests cannot start.",
+    check,
+};
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for p in &ctx.desired.publishers {
+        for site in sites_for(ctx, p) {
+            for (w, t) in site
+                .triggers()
+                .into_iter()
+                .filter(|(_, t)| t.event == "pull_request_target")
+            {
+                out.push(
+                    diag(
+                        &RULE,
+                        format!(
+                            "`{}` can be started by `pull_request_target`, which {} refuses",
+                            w.file_name,
+                            p.registry.name()
+                        ),
+                        ctx.at(w, &t.span, "refused trigger"),
+                    )
+                    .with_help(
+                        "publish from `push` of tags, `release` or `workflow_dispatch` instead",
+                    )
+                    .for_publisher(p),
+                );
+            }
+        }
+    }
+}

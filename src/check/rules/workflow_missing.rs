@@ -1,0 +1,51 @@
+//! `workflow-missing`: a declared workflow file does not exist.
+
+use super::{Rule, diag};
+use crate::check::Context;
+use crate::config::nearest;
+use crate::diag::{Diagnostic, Severity};
+
+/// The rule.
+pub const RULE: Rule = Rule {
+    id: "workflow-missing",
+    severity: Severity::Error,
+    summary: "a declared workflow file does not exist",
+    explanation: "The registry matches the workflow file name exactly (case-sensitive, `.yml` and `.yaml` are different names). A publisher that names a file which is not in .github/workflows can never match a run: the file was renamed, deleted, or the name in expected-publishers.toml has a typo. Rename the file back or update the publisher on the registry and in expected-publishers.toml.",
+    check,
+};
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    if !ctx.complete {
+        return;
+    }
+    let names: Vec<&str> = ctx.workflows.iter().map(|w| w.file_name.as_str()).collect();
+    for p in &ctx.desired.publishers {
+        if ctx.workflow(&p.workflow).is_some() {
+            continue;
+        }
+        let swapped = p
+            .workflow
+            .strip_suffix(".yml")
+            .map(|s| format!("{s}.yaml"))
+            .or_else(|| p.workflow.strip_suffix(".yaml").map(|s| format!("{s}.yml")));
+        let help = match swapped.filter(|s| names.contains(&s.as_str())) {
+            Some(s) => format!(
+                "the file is `{s}`: the registry compares the name exactly, extension included"
+            ),
+            None => match nearest(&p.workflow, &names) {
+                Some(n) => format!("did you mean `{n}`?"),
+                None if names.is_empty() => "no workflow file was found".into(),
+                None => format!("workflows present: {}", names.join(", ")),
+            },
+        };
+        out.push(
+            diag(
+                &RULE,
+                format!("`{}` does not exist in the workflows checked", p.workflow),
+                ctx.declared(p, "workflow", "declared here"),
+            )
+            .with_help(help)
+            .for_publisher(p),
+        );
+    }
+}

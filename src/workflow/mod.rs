@@ -1,0 +1,282 @@
+//! GitHub Actions workflows: the YAML span tree ([`yaml`]), the typed view rules work on
+//! ([`Workflow`]), and the publishing steps recognised in it ([`publish`]).
+
+pub mod permissions;
+pub mod publish;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use crate::source::SourceFile;
+use permissions::Permissions;
+use yaml::{Item, Key, Node, Span};
+
+/// A text value with its span, or an expression that only runs at run time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    /// The value as written.
+    pub value: String,
+    /// Where it is.
+    pub span: Span,
+}
+
+impl Text {
+    /// Whether the value contains a `${{ ... }}` expression.
+    pub fn is_expression(&self) -> bool {
+        self.value.contains("${{")
+    }
+}
+
+/// An event that starts the workflow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trigger {
+    /// The event name (`push`, `pull_request_target`, `workflow_call`, ...).
+    pub event: String,
+    /// Where it is named.
+    pub span: Span,
+}
+
+/// A step of a job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// 0-based position in the job.
+    pub index: usize,
+    /// The step's span (its first key).
+    pub span: Span,
+    /// `name:`.
+    pub name: Option<Text>,
+    /// `uses:`.
+    pub uses: Option<Text>,
+    /// `run:`.
+    pub run: Option<Text>,
+    /// `with:` inputs.
+    pub with: Vec<(Key, Item)>,
+    /// `env:` of the step.
+    pub env: Vec<(Key, Item)>,
+}
+
+impl Step {
+    /// The `with:` input `name`, as a key and value.
+    pub fn input(&self, name: &str) -> Option<(&Key, &Item)> {
+        self.with
+            .iter()
+            .find(|(k, _)| k.name == name)
+            .map(|(k, v)| (k, v))
+    }
+}
+
+/// A job's `environment:`, as a name or a `{name, url}` mapping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Environment {
+    /// The `environment` key.
+    pub key: Key,
+    /// The name (`None` when the mapping has no `name`).
+    pub name: Option<Text>,
+}
+
+/// A job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    /// The job id, with its span.
+    pub id: Key,
+    /// `environment:`.
+    pub environment: Option<Environment>,
+    /// `permissions:` of the job.
+    pub permissions: Option<Permissions>,
+    /// `uses:` of a job that calls a reusable workflow.
+    pub uses: Option<Text>,
+    /// `container:` key, when set.
+    pub container: Option<Key>,
+    /// `env:` of the job.
+    pub env: Vec<(Key, Item)>,
+    /// The steps.
+    pub steps: Vec<Step>,
+}
+
+/// A workflow file.
+#[derive(Debug, Clone)]
+pub struct Workflow {
+    /// The file.
+    pub source: SourceFile,
+    /// The file name (`release.yml`): what registries match.
+    pub file_name: String,
+    /// The parsed document.
+    pub root: Item,
+    /// What starts it.
+    pub triggers: Vec<Trigger>,
+    /// Workflow-level `permissions:`.
+    pub permissions: Option<Permissions>,
+    /// Workflow-level `env:`.
+    pub env: Vec<(Key, Item)>,
+    /// The `jobs:` key, for findings about the file as a whole.
+    pub jobs_key: Option<Key>,
+    /// The jobs, in file order.
+    pub jobs: Vec<Job>,
+}
+
+/// A workflow that could not be read as a workflow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkflowError {
+    /// 1-based line (0 when unknown).
+    pub line: usize,
+    /// 1-based column (0 when unknown).
+    pub column: usize,
+    /// Byte offset.
+    pub offset: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Workflow {
+    /// Whether `on:` includes `event`.
+    pub fn triggered_by(&self, event: &str) -> Option<&Trigger> {
+        self.triggers.iter().find(|t| t.event == event)
+    }
+
+    /// The job with this id.
+    pub fn job(&self, id: &str) -> Option<&Job> {
+        self.jobs.iter().find(|j| j.id.name == id)
+    }
+
+    /// Parses a workflow file's text.
+    pub fn parse(path: &Path, text: String) -> Result<Workflow, WorkflowError> {
+        let root = yaml::parse(&text).map_err(|e| WorkflowError {
+            line: e.line,
+            column: e.column,
+            offset: e.offset,
+            message: e.message,
+        })?;
+        let not_a_map = |what: &str| WorkflowError {
+            line: 1,
+            column: 1,
+            offset: 0,
+            message: what.to_owned(),
+        };
+        if root.as_map().is_none() {
+            return Err(not_a_map(
+                "a workflow must be a mapping with `on:` and `jobs:`",
+            ));
+        }
+        let triggers = root
+            .get("on")
+            .map(|(k, v)| triggers(k, v))
+            .unwrap_or_default();
+        let permissions = root
+            .get("permissions")
+            .map(|(k, v)| Permissions::read(k, v));
+        let env = root
+            .value("env")
+            .and_then(Item::as_map)
+            .map(<[_]>::to_vec)
+            .unwrap_or_default();
+        let jobs_entry = root.get("jobs");
+        let jobs = match jobs_entry {
+            Some((_, v)) => match v.as_map() {
+                Some(entries) => entries.iter().map(|(k, v)| job(k, v)).collect(),
+                None if matches!(v.node, Node::Null) => Vec::new(),
+                None => {
+                    return Err(WorkflowError {
+                        line: v.span.line,
+                        column: v.span.column,
+                        offset: v.span.bytes.start,
+                        message: "`jobs:` must be a mapping of job ids to jobs".into(),
+                    });
+                }
+            },
+            None => Vec::new(),
+        };
+        let file_name = path
+            .file_name()
+            .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+        Ok(Workflow {
+            source: SourceFile::new(PathBuf::from(path), text),
+            file_name,
+            jobs_key: jobs_entry.map(|(k, _)| k.clone()),
+            root,
+            triggers,
+            permissions,
+            env,
+            jobs,
+        })
+    }
+}
+
+fn text(item: &Item) -> Option<Text> {
+    item.scalar_text().map(|value| Text {
+        value,
+        span: item.span.clone(),
+    })
+}
+
+fn triggers(key: &Key, value: &Item) -> Vec<Trigger> {
+    match &value.node {
+        Node::String(s) => vec![Trigger {
+            event: s.clone(),
+            span: value.span.clone(),
+        }],
+        Node::Seq(items) => items
+            .iter()
+            .filter_map(|i| {
+                i.as_str().map(|s| Trigger {
+                    event: s.to_owned(),
+                    span: i.span.clone(),
+                })
+            })
+            .collect(),
+        Node::Map(entries) => entries
+            .iter()
+            .map(|(k, _)| Trigger {
+                event: k.name.clone(),
+                span: k.span.clone(),
+            })
+            .collect(),
+        _ => vec![Trigger {
+            event: String::new(),
+            span: key.span.clone(),
+        }],
+    }
+}
+
+fn job(id: &Key, item: &Item) -> Job {
+    let environment = item.get("environment").map(|(k, v)| Environment {
+        key: k.clone(),
+        name: match &v.node {
+            Node::Map(_) => v.value("name").and_then(text),
+            _ => text(v),
+        },
+    });
+    let steps = item
+        .value("steps")
+        .and_then(Item::as_seq)
+        .map(|steps| steps.iter().enumerate().map(|(i, s)| step(i, s)).collect())
+        .unwrap_or_default();
+    Job {
+        id: id.clone(),
+        environment,
+        permissions: item
+            .get("permissions")
+            .map(|(k, v)| Permissions::read(k, v)),
+        uses: item.value("uses").and_then(text),
+        container: item.get("container").map(|(k, _)| k.clone()),
+        env: map_entries(item.value("env")),
+        steps,
+    }
+}
+
+fn map_entries(item: Option<&Item>) -> Vec<(Key, Item)> {
+    item.and_then(Item::as_map)
+        .map(<[_]>::to_vec)
+        .unwrap_or_default()
+}
+
+fn step(index: usize, item: &Item) -> Step {
+    Step {
+        index,
+        span: item.span.clone(),
+        name: item.value("name").and_then(text),
+        uses: item.value("uses").and_then(text),
+        run: item.value("run").and_then(text),
+        with: map_entries(item.value("with")),
+        env: map_entries(item.value("env")),
+    }
+}
