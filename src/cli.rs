@@ -216,7 +216,7 @@ fn run_check(cli: &Cli, args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Inp
     let (desired, config_problems) = config::load_lenient(&cli.config)?;
     let files = check::collect_files(&args.paths)?;
     let complete = args.paths.is_empty() || args.paths.iter().any(|p| p.is_dir());
-    let (workflows, unreadable) = check::read_workflows(&files)?;
+    let read = check::read_workflows(&files)?;
     let repository =
         match &args.repository {
             Some(slug) => Some(check::Repository::parse(slug, "--repository").ok_or_else(
@@ -227,8 +227,9 @@ fn run_check(cli: &Cli, args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Inp
     let inputs = check::Inputs {
         desired,
         config_problems,
-        workflows,
-        unreadable,
+        workflows: read.workflows,
+        unreadable: read.unreadable,
+        unreadable_sources: read.unreadable_sources,
         repository,
         complete,
     };

@@ -55,7 +55,7 @@ fn split_args(line: &str) -> Vec<String> {
 fn check(case: &Path, name: &str, actual: &str, failures: &mut Vec<String>) {
     let path = case.join(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        if actual.is_empty() && name == "stderr" {
+        if actual.is_empty() && name.starts_with("stderr") {
             let _ = fs::remove_file(&path);
         } else {
             fs::write(&path, actual).unwrap();
@@ -72,43 +72,70 @@ fn check(case: &Path, name: &str, actual: &str, failures: &mut Vec<String>) {
     }
 }
 
+/// The invocations of a case: `cmd` (expected files `stdout`, `stderr`, `code`) and any
+/// `cmd.<variant>` (expected `stdout.<variant>`, ...), so one set of inputs serves several
+/// output formats.
+fn invocations(case: &Path) -> Vec<(PathBuf, String)> {
+    let mut found: Vec<(PathBuf, String)> = fs::read_dir(case)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter_map(|p| {
+            let name = p.file_name()?.to_str()?.to_owned();
+            match name.strip_prefix("cmd") {
+                Some("") => Some((p, String::new())),
+                Some(v) if v.starts_with('.') => Some((p, v.to_owned())),
+                _ => None,
+            }
+        })
+        .collect();
+    found.sort();
+    found
+}
+
 fn run_command(command: &str) {
     let mut failures = Vec::new();
     let all = cases(command);
     assert!(!all.is_empty(), "no golden cases for {command}");
     for case in &all {
-        let cmdline = fs::read_to_string(case.join("cmd")).unwrap();
-        let mut cmd = Command::cargo_bin("trustpub").unwrap();
-        cmd.current_dir(case)
-            .args(split_args(&cmdline))
-            .env("NO_COLOR", "1")
-            .env_remove("TRUSTPUB_CONFIG");
-        let stdin = case.join("stdin");
-        if stdin.is_file() {
-            cmd.write_stdin(fs::read(stdin).unwrap());
+        for (cmd_file, variant) in invocations(case) {
+            let cmdline = fs::read_to_string(&cmd_file).unwrap();
+            let mut cmd = Command::cargo_bin("trustpub").unwrap();
+            cmd.current_dir(case)
+                .args(split_args(&cmdline))
+                .env("NO_COLOR", "1")
+                .env_remove("TRUSTPUB_CONFIG");
+            let stdin = case.join("stdin");
+            if stdin.is_file() {
+                cmd.write_stdin(fs::read(stdin).unwrap());
+            }
+            let output = cmd.output().unwrap();
+            check(
+                case,
+                &format!("stdout{variant}"),
+                &String::from_utf8_lossy(&output.stdout),
+                &mut failures,
+            );
+            check(
+                case,
+                &format!("stderr{variant}"),
+                &String::from_utf8_lossy(&output.stderr),
+                &mut failures,
+            );
+            let code = output
+                .status
+                .code()
+                .map_or("signal".into(), |c| c.to_string());
+            check(
+                case,
+                &format!("code{variant}"),
+                &format!("{code}\n"),
+                &mut failures,
+            );
         }
-        let output = cmd.output().unwrap();
-        check(
-            case,
-            "stdout",
-            &String::from_utf8_lossy(&output.stdout),
-            &mut failures,
-        );
-        check(
-            case,
-            "stderr",
-            &String::from_utf8_lossy(&output.stderr),
-            &mut failures,
-        );
-        let code = output
-            .status
-            .code()
-            .map_or("signal".into(), |c| c.to_string());
-        check(case, "code", &format!("{code}\n"), &mut failures);
     }
     assert!(
         failures.is_empty(),
-        "{} of {} golden cases failed:\n\n{}",
+        "{} golden failures in {} cases:\n\n{}",
         failures.len(),
         all.len(),
         failures.join("\n")
@@ -118,4 +145,9 @@ fn run_command(command: &str) {
 #[test]
 fn explain_golden_cases() {
     run_command("explain");
+}
+
+#[test]
+fn check_golden_cases() {
+    run_command("check");
 }

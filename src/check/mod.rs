@@ -214,6 +214,8 @@ pub struct Inputs {
     pub workflows: Vec<Workflow>,
     /// Files that are not valid workflows, as findings.
     pub unreadable: Vec<Diagnostic>,
+    /// The text of those files.
+    pub unreadable_sources: Vec<SourceFile>,
     /// The repository, when known.
     pub repository: Option<Repository>,
     /// Whether a whole workflows folder was read.
@@ -249,10 +251,36 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
     Ok(files)
 }
 
+/// Workflows read from disk: those that parsed, and findings (with their text, for snippets)
+/// for those that did not.
+#[derive(Debug, Default)]
+pub struct ReadWorkflows {
+    /// The workflows that parsed.
+    pub workflows: Vec<Workflow>,
+    /// One finding per file that is not a valid workflow.
+    pub unreadable: Vec<Diagnostic>,
+    /// The text of those files.
+    pub unreadable_sources: Vec<SourceFile>,
+}
+
+/// The byte offset of a 1-based line and character column.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    let rest = &text[start.min(text.len())..];
+    start
+        + rest
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i)
+}
+
 /// Reads workflows: each that cannot be parsed becomes a finding, never an abort.
-pub fn read_workflows(files: &[PathBuf]) -> Result<(Vec<Workflow>, Vec<Diagnostic>), InputError> {
-    let mut workflows = Vec::new();
-    let mut unreadable = Vec::new();
+pub fn read_workflows(files: &[PathBuf]) -> Result<ReadWorkflows, InputError> {
+    let mut read = ReadWorkflows::default();
     for path in files {
         let source = match crate::error::read_text(path) {
             Ok(s) => s,
@@ -268,23 +296,22 @@ pub fn read_workflows(files: &[PathBuf]) -> Result<(Vec<Workflow>, Vec<Diagnosti
                     d.primary.position = p;
                 }
                 d.primary.path = origin;
-                unreadable.push(d);
+                read.unreadable.push(d);
                 continue;
             }
             Err(e) => return Err(e),
         };
         match Workflow::parse(path, source.text.clone()) {
-            Ok(w) => workflows.push(w),
+            Ok(w) => read.workflows.push(w),
             Err(e) => {
-                let offset = e.offset.min(source.text.len());
-                let mut label = Label::new(&source, offset..offset, "here");
-                if e.line > 0 {
-                    label.position = crate::source::Position {
-                        line: e.line,
-                        column: e.column.max(1),
-                    };
-                }
-                unreadable.push(
+                let offset = if e.line > 0 {
+                    offset_of(&source.text, e.line, e.column.max(1))
+                } else {
+                    e.offset
+                };
+                let offset = offset.min(source.text.len());
+                let label = Label::new(&source, offset..offset, "here");
+                read.unreadable.push(
                     Diagnostic::error(
                         WORKFLOW_INVALID,
                         format!("not a valid workflow: {}", e.message),
@@ -294,10 +321,11 @@ pub fn read_workflows(files: &[PathBuf]) -> Result<(Vec<Workflow>, Vec<Diagnosti
                         "GitHub will not run this file either; the other files were still checked",
                     ),
                 );
+                read.unreadable_sources.push(source);
             }
         }
     }
-    Ok((workflows, unreadable))
+    Ok(read)
 }
 
 /// Options of a check run.
@@ -343,6 +371,7 @@ pub fn check(inputs: &Inputs) -> Report {
     }
     let mut sources: Vec<SourceFile> = vec![inputs.desired.source.clone()];
     sources.extend(inputs.workflows.iter().map(|w| w.source.clone()));
+    sources.extend(inputs.unreadable_sources.iter().cloned());
     let before = findings.len();
     findings.retain(|d| !is_ignored(&sources, d));
     let ignored = before - findings.len();

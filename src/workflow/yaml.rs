@@ -220,6 +220,9 @@ impl<'de> Deserialize<'de> for KeyText {
             fn visit_str<E>(self, v: &str) -> Result<KeyText, E> {
                 Ok(KeyText(v.to_owned()))
             }
+            fn visit_string<E>(self, v: String) -> Result<KeyText, E> {
+                Ok(KeyText(v))
+            }
             fn visit_unit<E>(self) -> Result<KeyText, E> {
                 Ok(KeyText(String::new()))
             }
@@ -230,7 +233,8 @@ impl<'de> Deserialize<'de> for KeyText {
                 Err(de::Error::custom("a sequence cannot be a key"))
             }
         }
-        d.deserialize_any(V)
+        // Asking for a string keeps YAML 1.1 words as text: `on:` is the key "on", not `true`.
+        d.deserialize_string(V)
     }
 }
 
@@ -257,12 +261,14 @@ pub fn parse(text: &str) -> Result<Item, YamlError> {
         Err(e) => {
             let loc = e.location();
             let message = e.to_string();
-            let first = message
-                .lines()
-                .next()
-                .unwrap_or("invalid YAML")
-                .trim()
-                .to_owned();
+            let first = message.lines().next().unwrap_or("invalid YAML").trim();
+            // The position is reported on its own; drop serde-saphyr's `error: line L column C: `.
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            let first = match first.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
+                Some((pos, rest)) if pos.contains(" column ") => rest,
+                _ => first,
+            }
+            .to_owned();
             Err(YamlError {
                 line: loc.as_ref().map_or(0, |l| l.line() as usize),
                 column: loc.as_ref().map_or(0, |l| l.column() as usize),
