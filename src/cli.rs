@@ -121,9 +121,26 @@ fn parse_registry(s: &str) -> Result<Registry, String> {
 
 /// Runs the parsed command line, writing to `out` (diagnostics for the user go to `err`).
 /// Returns the exit code: 0 clean, 1 findings, 2 unusable input.
+///
+/// The whole output is built first, passed through [`crate::redact::redact`] as a last line
+/// of defence against printing a secret, and only then written: an input error never leaves
+/// half a report behind.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    match execute(&cli, out) {
-        Ok(code) => code,
+    let mut buffer = Vec::new();
+    match execute(&cli, &mut buffer) {
+        Ok(code) => {
+            let text = String::from_utf8_lossy(&buffer);
+            let written = out
+                .write_all(crate::redact::redact(&text).as_bytes())
+                .and_then(|()| out.flush());
+            match finish_output(written) {
+                Ok(()) => code,
+                Err(e) => {
+                    report_error(&e, err);
+                    2
+                }
+            }
+        }
         Err(e) => {
             report_error(&e, err);
             2

@@ -15,8 +15,9 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        // A secret starts at a word boundary.
-        if i > 0 && is_token_char(bytes[i - 1]) {
+        // A prefixed secret starts at a word boundary (so `xpypi-...` is a word, not a token);
+        // a JWT is recognised anywhere, glued to a word or not.
+        if i > 0 && is_token_char(bytes[i - 1]) && !bytes[i..].starts_with(b"eyJ") {
             i += 1;
             continue;
         }

@@ -102,6 +102,30 @@ impl Site<'_> {
         self.workflow.triggered_by("workflow_call").is_some()
     }
 
+    /// Whether an `if:` on the job or the step selects events or refs (`github.event_name`,
+    /// `github.ref`, `startsWith(...)`): then a trigger alone does not reach the upload.
+    pub fn guarded_by_event(&self) -> bool {
+        let step = self.job.steps.get(self.step.step_index);
+        [
+            self.job.condition.as_ref(),
+            step.and_then(|s| s.condition.as_ref()),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|c| {
+            [
+                "event_name",
+                "github.ref",
+                "startsWith(",
+                "github.event.release",
+                "refs/tags",
+                "github.event.action",
+            ]
+            .iter()
+            .any(|needle| c.value.contains(needle))
+        })
+    }
+
     /// The events that can start the publishing job: the callers' events for a reusable
     /// workflow with known callers, otherwise the workflow's own.
     pub fn triggers(&self) -> Vec<(&Workflow, &Trigger)> {

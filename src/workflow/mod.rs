@@ -49,6 +49,8 @@ pub struct Step {
     pub uses: Option<Text>,
     /// `run:`.
     pub run: Option<Text>,
+    /// `if:`.
+    pub condition: Option<Text>,
     /// `with:` inputs.
     pub with: Vec<(Key, Item)>,
     /// `env:` of the step.
@@ -85,6 +87,8 @@ pub struct Job {
     pub permissions: Option<Permissions>,
     /// `uses:` of a job that calls a reusable workflow.
     pub uses: Option<Text>,
+    /// `if:`.
+    pub condition: Option<Text>,
     /// `container:` key, when set.
     pub container: Option<Key>,
     /// `env:` of the job.
@@ -257,6 +261,7 @@ fn job(id: &Key, item: &Item) -> Job {
             .get("permissions")
             .map(|(k, v)| Permissions::read(k, v)),
         uses: item.value("uses").and_then(text),
+        condition: item.value("if").and_then(text),
         container: item.get("container").map(|(k, _)| k.clone()),
         env: map_entries(item.value("env")),
         steps,
@@ -276,6 +281,7 @@ fn step(index: usize, item: &Item) -> Step {
         name: item.value("name").and_then(text),
         uses: item.value("uses").and_then(text),
         run: item.value("run").and_then(text),
+        condition: item.value("if").and_then(text),
         with: map_entries(item.value("with")),
         env: map_entries(item.value("env")),
     }

@@ -15,7 +15,10 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for p in &ctx.desired.publishers {
-        for site in sites_for(ctx, p) {
+        for site in sites_for(ctx, p)
+            .into_iter()
+            .filter(|s| !s.guarded_by_event())
+        {
             for (w, t) in site
                 .triggers()
                 .into_iter()
