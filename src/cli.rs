@@ -250,7 +250,7 @@ fn run_check(cli: &Cli, args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Inp
         repository,
         complete,
     };
-    let report = check::check(&inputs);
+    let report = check::check(inputs);
     let written = match cli.format {
         Format::Human => render::check::human(out, &report),
         Format::Json => serde_json::to_writer_pretty(&mut *out, &render::check::json(&report))

@@ -111,7 +111,7 @@ fn rules_for(entry: &Entry) -> Result<(BTreeSet<String>, bool, bool), String> {
         repository: None,
         complete: true,
     };
-    let report = check::check(&inputs);
+    let report = check::check(inputs);
     let mine = trustpub::source::display_path(&entry.local);
     let rules = report
         .findings

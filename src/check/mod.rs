@@ -165,11 +165,28 @@ impl<'a> Context<'a> {
         workflows: &'a [Workflow],
         repository: Option<&'a Repository>,
     ) -> Self {
+        // Who calls whom, once: file name of a called workflow -> calling jobs.
+        let mut callers: std::collections::HashMap<&str, Vec<(&'a Workflow, &'a Job)>> =
+            std::collections::HashMap::new();
+        for w in workflows {
+            for job in &w.jobs {
+                if let Some(called) = job
+                    .uses
+                    .as_ref()
+                    .and_then(|u| local_workflow_name(&u.value))
+                {
+                    callers.entry(called).or_default().push((w, job));
+                }
+            }
+        }
         let mut sites = Vec::new();
         for w in workflows {
             for job in &w.jobs {
                 for step in publish::recognise(w, job) {
-                    let callers = callers_of(workflows, w);
+                    let callers = callers
+                        .get(w.file_name.as_str())
+                        .cloned()
+                        .unwrap_or_default();
                     sites.push(Site {
                         workflow: w,
                         job,
@@ -209,23 +226,6 @@ pub fn local_workflow_name(uses: &str) -> Option<&str> {
     let path = uses.strip_prefix("./")?;
     path.strip_prefix(".github/workflows/")
         .filter(|n| !n.contains('/'))
-}
-
-fn callers_of<'a>(workflows: &'a [Workflow], callee: &Workflow) -> Vec<(&'a Workflow, &'a Job)> {
-    let mut out = Vec::new();
-    for w in workflows {
-        for job in &w.jobs {
-            if job
-                .uses
-                .as_ref()
-                .and_then(|u| local_workflow_name(&u.value))
-                == Some(callee.file_name.as_str())
-            {
-                out.push((w, job));
-            }
-        }
-    }
-    out
 }
 
 /// The inputs of a check run.
@@ -302,50 +302,79 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
             .map_or(rest.len(), |(i, _)| i)
 }
 
-/// Reads workflows: each that cannot be parsed becomes a finding, never an abort.
-pub fn read_workflows(files: &[PathBuf]) -> Result<ReadWorkflows, InputError> {
-    let mut read = ReadWorkflows::default();
-    for path in files {
-        let source = match crate::error::read_text(path) {
-            Ok(s) => s,
-            Err(InputError::Parse {
-                origin,
-                position,
-                message,
-            }) => {
-                let source = SourceFile::new(path.clone(), String::new());
-                let mut d =
-                    Diagnostic::error(WORKFLOW_INVALID, message, Label::new(&source, 0..0, "here"));
-                if let Some(p) = position {
-                    d.primary.position = p;
-                }
-                d.primary.path = origin;
-                read.unreadable.push(d);
-                continue;
+/// What reading one file gave.
+enum ReadOne {
+    Parsed(Workflow),
+    Invalid(Diagnostic, Option<SourceFile>),
+}
+
+fn read_one(path: &Path) -> Result<ReadOne, InputError> {
+    let source = match crate::error::read_text(path) {
+        Ok(s) => s,
+        Err(InputError::Parse {
+            origin,
+            position,
+            message,
+        }) => {
+            let source = SourceFile::new(path, String::new());
+            let mut d =
+                Diagnostic::error(WORKFLOW_INVALID, message, Label::new(&source, 0..0, "here"));
+            if let Some(p) = position {
+                d.primary.position = p;
             }
-            Err(e) => return Err(e),
-        };
-        match Workflow::parse(path, source.text.clone()) {
-            Ok(w) => read.workflows.push(w),
-            Err(e) => {
-                let offset = if e.line > 0 {
-                    offset_of(&source.text, e.line, e.column.max(1))
-                } else {
-                    e.offset
-                };
-                let offset = offset.min(source.text.len());
-                let label = Label::new(&source, offset..offset, "here");
-                read.unreadable.push(
-                    Diagnostic::error(
-                        WORKFLOW_INVALID,
-                        format!("not a valid workflow: {}", e.message),
-                        label,
-                    )
-                    .with_help(
-                        "GitHub will not run this file either; the other files were still checked",
-                    ),
-                );
-                read.unreadable_sources.push(source);
+            d.primary.path = origin;
+            return Ok(ReadOne::Invalid(d, None));
+        }
+        Err(e) => return Err(e),
+    };
+    match Workflow::from_source(source) {
+        Ok(w) => Ok(ReadOne::Parsed(w)),
+        Err((e, source)) => {
+            let offset = if e.line > 0 {
+                offset_of(&source.text, e.line, e.column.max(1))
+            } else {
+                e.offset
+            };
+            let offset = offset.min(source.text.len());
+            let label = Label::new(&source, offset..offset, "here");
+            let d = Diagnostic::error(
+                WORKFLOW_INVALID,
+                format!("not a valid workflow: {}", e.message),
+                label,
+            )
+            .with_help("GitHub will not run this file either; the other files were still checked");
+            Ok(ReadOne::Invalid(d, Some(source)))
+        }
+    }
+}
+
+/// Reads workflows, on every core: each that cannot be parsed becomes a finding, never an
+/// abort. The order of `files` is kept.
+pub fn read_workflows(files: &[PathBuf]) -> Result<ReadWorkflows, InputError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 16);
+    let chunk = files.len().div_ceil(threads).max(1);
+    let results: Vec<Result<ReadOne, InputError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|p| read_one(p)).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut read = ReadWorkflows::default();
+    for r in results {
+        match r? {
+            ReadOne::Parsed(w) => read.workflows.push(w),
+            ReadOne::Invalid(d, source) => {
+                read.unreadable.push(d);
+                read.unreadable_sources.extend(source);
             }
         }
     }
@@ -364,10 +393,12 @@ pub struct Options {
 pub struct Report {
     /// Every finding, ignored ones removed, in file/line/column/rule order.
     pub findings: Vec<Diagnostic>,
-    /// Every source a finding points into, for snippets.
+    /// Every source a finding may point into, for snippets.
     pub sources: Vec<SourceFile>,
     /// How many findings `# trustpub: ignore[...]` silenced.
     pub ignored: usize,
+    /// Display path to index in `sources`.
+    index: std::collections::HashMap<String, usize>,
 }
 
 impl Report {
@@ -378,27 +409,45 @@ impl Report {
         };
         u8::from(self.findings.iter().any(failing))
     }
+
+    /// The source shown as `path`.
+    pub fn source(&self, path: &str) -> Option<&SourceFile> {
+        self.index.get(path).map(|&i| &self.sources[i])
+    }
 }
 
 /// Runs every rule.
-pub fn check(inputs: &Inputs) -> Report {
-    let mut ctx = Context::new(
-        &inputs.desired,
-        &inputs.workflows,
-        inputs.repository.as_ref(),
-    );
-    ctx.complete = inputs.complete;
+pub fn check(inputs: Inputs) -> Report {
     let mut findings: Vec<Diagnostic> = inputs.config_problems.clone();
     findings.extend(inputs.unreadable.iter().cloned());
-    for rule in rules::ALL {
-        (rule.check)(&ctx, &mut findings);
+    {
+        let mut ctx = Context::new(
+            &inputs.desired,
+            &inputs.workflows,
+            inputs.repository.as_ref(),
+        );
+        ctx.complete = inputs.complete;
+        for rule in rules::ALL {
+            (rule.check)(&ctx, &mut findings);
+        }
     }
-    let mut sources: Vec<SourceFile> = vec![inputs.desired.source.clone()];
-    sources.extend(inputs.workflows.iter().map(|w| w.source.clone()));
-    sources.extend(inputs.unreadable_sources.iter().cloned());
+    let mut sources: Vec<SourceFile> = vec![inputs.desired.source];
+    sources.extend(inputs.workflows.into_iter().map(|w| w.source));
+    sources.extend(inputs.unreadable_sources);
+    let index = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.display_path(), i))
+        .collect();
+    let mut report = Report {
+        findings: Vec::new(),
+        sources,
+        ignored: 0,
+        index,
+    };
     let before = findings.len();
-    findings.retain(|d| !is_ignored(&sources, d));
-    let ignored = before - findings.len();
+    findings.retain(|d| !is_ignored(&report, d));
+    report.ignored = before - findings.len();
     findings.sort_by(|a, b| {
         (&a.primary.path, a.primary.position, a.rule, &a.message).cmp(&(
             &b.primary.path,
@@ -426,16 +475,13 @@ pub fn check(inputs: &Inputs) -> Report {
             _ => merged.push(d),
         }
     }
-    Report {
-        findings: merged,
-        sources,
-        ignored,
-    }
+    report.findings = merged;
+    report
 }
 
 /// Whether the line a finding points at carries `# trustpub: ignore[rule, ...]` for its rule.
-fn is_ignored(sources: &[SourceFile], d: &Diagnostic) -> bool {
-    let Some(source) = sources.iter().find(|s| s.display_path() == d.primary.path) else {
+fn is_ignored(report: &Report, d: &Diagnostic) -> bool {
+    let Some(source) = report.source(&d.primary.path) else {
         return false;
     };
     let Some(line) = source

@@ -13,7 +13,7 @@ use crate::redact::redact;
 use crate::source::SourceFile;
 
 fn source_of<'a>(report: &'a Report, path: &str) -> Option<&'a SourceFile> {
-    report.sources.iter().find(|s| s.display_path() == path)
+    report.source(path)
 }
 
 fn level(sev: Severity) -> Level<'static> {

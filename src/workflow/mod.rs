@@ -144,7 +144,19 @@ impl Workflow {
 
     /// Parses a workflow file's text.
     pub fn parse(path: &Path, text: String) -> Result<Workflow, WorkflowError> {
-        let root = yaml::parse(&text).map_err(|e| WorkflowError {
+        Self::from_source(SourceFile::new(PathBuf::from(path), text)).map_err(|(e, _)| e)
+    }
+
+    /// Parses a workflow file; on failure the file is handed back with the error, for snippets.
+    pub fn from_source(source: SourceFile) -> Result<Workflow, (WorkflowError, SourceFile)> {
+        match Self::read(&source) {
+            Ok(parts) => Ok(parts.into_workflow(source)),
+            Err(e) => Err((e, source)),
+        }
+    }
+
+    fn read(source: &SourceFile) -> Result<Parts, WorkflowError> {
+        let root = yaml::parse(&source.text).map_err(|e| WorkflowError {
             line: e.line,
             column: e.column,
             offset: e.offset,
@@ -189,12 +201,7 @@ impl Workflow {
             },
             None => Vec::new(),
         };
-        let file_name = path
-            .file_name()
-            .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
-        Ok(Workflow {
-            source: SourceFile::new(PathBuf::from(path), text),
-            file_name,
+        Ok(Parts {
             jobs_key: jobs_entry.map(|(k, _)| k.clone()),
             root,
             triggers,
@@ -202,6 +209,35 @@ impl Workflow {
             env,
             jobs,
         })
+    }
+}
+
+/// A parsed workflow, before it takes ownership of its text.
+struct Parts {
+    root: Item,
+    triggers: Vec<Trigger>,
+    permissions: Option<Permissions>,
+    env: Vec<(Key, Item)>,
+    jobs_key: Option<Key>,
+    jobs: Vec<Job>,
+}
+
+impl Parts {
+    fn into_workflow(self, source: SourceFile) -> Workflow {
+        let file_name = source
+            .path
+            .file_name()
+            .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+        Workflow {
+            source,
+            file_name,
+            root: self.root,
+            triggers: self.triggers,
+            permissions: self.permissions,
+            env: self.env,
+            jobs_key: self.jobs_key,
+            jobs: self.jobs,
+        }
     }
 }
 

@@ -380,6 +380,10 @@ fn run_commands(
             continue;
         }
         for spec in COMMANDS {
+            // Cheap test first: most lines of most scripts name no upload command at all.
+            if !line.contains(spec.words[1]) {
+                continue;
+            }
             let Some(at) = command_at(line, spec.words) else {
                 continue;
             };

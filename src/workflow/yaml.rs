@@ -1,15 +1,13 @@
 //! A YAML document as a tree of spanned nodes: every key and every value keeps its 1-based
 //! position and byte range, so rules can point at the exact key or value to fix.
 //!
-//! Parsed with serde-saphyr (pure Rust, budget-limited against alias bombs, duplicate keys
-//! rejected). The typed view of a workflow is built from this tree by hand, which keeps spans
-//! on every `string | map` union GitHub's schema is full of.
+//! Built from the events of granit-parser (the pure-Rust, fuzzed YAML 1.2 parser under
+//! serde-saphyr): going through serde's `Spanned` wrappers cost three quarters of `check`'s time.
+//! Aliases are expanded under a node budget (no "billion laughs"), nesting is bounded, and
+//! duplicate keys are errors, as GitHub treats them. The typed view of a workflow is built from
+//! this tree by hand, which keeps spans on every `string | map` union GitHub's schema has.
 
-use std::fmt;
 use std::ops::Range;
-
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
 
 /// A YAML node.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,18 +53,6 @@ pub struct Key {
     pub name: String,
     /// Where the key is.
     pub span: Span,
-}
-
-fn span_of<T>(s: &Spanned<T>) -> Span {
-    let loc = &s.referenced;
-    let sp = loc.span();
-    let start = sp.byte_offset().unwrap_or(0) as usize;
-    let len = sp.byte_len().unwrap_or(0) as usize;
-    Span {
-        bytes: start..start + len,
-        line: loc.line() as usize,
-        column: loc.column() as usize,
-    }
 }
 
 impl Item {
@@ -117,133 +103,19 @@ impl Item {
     }
 }
 
-struct NodeVisitor;
+/// The most nodes one document may expand to: aliases copy the anchored node, so a few lines
+/// can otherwise expand exponentially ("billion laughs").
+pub const MAX_NODES: usize = 1_000_000;
 
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
-        Ok(Node::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
-        Ok(Node::Number(v.to_string()))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
-        Ok(Node::Number(v.to_string()))
-    }
-    fn visit_i128<E>(self, v: i128) -> Result<Node, E> {
-        Ok(Node::Number(v.to_string()))
-    }
-    fn visit_u128<E>(self, v: u128) -> Result<Node, E> {
-        Ok(Node::Number(v.to_string()))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
-        Ok(Node::Number(v.to_string()))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
-        Ok(Node::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Node, E> {
-        Ok(Node::String(v))
-    }
-    fn visit_unit<E>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-    fn visit_none<E>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
-        Node::deserialize(d)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        let mut items = Vec::new();
-        while let Some(v) = seq.next_element::<Spanned<Node>>()? {
-            items.push(Item {
-                span: span_of(&v),
-                node: v.value,
-            });
-        }
-        Ok(Node::Seq(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(k) = map.next_key::<Spanned<KeyText>>()? {
-            let v = map.next_value::<Spanned<Node>>()?;
-            let key = Key {
-                span: span_of(&k),
-                name: k.value.0,
-            };
-            entries.push((
-                key,
-                Item {
-                    span: span_of(&v),
-                    node: v.value,
-                },
-            ));
-        }
-        Ok(Node::Map(entries))
-    }
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(NodeVisitor)
-    }
-}
-
-/// A key: any scalar, as text.
-struct KeyText(String);
-
-impl<'de> Deserialize<'de> for KeyText {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = KeyText;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a scalar key")
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_owned()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<KeyText, E> {
-                Ok(KeyText(v))
-            }
-            fn visit_unit<E>(self) -> Result<KeyText, E> {
-                Ok(KeyText(String::new()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<KeyText, A::Error> {
-                Err(de::Error::custom("a mapping cannot be a key"))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<KeyText, A::Error> {
-                Err(de::Error::custom("a sequence cannot be a key"))
-            }
-        }
-        // Asking for a string keeps YAML 1.1 words as text: `on:` is the key "on", not `true`.
-        d.deserialize_string(V)
-    }
-}
+/// The deepest nesting accepted.
+pub const MAX_DEPTH: usize = 256;
 
 /// A YAML syntax error, with its position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YamlError {
-    /// 1-based line, if known.
+    /// 1-based line, if known (0 otherwise).
     pub line: usize,
-    /// 1-based column, if known.
+    /// 1-based column, if known (0 otherwise).
     pub column: usize,
     /// Byte offset, if known.
     pub offset: usize,
@@ -251,33 +123,421 @@ pub struct YamlError {
     pub message: String,
 }
 
-/// Parses one YAML document into a spanned tree.
-pub fn parse(text: &str) -> Result<Item, YamlError> {
-    match serde_saphyr::from_str::<Spanned<Node>>(text) {
-        Ok(v) => Ok(Item {
-            span: span_of(&v),
-            node: v.value,
-        }),
-        Err(e) => {
-            let loc = e.location();
-            let message = e.to_string();
-            let first = message.lines().next().unwrap_or("invalid YAML").trim();
-            // The position is reported on its own; drop serde-saphyr's `error: line L column C: `.
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            let first = match first.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
-                Some((pos, rest)) if pos.contains(" column ") => rest,
-                _ => first,
+fn span_of(text: &str, s: &granit_parser::Span) -> Span {
+    let start = s
+        .start
+        .byte_offset()
+        .unwrap_or_else(|| char_to_byte(text, s.start.index()));
+    let end = s
+        .end
+        .byte_offset()
+        .unwrap_or_else(|| char_to_byte(text, s.end.index()))
+        .max(start);
+    Span {
+        bytes: start..end,
+        line: s.start.line(),
+        column: s.start.col() + 1,
+    }
+}
+
+fn char_to_byte(text: &str, chars: usize) -> usize {
+    text.char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(i, _)| i)
+}
+
+fn error_at(text: &str, marker: &granit_parser::Marker, message: impl Into<String>) -> YamlError {
+    YamlError {
+        line: marker.line(),
+        column: marker.col() + 1,
+        offset: marker
+            .byte_offset()
+            .unwrap_or_else(|| char_to_byte(text, marker.index())),
+        message: message.into(),
+    }
+}
+
+/// YAML 1.2 core schema resolution of a plain scalar.
+fn plain_scalar(v: &str) -> Node {
+    match v {
+        "" | "~" | "null" | "Null" | "NULL" => Node::Null,
+        "true" | "True" | "TRUE" => Node::Bool(true),
+        "false" | "False" | "FALSE" => Node::Bool(false),
+        _ if is_number(v) => Node::Number(v.to_owned()),
+        _ => Node::String(v.to_owned()),
+    }
+}
+
+fn is_number(v: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(hex) = v.strip_prefix("0x") {
+        return !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit());
+    }
+    if let Some(oct) = v.strip_prefix("0o") {
+        return !oct.is_empty() && oct.bytes().all(|b| (b'0'..=b'7').contains(&b));
+    }
+    if matches!(
+        v,
+        ".inf" | ".Inf" | ".INF" | "-.inf" | "+.inf" | ".nan" | ".NaN" | ".NAN"
+    ) {
+        return true;
+    }
+    let v = v.strip_prefix(['-', '+']).unwrap_or(v);
+    let (mantissa, exponent) = match v.find(['e', 'E']) {
+        Some(i) => (&v[..i], Some(&v[i + 1..])),
+        None => (v, None),
+    };
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((int, frac)) => {
+            (int.is_empty() || digits(int))
+                && (frac.is_empty() || digits(frac))
+                && !(int.is_empty() && frac.is_empty())
+        }
+        None => digits(mantissa),
+    };
+    mantissa_ok && exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)))
+}
+
+/// A collection being built.
+enum Open {
+    Seq {
+        items: Vec<Item>,
+        span: Span,
+        anchor: usize,
+    },
+    Map {
+        entries: Vec<(Key, Item)>,
+        pending: Option<Key>,
+        merged: Vec<String>,
+        span: Span,
+        anchor: usize,
+    },
+}
+
+/// Builds the tree from parser events.
+struct Builder<'t> {
+    text: &'t str,
+    stack: Vec<Open>,
+    anchors: std::collections::HashMap<usize, (Item, usize)>,
+    nodes: usize,
+    root: Option<Item>,
+}
+
+fn weight(item: &Item) -> usize {
+    match &item.node {
+        Node::Seq(items) => 1 + items.iter().map(weight).sum::<usize>(),
+        Node::Map(entries) => 1 + entries.iter().map(|(_, v)| 1 + weight(v)).sum::<usize>(),
+        _ => 1,
+    }
+}
+
+impl Builder<'_> {
+    fn count(&mut self, n: usize, at: &granit_parser::Marker) -> Result<(), YamlError> {
+        self.nodes += n;
+        if self.nodes > MAX_NODES {
+            return Err(error_at(
+                self.text,
+                at,
+                format!(
+                    "the document expands to more than {MAX_NODES} nodes (aliases copying aliases?)"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Places a finished node: as the root, a sequence item, a mapping key or a mapping value.
+    fn place(
+        &mut self,
+        item: Item,
+        anchor: usize,
+        at: &granit_parser::Marker,
+    ) -> Result<(), YamlError> {
+        if anchor != 0 {
+            let w = weight(&item);
+            self.anchors.insert(anchor, (item.clone(), w));
+        }
+        match self.stack.last_mut() {
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(item);
+                }
             }
-            .to_owned();
-            Err(YamlError {
-                line: loc.as_ref().map_or(0, |l| l.line() as usize),
-                column: loc.as_ref().map_or(0, |l| l.column() as usize),
-                offset: loc
-                    .as_ref()
-                    .and_then(|l| l.span().byte_offset())
-                    .unwrap_or(0) as usize,
-                message: first,
-            })
+            Some(Open::Seq { items, .. }) => items.push(item),
+            Some(Open::Map {
+                entries,
+                pending,
+                merged: from_merge,
+                ..
+            }) => match pending.take() {
+                None => {
+                    let name = match &item.node {
+                        Node::String(s) | Node::Number(s) => s.clone(),
+                        Node::Bool(b) => b.to_string(),
+                        Node::Null => String::new(),
+                        Node::Seq(_) | Node::Map(_) => {
+                            return Err(error_at(self.text, at, "a mapping key must be a scalar"));
+                        }
+                    };
+                    if let Some(i) = from_merge.iter().position(|m| *m == name) {
+                        // An explicit key overrides the one a merge brought in.
+                        from_merge.remove(i);
+                        entries.retain(|(k, _)| k.name != name);
+                    } else if name != "<<" && entries.iter().any(|(k, _)| k.name == name) {
+                        return Err(error_at(self.text, at, format!("duplicate key `{name}`")));
+                    }
+                    *pending = Some(Key {
+                        name,
+                        span: item.span,
+                    });
+                }
+                Some(key) if key.name == "<<" => {
+                    // A merge key: entries of the merged mapping(s) that are not already set.
+                    let sources: Vec<Item> = match item.node {
+                        Node::Map(_) => vec![item],
+                        Node::Seq(list) => list,
+                        _ => {
+                            return Err(error_at(
+                                self.text,
+                                at,
+                                "`<<` takes a mapping or a list of mappings",
+                            ));
+                        }
+                    };
+                    for source in sources {
+                        if let Node::Map(merged) = source.node {
+                            for (k, v) in merged {
+                                if !entries.iter().any(|(e, _)| e.name == k.name) {
+                                    from_merge.push(k.name.clone());
+                                    entries.push((k, v));
+                                }
+                            }
+                        }
+                    }
+                }
+                Some(key) => entries.push((key, item)),
+            },
+        }
+        Ok(())
+    }
+}
+
+/// Parses the first YAML document of `text` into a spanned tree.
+pub fn parse(text: &str) -> Result<Item, YamlError> {
+    let mut builder = Builder {
+        text,
+        stack: Vec::new(),
+        anchors: std::collections::HashMap::new(),
+        nodes: 0,
+        root: None,
+    };
+    let options = granit_parser::Options::default();
+    let parser = granit_parser::Parser::new_from_str_with_options(text, options);
+    let mut documents = 0;
+    for event in parser {
+        let (event, span) = event.map_err(|e| error_at(text, e.marker(), e.info()))?;
+        let here = span_of(text, &span);
+        use granit_parser::Event as E;
+        match event {
+            E::StreamStart | E::StreamEnd => {}
+            E::DocumentStart(..) => {
+                documents += 1;
+                if documents > 1 {
+                    break;
+                }
+            }
+            E::DocumentEnd => {}
+            E::Scalar(value, style, anchor, _tag) => {
+                builder.count(1, &span.start)?;
+                let node = if style == granit_parser::ScalarStyle::Plain {
+                    plain_scalar(&value)
+                } else {
+                    Node::String(value.into_owned())
+                };
+                builder.place(Item { node, span: here }, anchor, &span.start)?;
+            }
+            E::SequenceStart(_, anchor, _) | E::MappingStart(_, anchor, _) => {
+                builder.count(1, &span.start)?;
+                if builder.stack.len() >= MAX_DEPTH {
+                    return Err(error_at(
+                        text,
+                        &span.start,
+                        format!("nesting deeper than {MAX_DEPTH} levels"),
+                    ));
+                }
+                builder
+                    .stack
+                    .push(if matches!(event, E::SequenceStart(..)) {
+                        Open::Seq {
+                            items: Vec::new(),
+                            span: here,
+                            anchor,
+                        }
+                    } else {
+                        Open::Map {
+                            entries: Vec::new(),
+                            pending: None,
+                            merged: Vec::new(),
+                            span: here,
+                            anchor,
+                        }
+                    });
+            }
+            E::SequenceEnd | E::MappingEnd => {
+                let (item, anchor) = match builder.stack.pop() {
+                    Some(Open::Seq {
+                        items,
+                        span,
+                        anchor,
+                    }) => (
+                        Item {
+                            node: Node::Seq(items),
+                            span,
+                        },
+                        anchor,
+                    ),
+                    Some(Open::Map {
+                        entries,
+                        span,
+                        anchor,
+                        ..
+                    }) => (
+                        Item {
+                            node: Node::Map(entries),
+                            span,
+                        },
+                        anchor,
+                    ),
+                    None => return Err(error_at(text, &span.start, "unbalanced collection end")),
+                };
+                builder.place(item, anchor, &span.start)?;
+            }
+            E::Alias(id) => {
+                let Some((item, w)) = builder.anchors.get(&id).cloned() else {
+                    return Err(error_at(text, &span.start, "alias to an unknown anchor"));
+                };
+                builder.count(w, &span.start)?;
+                builder.place(
+                    Item {
+                        node: item.node,
+                        span: here,
+                    },
+                    0,
+                    &span.start,
+                )?;
+            }
+            _ => {}
+        }
+    }
+    Ok(builder.root.unwrap_or(Item {
+        node: Node::Null,
+        span: Span::default(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_values_keep_their_positions_and_text() {
+        let doc = parse("on:\n  push:\npython: 3.10\nname: \"é\"\nx: yes\n").unwrap();
+        let (key, _) = doc.get("on").unwrap();
+        assert_eq!(
+            (key.span.line, key.span.column, key.span.bytes.clone()),
+            (1, 1, 0..2)
+        );
+        assert_eq!(
+            doc.value("python").unwrap().node,
+            Node::Number("3.10".into())
+        );
+        assert_eq!(
+            doc.value("x").unwrap().node,
+            Node::String("yes".into()),
+            "YAML 1.2: `yes` is a string"
+        );
+        let name = doc.value("name").unwrap();
+        assert_eq!(name.as_str(), Some("é"));
+        assert_eq!(name.span.column, 7);
+    }
+
+    #[test]
+    fn crlf_lines_give_the_same_columns() {
+        let doc = parse("jobs:\r\n  build:\r\n    environment: pypi\r\n").unwrap();
+        let build = doc.value("jobs").unwrap();
+        let (key, value) = build.value("build").unwrap().get("environment").unwrap();
+        assert_eq!((key.span.line, key.span.column), (3, 5));
+        assert_eq!((value.span.line, value.span.column), (3, 18));
+    }
+
+    #[test]
+    fn anchors_aliases_and_merge_keys_are_expanded() {
+        let doc = parse(
+            "base: &b\n  runs-on: ubuntu\n  env: {A: 1}\njob:\n  <<: *b\n  env: {B: 2}\ncopy: *b\n",
+        )
+        .unwrap();
+        let job = doc.value("job").unwrap();
+        assert_eq!(job.value("runs-on").unwrap().as_str(), Some("ubuntu"));
+        assert!(
+            job.value("env").unwrap().value("B").is_some(),
+            "an explicit key wins over a merged one"
+        );
+        assert_eq!(
+            doc.value("copy")
+                .unwrap()
+                .value("runs-on")
+                .unwrap()
+                .as_str(),
+            Some("ubuntu")
+        );
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused_quickly() {
+        let mut doc = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for name in ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] {
+            doc.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            prev = name;
+        }
+        let start = std::time::Instant::now();
+        let err = parse(&doc).unwrap_err();
+        assert!(err.message.contains("more than"), "{}", err.message);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        for doc in [
+            "[".repeat(100_000),
+            "a:\n".to_owned() + &" - ".repeat(5_000),
+            "{a: ".repeat(50_000),
+        ] {
+            assert!(parse(&doc).is_err());
+        }
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_with_their_position() {
+        let err = parse("jobs:\n  a: 1\n  a: 2\n").unwrap_err();
+        assert_eq!((err.line, err.column), (3, 3));
+        assert!(err.message.contains("duplicate key `a`"));
+    }
+
+    #[test]
+    fn only_the_first_document_counts() {
+        let doc = parse("---\non: push\n...\n---\non: pull_request\n").unwrap();
+        assert_eq!(doc.value("on").unwrap().as_str(), Some("push"));
+        assert_eq!(parse("").unwrap().node, Node::Null);
+    }
+
+    #[test]
+    fn numbers_are_recognised_by_the_core_schema() {
+        for n in ["1", "-2", "3.10", ".5", "1e3", "0x1F", "0o17", ".inf"] {
+            assert!(is_number(n), "{n}");
+        }
+        for s in ["1.2.3", "v1", "1e", "0x", "-", ".", "e3"] {
+            assert!(!is_number(s), "{s}");
         }
     }
 }
