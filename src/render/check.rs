@@ -159,7 +159,6 @@ pub fn sarif(report: &Report) -> Value {
                 "shortDescription": {"text": r.summary},
                 "fullDescription": {"text": r.explanation},
                 "help": {"text": r.explanation, "markdown": r.explanation},
-                "helpUri": format!("https://github.com/trustpub/trustpub#{}", r.id),
                 "defaultConfiguration": {"level": sarif_level(r.severity)},
                 "properties": {"tags": ["security", "supply-chain", "trusted-publishing"]},
             })
@@ -211,7 +210,6 @@ pub fn sarif(report: &Report) -> Value {
             "tool": {"driver": {
                 "name": "trustpub",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/trustpub/trustpub",
                 "rules": rules,
             }},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": "file:///"}},
