@@ -221,7 +221,14 @@ fn environment_checks(
                 };
                 f.ok("environment", text, url);
             } else {
-                let names: Vec<String> = refused.iter().map(|r| format!("{} ({})", r.full(), r.origin)).collect();
+                let mut names: Vec<String> = refused
+                    .iter()
+                    .take(3)
+                    .map(|r| format!("{} ({})", r.full(), r.origin))
+                    .collect();
+                if refused.len() > 3 {
+                    names.push(format!("{} more", refused.len() - 3));
+                }
                 f.drift(
                     DriftKind::EnvironmentBranchPolicy,
                     json!(refused.iter().map(|r| r.full()).collect::<Vec<_>>()),

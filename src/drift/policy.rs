@@ -204,13 +204,13 @@ pub fn trigger_refs(
             add(
                 RefKind::Tag,
                 &run.head_branch,
-                format!("run {} ({})", run.id, run.event),
+                format!("run {}, {}", run.id, run.event),
             );
         } else if run.head_branch == default_branch {
             add(
                 RefKind::Branch,
                 &run.head_branch,
-                format!("run {} ({})", run.id, run.event),
+                format!("run {}, {}", run.id, run.event),
             );
         }
     }

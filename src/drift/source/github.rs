@@ -147,10 +147,13 @@ fn refused(http: &Http, check: &'static str, r: &Response, what: &str) -> Unknow
         .json()
         .ok()
         .and_then(|d| str_field(&d, "message").map(str::to_owned));
-    let hint = match (r.status, http.has_github_token()) {
-        (401, _) => "the token was refused",
-        (403 | 404, false) => "it may be private or need a token: set GITHUB_TOKEN or GH_TOKEN",
-        (403 | 404, true) => "the token may lack access to it",
+    let hint = match (r.status, http.has_github_token(), check) {
+        (401, _, _) => "the token was refused",
+        (403 | 404, false, "repository") => {
+            "it does not exist, or it is private: set GITHUB_TOKEN or GH_TOKEN"
+        }
+        (403 | 404, false, _) => "reading it may need a token: set GITHUB_TOKEN or GH_TOKEN",
+        (403 | 404, true, _) => "the token may lack access to it",
         _ => "",
     };
     let mut reason = format!("HTTP {} for {what}", r.status);
@@ -400,6 +403,11 @@ fn runs(http: &Http, base: &str, file: &str, window: u32) -> Fetched<RunsFacts> 
         segment(file)
     );
     let r = get(http, "runs", &url)?;
+    if r.status == 404 {
+        let reason =
+            format!("GitHub knows no workflow `{file}` in this repository, so it has no runs");
+        return Err(Unknown::new(SOURCE, "runs", Some(&url), reason));
+    }
     if r.status != 200 {
         return Err(refused(http, "runs", &r, "the workflow's runs"));
     }
