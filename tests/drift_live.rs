@@ -530,3 +530,49 @@ fn a_rate_limited_github_is_reported_as_unknown_quickly() {
             .starts_with("rate limit exhausted until")
     );
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    let mut all = Vec::new();
+    files(from, &mut all);
+    for f in all {
+        let dest = to.join(f.strip_prefix(from).unwrap());
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(&f, dest).unwrap();
+    }
+}
+
+#[test]
+fn hostile_answers_make_checks_unknown_never_a_panic() {
+    let dir = temp("hostile");
+    copy_dir(&golden("as-declared").join("recorded"), &dir);
+    let d = desired("as-declared");
+    let variants = [
+        r#"{"status": 200, "body": null}"#,
+        r#"{"status": 200, "body": []}"#,
+        r#"{"status": 200, "body": "text"}"#,
+        r#"{"status": 200, "body": {}}"#,
+        r#"{"status": 200, "body": {"full_name": 1, "default_branch": [], "info": {"version": 2}, "urls": [{}], "files": [{"filename": "x", "provenance": 3}], "attestation_bundles": [{"publisher": null}], "workflow_runs": [{"id": "x"}], "jobs": [{"steps": [{"started_at": "2026-13-99T99:99:99+0é:00"}]}], "content": "!!!", "deployment_branch_policy": {"custom_branch_policies": "yes"}, "branch_policies": [{"name": "[", "type": 5}], "use_default": "no"}}"#,
+        r#"{"status": 200, "body": {"content": "////", "workflow_runs": [{"id": 1, "conclusion": "success", "head_branch": "v1", "event": "push"}]}}"#,
+        r#"{"status": 599, "text": "\u0000\u00ff"}"#,
+        r#"{"status": 301}"#,
+        "not an envelope",
+    ];
+    let mut all = Vec::new();
+    files(&dir, &mut all);
+    for file in &all {
+        let original = std::fs::read(file).unwrap();
+        for v in variants {
+            std::fs::write(file, v).unwrap();
+            let http =
+                Http::new(Mode::Replay(dir.clone()), settings(), services(None), None).unwrap();
+            let r = report(&d, None, &http, None);
+            for p in r["publishers"].as_array().unwrap() {
+                for u in p["unknown"].as_array().unwrap() {
+                    assert_ne!(u["check"], "internal", "{} with {v}: {u}", file.display());
+                }
+            }
+        }
+        std::fs::write(file, original).unwrap();
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

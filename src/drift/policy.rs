@@ -87,37 +87,41 @@ impl BranchPolicy {
     }
 }
 
-/// fnmatch-style matching where `*` and `?` do not cross `/`, `**` does.
+/// fnmatch-style matching where `*` and `?` do not cross `/`, `**` does. Backtracking is
+/// bounded: a pathological pattern gives up (no match) instead of running for ever.
 pub fn glob(pattern: &str, name: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
-    matches(&p, &n, 0)
+    let budget = std::cell::Cell::new(100_000u32);
+    matches(&p, &n, &budget)
 }
 
-fn matches(p: &[char], n: &[char], depth: usize) -> bool {
-    if depth > 64 {
+fn matches(p: &[char], n: &[char], budget: &std::cell::Cell<u32>) -> bool {
+    if budget.get() == 0 {
         return false;
     }
+    budget.set(budget.get() - 1);
+    let depth = budget;
     match p.first() {
         None => n.is_empty(),
         Some('*') if p.get(1) == Some(&'*') => {
             let rest = &p[2..];
-            (0..=n.len()).any(|i| matches(rest, &n[i..], depth + 1))
+            (0..=n.len()).any(|i| matches(rest, &n[i..], depth))
         }
         Some('*') => {
             let rest = &p[1..];
             let limit = n.iter().position(|&c| c == '/').unwrap_or(n.len());
-            (0..=limit).any(|i| matches(rest, &n[i..], depth + 1))
+            (0..=limit).any(|i| matches(rest, &n[i..], depth))
         }
-        Some('?') => n.first().is_some_and(|&c| c != '/') && matches(&p[1..], &n[1..], depth + 1),
+        Some('?') => n.first().is_some_and(|&c| c != '/') && matches(&p[1..], &n[1..], depth),
         Some('[') => match (class_end(p), n.first()) {
             (Some(end), Some(&c)) => {
-                class_has(&p[1..end], c) && matches(&p[end + 1..], &n[1..], depth + 1)
+                class_has(&p[1..end], c) && matches(&p[end + 1..], &n[1..], depth)
             }
             (Some(_), None) => false,
-            (None, _) => n.first() == Some(&'[') && matches(&p[1..], &n[1..], depth + 1),
+            (None, _) => n.first() == Some(&'[') && matches(&p[1..], &n[1..], depth),
         },
-        Some(&lit) => n.first() == Some(&lit) && matches(&p[1..], &n[1..], depth + 1),
+        Some(&lit) => n.first() == Some(&lit) && matches(&p[1..], &n[1..], depth),
     }
 }
 
@@ -250,6 +254,10 @@ mod tests {
         assert!(glob("v[0-9].?", "v1.x"));
         assert!(!glob("v[!0-9]*", "v1"));
         assert!(glob("main", "main") && !glob("main", "mainline"));
+        // Exponential backtracking is cut short.
+        let start = std::time::Instant::now();
+        assert!(!glob(&format!("{}b", "*a".repeat(30)), &"a".repeat(60)));
+        assert!(start.elapsed() < std::time::Duration::from_secs(2));
     }
 
     fn tag(name: &str) -> TriggerRef {

@@ -119,8 +119,13 @@ pub fn decide(
 /// Exponential backoff with jitter: `base * 2^attempt`, scaled into [50%, 100%], capped.
 pub fn backoff(attempt: u32, policy: &Policy, jitter: f64) -> Duration {
     let factor = 2u32.saturating_pow(attempt.min(16));
-    let full = policy.backoff_base.saturating_mul(factor);
-    full.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
+    let full = policy
+        .backoff_base
+        .saturating_mul(factor)
+        .min(policy.max_wait);
+    let spread = 0.5 + 0.5 * jitter.clamp(0.0, 1.0);
+    Duration::try_from_secs_f64(full.as_secs_f64() * spread)
+        .unwrap_or(full)
         .min(policy.max_wait)
 }
 

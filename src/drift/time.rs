@@ -96,8 +96,11 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     }
     let offset = match zone {
         "Z" | "z" => 0,
-        z if z.len() == 6 && (z.starts_with('+') || z.starts_with('-')) && &z[3..4] == ":" => {
-            let secs = num(&z[1..3])? * 3600 + num(&z[4..6])? * 60;
+        z if z.len() == 6
+            && (z.starts_with('+') || z.starts_with('-'))
+            && z.get(3..4) == Some(":") =>
+        {
+            let secs = num(z.get(1..3)?)? * 3600 + num(z.get(4..6)?)? * 60;
             if z.starts_with('-') { -secs } else { secs }
         }
         _ => return None,
@@ -142,6 +145,19 @@ mod tests {
         ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn odd_input_is_refused_not_a_panic() {
+        for s in [
+            "2026-02-24T10:00:00+0é00",
+            "2026-02-24T10:00:00.é",
+            "é",
+            "2026-02-24T10:0é:00Z",
+        ] {
+            assert_eq!(parse_rfc3339(s), None, "{s}");
+        }
+        assert_eq!(parse_http_date("Wed, 99 Foo 2015 07:28:00 GMT"), None);
     }
 
     #[test]
