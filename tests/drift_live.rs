@@ -173,6 +173,12 @@ const CASES: &[Case] = &[
         passes: [Some(true); 3],
     },
     Case {
+        name: "environment-protected-branches",
+        registry: Some(Registry::Pypi),
+        kinds: &["environment-branch-policy"],
+        passes: [Some(true); 3],
+    },
+    Case {
         name: "subject-customized",
         registry: Some(Registry::Pypi),
         kinds: &["subject-customized"],

@@ -170,7 +170,8 @@ pub struct RunRef {
 }
 
 /// The refs that run the publishing workflow: the tags of recent tag-triggered runs (the
-/// releases), and the default branch when the workflow is dispatched or pushed from it.
+/// releases; at most 10), and the default branch when the workflow is dispatched or pushed
+/// from it.
 /// A push run counts as a tag run when its ref matches the workflow's `tags:` filters and not
 /// its `branches:` filters (the runs API does not say which it was).
 pub fn trigger_refs(
@@ -182,7 +183,7 @@ pub fn trigger_refs(
     let mut add = |kind, name: &str, origin: String| {
         if !name.is_empty()
             && !refs.iter().any(|r| r.kind == kind && r.name == name)
-            && refs.len() < 10
+            && refs.iter().filter(|r| r.kind == kind).count() < 10
         {
             refs.push(TriggerRef {
                 kind,
