@@ -49,6 +49,10 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Lint workflows against the desired state, offline: the pre-merge check.
     Check(CheckArgs),
+    /// Compare every declared publisher with live state (GitHub, PyPI, TestPyPI): what drifted,
+    /// what is unknown, and the playbook's thresholds. Exit 0 as declared, 1 drift or a failed
+    /// threshold, 3 some checks unknown, 2 unusable input.
+    Drift(DriftArgs),
 }
 
 /// Arguments of `check`.
@@ -98,6 +102,64 @@ pub struct ExplainArgs {
     pub project: Option<String>,
 }
 
+/// Arguments of `drift`.
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// GitHub's REST API (GitHub Enterprise: https://HOST/api/v3). Token from GITHUB_TOKEN or GH_TOKEN.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://api.github.com",
+        env = "GITHUB_API_URL"
+    )]
+    pub github_api_url: String,
+    /// PyPI.
+    #[arg(long, value_name = "URL", default_value = "https://pypi.org")]
+    pub pypi_url: String,
+    /// TestPyPI.
+    #[arg(long, value_name = "URL", default_value = "https://test.pypi.org")]
+    pub testpypi_url: String,
+    /// Write the report to FILE, atomically, instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Answer from responses recorded with --record instead of the network.
+    #[arg(long, value_name = "DIR", conflicts_with = "record")]
+    pub from_dir: Option<PathBuf>,
+    /// Save every response fetched to DIR, for --from-dir (the token is never saved).
+    #[arg(long, value_name = "DIR")]
+    pub record: Option<PathBuf>,
+    /// Concurrent workers (each fetches one source of one publisher at a time).
+    #[arg(long, value_name = "N", default_value_t = 128, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub jobs: u16,
+    /// Timeout of each request, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub timeout: f64,
+    /// Retries of a request after a 5xx, a 429, a rate limit or a network error.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub retries: u32,
+    /// The longest wait for a rate limit (Retry-After, x-ratelimit-reset) before reporting it.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub max_wait: u64,
+    /// The first backoff between retries, in milliseconds (doubles each retry).
+    #[arg(
+        long,
+        hide = true,
+        value_name = "MS",
+        default_value_t = 500,
+        env = "TRUSTPUB_BACKOFF_BASE_MS"
+    )]
+    pub backoff_base_ms: u64,
+    /// The largest response body read, in bytes.
+    #[arg(long, hide = true, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_body_bytes: u64,
+    /// Check only publishers of this registry.
+    #[arg(long, value_name = "REGISTRY", value_parser = parse_registry)]
+    pub registry: Option<Registry>,
+    /// Check only publishers of this project.
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
+}
+
 fn parse_stdin_marker(s: &str) -> Result<String, String> {
     if s == "-" {
         Ok(s.to_owned())
@@ -120,14 +182,15 @@ fn parse_registry(s: &str) -> Result<Registry, String> {
 }
 
 /// Runs the parsed command line, writing to `out` (diagnostics for the user go to `err`).
-/// Returns the exit code: 0 clean, 1 findings, 2 unusable input.
+/// Returns the exit code: 0 clean, 1 findings, 2 unusable input (3 for `drift`: some checks
+/// unknown).
 ///
 /// The whole output is built first, passed through [`crate::redact::redact`] as a last line
 /// of defence against printing a secret, and only then written: an input error never leaves
 /// half a report behind.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let mut buffer = Vec::new();
-    match execute(&cli, &mut buffer) {
+    match execute(&cli, &mut buffer, err) {
         Ok(code) => {
             let text = String::from_utf8_lossy(&buffer);
             let written = out
@@ -159,7 +222,7 @@ fn report_error(e: &InputError, err: &mut dyn Write) {
     let _ = writeln!(err, "error: {}", crate::redact::redact(&e.to_string()));
 }
 
-fn execute(cli: &Cli, out: &mut dyn Write) -> Result<u8, InputError> {
+fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, InputError> {
     match &cli.command {
         Command::Check(args) => run_check(cli, args, out),
         Command::Explain(args) => {
@@ -193,6 +256,10 @@ fn execute(cli: &Cli, out: &mut dyn Write) -> Result<u8, InputError> {
                 });
             }
             Ok(report.exit_code())
+        }
+        Command::Drift(args) => {
+            let desired = config::load(&cli.config)?;
+            crate::drift::command::execute(&desired, cli.format, args, out, err)
         }
     }
 }

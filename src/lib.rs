@@ -11,6 +11,7 @@ pub mod claims;
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod drift;
 pub mod error;
 pub mod evidence;
 pub mod explain;

@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// A file the user gave us, kept whole so diagnostics can quote it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
     /// The path as the user named it (shown in diagnostics).
     pub path: PathBuf,

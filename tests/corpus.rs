@@ -59,6 +59,7 @@ fn rules_for(entry: &Entry) -> Result<(BTreeSet<String>, bool, bool), String> {
     let empty = config::DesiredState {
         source: SourceFile::new("expected-publishers.toml", ""),
         publishers: vec![],
+        thresholds: Default::default(),
     };
     let probe = Context::new(&empty, &read.workflows, None);
     let (owner, name) = entry.repo.split_once('/').unwrap();

@@ -1,6 +1,7 @@
 //! Golden tests: each folder under `tests/golden/<command>/` is one case, written by hand: its
 //! inputs, a `cmd` file with the arguments (paths relative to the case folder), optionally a
-//! `stdin` file, and the expected `stdout`, `stderr` and exit `code` beside them.
+//! `stdin` file, an `env` file (`KEY=VALUE` lines), and the expected `stdout`, `stderr` and exit
+//! `code` beside them.
 //!
 //! `UPDATE_GOLDEN=1 cargo test --test golden` rewrites the expected files; review the diff.
 
@@ -103,7 +104,16 @@ fn run_command(command: &str) {
             cmd.current_dir(case)
                 .args(split_args(&cmdline))
                 .env("NO_COLOR", "1")
-                .env_remove("TRUSTPUB_CONFIG");
+                .env_remove("TRUSTPUB_CONFIG")
+                .env_remove("GITHUB_TOKEN")
+                .env_remove("GH_TOKEN")
+                .env_remove("GITHUB_API_URL");
+            // An optional `env` file of KEY=VALUE lines (for example SOURCE_DATE_EPOCH).
+            if let Ok(vars) = fs::read_to_string(case.join("env")) {
+                for (k, v) in vars.lines().filter_map(|l| l.split_once('=')) {
+                    cmd.env(k.trim(), v.trim());
+                }
+            }
             let stdin = case.join("stdin");
             if stdin.is_file() {
                 cmd.write_stdin(fs::read(stdin).unwrap());
@@ -150,4 +160,9 @@ fn explain_golden_cases() {
 #[test]
 fn check_golden_cases() {
     run_command("check");
+}
+
+#[test]
+fn drift_golden_cases() {
+    run_command("drift");
 }

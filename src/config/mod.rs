@@ -5,6 +5,7 @@
 //! fixes the file in one pass.
 
 mod suggest;
+mod thresholds;
 
 use std::ops::Range;
 use std::path::Path;
@@ -18,6 +19,7 @@ use crate::registry::Registry;
 use crate::source::SourceFile;
 
 pub use suggest::nearest;
+pub use thresholds::{THRESHOLD_KEYS, Thresholds};
 
 /// The default path of the desired-state file.
 pub const DEFAULT_PATH: &str = "expected-publishers.toml";
@@ -65,6 +67,8 @@ pub struct DesiredState {
     pub source: SourceFile,
     /// Every publisher, in file order.
     pub publishers: Vec<Publisher>,
+    /// The playbook's thresholds (`[thresholds]`, defaults when absent), for `drift`.
+    pub thresholds: Thresholds,
 }
 
 /// The keys a `[[publisher]]` table may hold.
@@ -128,10 +132,17 @@ pub fn parse_lenient(source: SourceFile) -> Result<(DesiredState, Vec<Diagnostic
         source: &source,
         diagnostics: Vec::new(),
     };
-    let publishers = read_document(doc.get_ref(), &mut problems);
+    let (publishers, thresholds) = read_document(doc.get_ref(), &mut problems);
     let mut diagnostics = problems.diagnostics;
     diagnostics.sort_by_key(|d| d.primary.span.start);
-    Ok((DesiredState { publishers, source }, diagnostics))
+    Ok((
+        DesiredState {
+            publishers,
+            source,
+            thresholds,
+        },
+        diagnostics,
+    ))
 }
 
 /// Reads the desired-state file at `path` for `check`: see [`parse_lenient`].
@@ -159,8 +170,9 @@ impl Problems<'_> {
     }
 }
 
-fn read_document(doc: &DeTable<'_>, problems: &mut Problems<'_>) -> Vec<Publisher> {
+fn read_document(doc: &DeTable<'_>, problems: &mut Problems<'_>) -> (Vec<Publisher>, Thresholds) {
     let mut publishers = Vec::new();
+    let mut limits = Thresholds::default();
     for (key, value) in doc {
         match key.get_ref().as_ref() {
             "publisher" => match value.get_ref() {
@@ -191,18 +203,19 @@ fn read_document(doc: &DeTable<'_>, problems: &mut Problems<'_>) -> Vec<Publishe
                     Some("write each publisher as a `[[publisher]]` table".into()),
                 ),
             },
+            "thresholds" => limits = thresholds::read(value, problems),
             other => problems.push(
                 key.span(),
                 format!("unknown top-level key `{other}`"),
                 "unknown key",
-                Some(match nearest(other, &["publisher"]) {
+                Some(match nearest(other, &["publisher", "thresholds"]) {
                     Some(k) => format!("did you mean `{k}`?"),
                     None => "the file holds `[[publisher]]` tables".into(),
                 }),
             ),
         }
     }
-    publishers
+    (publishers, limits)
 }
 
 /// A string value with its span, taken from a table.

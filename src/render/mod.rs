@@ -2,6 +2,7 @@
 //! anything: verdicts, ordering and advice come from the report.
 
 pub mod check;
+pub mod drift;
 pub mod human;
 pub mod json;
 

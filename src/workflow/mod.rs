@@ -98,7 +98,7 @@ pub struct Job {
 }
 
 /// A workflow file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Workflow {
     /// The file.
     pub source: SourceFile,

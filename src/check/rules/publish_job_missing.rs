@@ -21,15 +21,20 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !sites_for(ctx, p).is_empty() {
             continue;
         }
-        // A job that calls another workflow is the reusable-workflow rule's business.
-        if w.jobs.iter().any(|j| {
-            j.uses.as_ref().is_some_and(|u| {
-                local_workflow_name(&u.value).is_none()
-                    || ctx.sites.iter().any(|s| {
-                        Some(s.workflow.file_name.as_str()) == local_workflow_name(&u.value)
-                    })
-            })
-        }) {
+        // A job that calls another workflow is the reusable-workflow rule's business, and so is
+        // one that calls a workflow of this repository that was not read (it may publish).
+        let calls_elsewhere = w.jobs.iter().any(|j| {
+            j.uses
+                .as_ref()
+                .is_some_and(|u| match local_workflow_name(&u.value) {
+                    None => true,
+                    Some(called) => {
+                        ctx.workflow(called).is_none()
+                            || ctx.sites.iter().any(|s| s.workflow.file_name == called)
+                    }
+                })
+        });
+        if calls_elsewhere {
             continue;
         }
         let elsewhere: Vec<String> = ctx

@@ -1,0 +1,204 @@
+//! `trustpub drift` from the command line: the client from the flags, the run, the output.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+use crate::cli::DriftArgs;
+use crate::config::DesiredState;
+use crate::error::InputError;
+use crate::render::{self, Format};
+
+use super::http::{Http, Mode, Settings};
+use super::retry::Policy;
+use super::store::Service;
+
+/// The GitHub token from `GITHUB_TOKEN`, else `GH_TOKEN`. It is sent to GitHub only, and never
+/// printed or recorded.
+pub fn github_token() -> Option<String> {
+    ["GITHUB_TOKEN", "GH_TOKEN"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|t| !t.trim().is_empty())
+        .map(|t| t.trim().to_owned())
+}
+
+fn base_url(flag: &str, url: &str) -> Result<String, InputError> {
+    let url = url.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| {
+            InputError::Usage(format!(
+                "{flag} must be an http:// or https:// URL, not `{url}`"
+            ))
+        })?;
+    if rest.contains(['?', '#']) {
+        return Err(InputError::Usage(format!(
+            "{flag} must be a base URL, without a query: `{url}`"
+        )));
+    }
+    Ok(url.to_owned())
+}
+
+/// Whether a base URL names this machine (then no proxy is used for it).
+fn is_loopback(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split('/').next().unwrap_or("");
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority.split(':').next().unwrap_or(""),
+    };
+    host == "localhost" || host == "::1" || host.starts_with("127.")
+}
+
+/// Builds the client the flags describe.
+pub fn client(args: &DriftArgs) -> Result<Http, InputError> {
+    let services = vec![
+        Service {
+            id: "github",
+            base: base_url("--github-api-url", &args.github_api_url)?,
+        },
+        Service {
+            id: "pypi",
+            base: base_url("--pypi-url", &args.pypi_url)?,
+        },
+        Service {
+            id: "testpypi",
+            base: base_url("--testpypi-url", &args.testpypi_url)?,
+        },
+    ];
+    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
+        return Err(InputError::Usage(
+            "--timeout takes seconds, more than 0 and at most 3600".into(),
+        ));
+    }
+    let mode = match (&args.from_dir, &args.record) {
+        (Some(dir), _) => {
+            if !dir.is_dir() {
+                return Err(InputError::Read {
+                    path: crate::source::display_path(dir),
+                    reason: "not a folder of recorded responses (--from-dir)".into(),
+                });
+            }
+            Mode::Replay(dir.clone())
+        }
+        (None, Some(dir)) => {
+            std::fs::create_dir_all(dir).map_err(|e| InputError::read(dir, &e))?;
+            Mode::Live {
+                record: Some(dir.clone()),
+            }
+        }
+        (None, None) => Mode::Live { record: None },
+    };
+    let settings = Settings {
+        timeout: Duration::from_secs_f64(args.timeout),
+        policy: Policy {
+            retries: args.retries,
+            backoff_base: Duration::from_millis(args.backoff_base_ms),
+            max_wait: Duration::from_secs(args.max_wait),
+        },
+        max_body: args.max_body_bytes,
+        use_proxy: !services.iter().all(|s| is_loopback(&s.base)),
+    };
+    Http::new(mode, settings, services, github_token()).map_err(InputError::Usage)
+}
+
+/// Runs `drift` and writes the report; returns the exit code (0, 1 or 3).
+pub fn execute(
+    desired: &DesiredState,
+    format: Format,
+    args: &DriftArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, InputError> {
+    if matches!(format, Format::Sarif | Format::Github) {
+        return Err(InputError::Usage(
+            "drift prints human or json; sarif and github are formats of `check`".into(),
+        ));
+    }
+    let publishers: Vec<_> = desired
+        .publishers
+        .iter()
+        .filter(|p| args.registry.is_none_or(|r| p.registry == r))
+        .filter(|p| args.project.as_ref().is_none_or(|n| &p.project == n))
+        .cloned()
+        .collect();
+    if publishers.is_empty() {
+        return Err(InputError::Usage(
+            "no declared publisher matches --registry / --project".into(),
+        ));
+    }
+    let http = client(args)?;
+    let report = super::run(
+        &publishers,
+        &desired.thresholds,
+        &http,
+        usize::from(args.jobs),
+    );
+    let mut text = Vec::new();
+    match format {
+        Format::Json => serde_json::to_writer_pretty(&mut text, &render::drift::json(&report))
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(text)),
+        _ => render::drift::human(&mut text, &report),
+    }
+    .map_err(|e| InputError::Read {
+        path: "report".into(),
+        reason: e.to_string(),
+    })?;
+    match &args.output {
+        Some(path) => {
+            write_report(path, &text)?;
+            let (n, drifted, unknown, failed) = report.counts();
+            let _ = writeln!(
+                err,
+                "drift: {n} publisher(s), {drifted} drifted, {unknown} unknown, {failed} threshold(s) failed; report written to {}",
+                crate::source::display_path(path)
+            );
+        }
+        None => {
+            if let Err(e) = out.write_all(&text)
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(InputError::Read {
+                    path: "standard output".into(),
+                    reason: e.to_string(),
+                });
+            }
+        }
+    }
+    Ok(report.exit_code())
+}
+
+fn write_report(path: &Path, bytes: &[u8]) -> Result<(), InputError> {
+    super::store::write_atomically(path, bytes).map_err(|e| InputError::Read {
+        path: crate::source::display_path(path),
+        reason: format!("cannot write the report: {e}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts() {
+        for u in [
+            "http://127.0.0.1:8080",
+            "http://localhost/x",
+            "http://[::1]:9",
+        ] {
+            assert!(is_loopback(u), "{u}");
+        }
+        assert!(!is_loopback("https://api.github.com"));
+    }
+
+    #[test]
+    fn base_urls_are_checked() {
+        assert_eq!(base_url("--x", "https://h/api/").unwrap(), "https://h/api");
+        assert!(base_url("--x", "ftp://h").is_err());
+        assert!(base_url("--x", "https://h/?q").is_err());
+    }
+}

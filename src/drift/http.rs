@@ -1,0 +1,409 @@
+//! The one HTTP client of `drift`: blocking reqwest over rustls, a timeout on every request, a
+//! body-size limit, retries per [`super::retry`], a cache that fetches each URL once however
+//! many publishers need it, and the record and replay of `--record` / `--from-dir`.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use super::retry::{self, Answer, Decision, Policy, Trouble};
+use super::store::{self, Service};
+use super::time::{format_rfc3339, system_epoch};
+
+/// The GitHub REST API version trustpub speaks.
+pub const GITHUB_API_VERSION: &str = "2022-11-28";
+
+/// How requests behave.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The timeout of one attempt, connection to last byte.
+    pub timeout: Duration,
+    /// Retries and waits.
+    pub policy: Policy,
+    /// The largest body read; a larger one is an error, not a memory problem.
+    pub max_body: u64,
+    /// Whether to use the environment's proxy settings (off for loopback servers).
+    pub use_proxy: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(30),
+            policy: Policy {
+                retries: 3,
+                backoff_base: Duration::from_millis(500),
+                max_wait: Duration::from_secs(60),
+            },
+            max_body: 16 * 1024 * 1024,
+            use_proxy: true,
+        }
+    }
+}
+
+/// Where answers come from.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    /// The network; with `record`, every response is also saved there.
+    Live {
+        /// The `--record` folder.
+        record: Option<PathBuf>,
+    },
+    /// Files recorded earlier (`--from-dir`).
+    Replay(PathBuf),
+}
+
+/// A response, read whole.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The URL requested.
+    pub url: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// Response headers, names lowercased.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON, or a [`FetchError::Malformed`] naming the URL's problem.
+    pub fn json(&self) -> Result<serde_json::Value, FetchError> {
+        serde_json::from_slice(&self.body)
+            .map_err(|e| FetchError::Malformed(format!("the body is not JSON ({e})")))
+    }
+}
+
+/// Why a URL could not be fetched. Each is one line in the report's `unknown` entries.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    /// No answer within the timeout, after every retry.
+    #[error("no answer within {0} s")]
+    Timeout(u64),
+    /// The connection failed or broke.
+    #[error("network error: {0}")]
+    Network(String),
+    /// The body exceeds the size limit.
+    #[error("the response is larger than {0} bytes")]
+    TooLarge(u64),
+    /// The server kept failing.
+    #[error("HTTP {status} from the server, {attempts} attempt(s)")]
+    Server {
+        /// The last status.
+        status: u16,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// A rate limit that would take longer than the cap to lift.
+    #[error("{}", rate_limited(*.reset))]
+    RateLimited {
+        /// When it lifts, if the server said.
+        reset: Option<i64>,
+    },
+    /// The answer is not what the API documents.
+    #[error("unexpected response: {0}")]
+    Malformed(String),
+    /// Replay found no recording of this URL.
+    #[error("no recorded response (looked for {0})")]
+    NotRecorded(String),
+}
+
+fn rate_limited(reset: Option<i64>) -> String {
+    match reset {
+        Some(at) => format!(
+            "rate limit exhausted until {} (longer than the wait cap); set GITHUB_TOKEN for a higher limit, or run later",
+            format_rfc3339(at)
+        ),
+        None => "rate limited, and retries are spent".into(),
+    }
+}
+
+type Slot = Arc<OnceLock<Result<Response, FetchError>>>;
+
+/// A function that waits (replaced in tests, so they never sleep).
+pub type Sleeper = Arc<dyn Fn(Duration) + Send + Sync>;
+
+/// The client. Shared by every worker thread.
+pub struct Http {
+    client: Option<reqwest::blocking::Client>,
+    mode: Mode,
+    settings: Settings,
+    services: Vec<Service>,
+    github_token: Option<String>,
+    sleep: Sleeper,
+    cache: Mutex<HashMap<String, Slot>>,
+    /// Per service: the epoch second until which its rate limit is known to be exhausted.
+    exhausted: Mutex<HashMap<&'static str, i64>>,
+}
+
+impl std::fmt::Debug for Http {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the token.
+        f.debug_struct("Http")
+            .field("mode", &self.mode)
+            .field("services", &self.services)
+            .field(
+                "github_token",
+                &self.github_token.as_ref().map(|_| "[REDACTED]"),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl Http {
+    /// A client for `services` (the GitHub one must have id `github`), with an optional token
+    /// sent to GitHub only.
+    pub fn new(
+        mode: Mode,
+        settings: Settings,
+        services: Vec<Service>,
+        github_token: Option<String>,
+    ) -> Result<Self, String> {
+        let client = match mode {
+            Mode::Live { .. } => {
+                let mut b = reqwest::blocking::Client::builder()
+                    .timeout(settings.timeout)
+                    .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
+                    .user_agent(concat!("trustpub/", env!("CARGO_PKG_VERSION")));
+                if !settings.use_proxy {
+                    b = b.no_proxy();
+                }
+                Some(
+                    b.build()
+                        .map_err(|e| format!("cannot build the HTTP client: {e}"))?,
+                )
+            }
+            Mode::Replay(_) => None,
+        };
+        Ok(Self {
+            client,
+            mode,
+            settings,
+            services,
+            github_token: github_token.filter(|t| !t.trim().is_empty()),
+            sleep: Arc::new(std::thread::sleep),
+            cache: Mutex::new(HashMap::new()),
+            exhausted: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Replaces how the client waits between attempts (tests record the waits instead).
+    pub fn with_sleeper(mut self, sleep: Sleeper) -> Self {
+        self.sleep = sleep;
+        self
+    }
+
+    /// Whether a GitHub token is in use.
+    pub fn has_github_token(&self) -> bool {
+        self.github_token.is_some()
+    }
+
+    /// The base URL of a service.
+    pub fn base(&self, id: &str) -> &str {
+        self.services
+            .iter()
+            .find(|s| s.id == id)
+            .map_or("", |s| s.base.as_str())
+    }
+
+    fn service_of(&self, url: &str) -> Option<&'static str> {
+        self.services
+            .iter()
+            .find(|s| url.starts_with(&s.base))
+            .map(|s| s.id)
+    }
+
+    /// GETs `url` with `accept`, once per run: concurrent callers of the same URL wait for
+    /// the first one's answer. Any status is a response; only transport failures, exhausted
+    /// retries and rate limits are errors.
+    pub fn get(&self, url: &str, accept: &str) -> Result<Response, FetchError> {
+        let key = format!("{accept} {url}");
+        let slot = {
+            let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            Arc::clone(cache.entry(key).or_default())
+        };
+        slot.get_or_init(|| self.fetch(url, accept)).clone()
+    }
+
+    fn fetch(&self, url: &str, accept: &str) -> Result<Response, FetchError> {
+        match (&self.mode, &self.client) {
+            (Mode::Replay(root), _) => {
+                let rel = store::relative_path(&self.services, url);
+                let file = root.join(&rel);
+                if !file.is_file() {
+                    return Err(FetchError::NotRecorded(crate::source::display_path(&file)));
+                }
+                store::read_envelope(&file, url).map_err(|e| {
+                    FetchError::Malformed(format!("{}: {e}", crate::source::display_path(&file)))
+                })
+            }
+            (Mode::Live { record }, Some(client)) => {
+                let response = self.fetch_live(client, url, accept)?;
+                if let Some(root) = record {
+                    // A recording that cannot be written must not change the report.
+                    let _ = store::record(root, &self.services, &response);
+                }
+                Ok(response)
+            }
+            (Mode::Live { .. }, None) => Err(FetchError::Network("no HTTP client".into())),
+        }
+    }
+
+    fn fetch_live(
+        &self,
+        client: &reqwest::blocking::Client,
+        url: &str,
+        accept: &str,
+    ) -> Result<Response, FetchError> {
+        let service = self.service_of(url);
+        let policy = self.settings.policy;
+        let mut attempt = 0u32;
+        loop {
+            if let Some(s) = service
+                && let Some(&until) = self
+                    .exhausted
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .get(s)
+                && until > system_epoch()
+                && Duration::from_secs(u64::try_from(until - system_epoch()).unwrap_or(0))
+                    > policy.max_wait
+            {
+                return Err(FetchError::RateLimited { reset: Some(until) });
+            }
+            let outcome = self.attempt(client, url, accept, service == Some("github"));
+            let now = system_epoch();
+            let trouble = match &outcome {
+                Ok(r) => {
+                    let start =
+                        String::from_utf8_lossy(&r.body[..r.body.len().min(512)]).into_owned();
+                    let t = retry::trouble(
+                        &Answer {
+                            status: r.status,
+                            retry_after: r.header("retry-after"),
+                            remaining: r.header("x-ratelimit-remaining"),
+                            reset: r.header("x-ratelimit-reset"),
+                            body_start: &start,
+                        },
+                        now,
+                    );
+                    if let (Some(Trouble::RateLimited { reset: Some(at) }), Some(s)) = (t, service)
+                        && r.header("x-ratelimit-remaining").map(str::trim) == Some("0")
+                    {
+                        self.exhausted
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .insert(s, at);
+                    }
+                    t
+                }
+                Err(FetchError::Network(_) | FetchError::Timeout(_)) => Some(Trouble::Network),
+                Err(_) => None,
+            };
+            match retry::decide(trouble, attempt, &policy, now, jitter(url, attempt)) {
+                Decision::Done => return outcome,
+                Decision::Retry(wait) => {
+                    (self.sleep)(wait);
+                    attempt += 1;
+                }
+                Decision::GiveUp(Trouble::RateLimited { reset }) => {
+                    return Err(FetchError::RateLimited { reset });
+                }
+                Decision::GiveUp(Trouble::Server) => {
+                    let status = outcome.map_or(500, |r| r.status);
+                    return Err(FetchError::Server {
+                        status,
+                        attempts: attempt + 1,
+                    });
+                }
+                Decision::GiveUp(Trouble::Network) => return outcome,
+            }
+        }
+    }
+
+    fn attempt(
+        &self,
+        client: &reqwest::blocking::Client,
+        url: &str,
+        accept: &str,
+        github: bool,
+    ) -> Result<Response, FetchError> {
+        let mut request = client.get(url).header(reqwest::header::ACCEPT, accept);
+        if github {
+            request = request.header("X-GitHub-Api-Version", GITHUB_API_VERSION);
+            if let Some(token) = &self.github_token {
+                request = request.bearer_auth(token);
+            }
+        }
+        let timeout = self.settings.timeout.as_secs().max(1);
+        let response = request.send().map_err(|e| classify(&e, timeout))?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+            .collect();
+        let max = self.settings.max_body;
+        if response.content_length().is_some_and(|n| n > max) {
+            return Err(FetchError::TooLarge(max));
+        }
+        let mut body = Vec::new();
+        response
+            .take(max.saturating_add(1))
+            .read_to_end(&mut body)
+            .map_err(|e| classify_io(&e, timeout))?;
+        if body.len() as u64 > max {
+            return Err(FetchError::TooLarge(max));
+        }
+        Ok(Response {
+            url: url.to_owned(),
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+fn classify(e: &reqwest::Error, timeout: u64) -> FetchError {
+    if e.is_timeout() {
+        return FetchError::Timeout(timeout);
+    }
+    // The URL is ours and holds no secret; the chain of causes says what broke.
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    FetchError::Network(text)
+}
+
+fn classify_io(e: &std::io::Error, timeout: u64) -> FetchError {
+    let timed_out = e.kind() == std::io::ErrorKind::TimedOut
+        || e.get_ref()
+            .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
+            .is_some_and(reqwest::Error::is_timeout);
+    if timed_out {
+        FetchError::Timeout(timeout)
+    } else {
+        FetchError::Network(format!("the connection broke while reading the body: {e}"))
+    }
+}
+
+/// A cheap spread in [0, 1) so that concurrent workers do not retry in lockstep.
+fn jitter(url: &str, attempt: u32) -> f64 {
+    use std::hash::{BuildHasher, RandomState};
+    let h = RandomState::new().hash_one((url, attempt));
+    (h % 1000) as f64 / 1000.0
+}

@@ -1,0 +1,139 @@
+//! `trustpub drift`: every declared publisher against live state (GitHub's REST API and the
+//! registries' APIs), with the playbook's thresholds as an acceptance matrix.
+//!
+//! Flow: [`source`]s fetch facts through the one [`http`] client (timeouts, retries, cache,
+//! record and replay) on a bounded pool of worker threads; [`compare`] turns facts into drifts
+//! and [`measure`] into threshold rows; [`report`] holds the result for `render::drift`.
+
+pub mod command;
+pub mod compare;
+pub mod http;
+pub mod measure;
+pub mod policy;
+pub mod report;
+pub mod retry;
+pub mod source;
+pub mod store;
+pub mod time;
+pub mod workflow;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::config::{Publisher, Thresholds};
+use crate::registry::Registry;
+use http::Http;
+use report::DriftReport;
+use source::github::{self, GithubFacts};
+use source::pypi::PypiSource;
+use source::{Fetched, RegistryFacts, RegistrySource, Unknown};
+
+/// The default number of worker threads. Requests are I/O-bound, so this is far above the
+/// core count; each worker handles one source of one publisher at a time.
+pub const DEFAULT_JOBS: usize = 128;
+
+/// The source of a registry's live state.
+pub fn registry_source(registry: Registry) -> Box<dyn RegistrySource> {
+    match registry {
+        Registry::Pypi | Registry::TestPypi => Box::new(PypiSource { registry }),
+    }
+}
+
+/// One piece of work for the pool: one source of one publisher.
+#[derive(Clone, Copy)]
+enum Unit {
+    Github(usize),
+    Registry(usize),
+}
+
+fn guarded<T>(
+    source: &'static str,
+    f: impl FnOnce() -> T,
+    fallback: impl FnOnce(Unknown) -> T,
+) -> T {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        fallback(Unknown::new(
+            source,
+            "internal",
+            None,
+            "internal error while reading this source (a bug in trustpub)",
+        ))
+    })
+}
+
+/// Runs every check for `publishers` with at most `jobs` workers, and builds the report.
+pub fn run(
+    publishers: &[Publisher],
+    thresholds: &Thresholds,
+    http: &Http,
+    jobs: usize,
+) -> DriftReport {
+    let sources: Vec<Box<dyn RegistrySource>> = publishers
+        .iter()
+        .map(|p| registry_source(p.registry))
+        .collect();
+    let github: Vec<OnceLock<Fetched<GithubFacts>>> =
+        publishers.iter().map(|_| OnceLock::new()).collect();
+    let registry: Vec<OnceLock<RegistryFacts>> =
+        publishers.iter().map(|_| OnceLock::new()).collect();
+    // Longest first: a GitHub unit makes about twice the requests of a registry's, so the
+    // short ones fill the gaps at the end instead of a long one running alone.
+    let units: Vec<Unit> = (0..publishers.len())
+        .map(Unit::Github)
+        .chain((0..publishers.len()).map(Unit::Registry))
+        .collect();
+    let next = AtomicUsize::new(0);
+    let window = thresholds.publish_success_window;
+    let work = || {
+        while let Some(&unit) = units.get(next.fetch_add(1, Ordering::Relaxed)) {
+            match unit {
+                Unit::Github(i) => {
+                    let facts = guarded(
+                        "github",
+                        || github::observe(http, &publishers[i], window),
+                        Err,
+                    );
+                    let _ = github[i].set(facts);
+                }
+                Unit::Registry(i) => {
+                    let p = &publishers[i];
+                    let facts = guarded(
+                        p.registry.id(),
+                        || sources[i].observe(http, p),
+                        |u| RegistryFacts {
+                            registry: p.registry,
+                            project: Err(u),
+                        },
+                    );
+                    let _ = registry[i].set(facts);
+                }
+            }
+        }
+    };
+    let workers = jobs.clamp(1, units.len().max(1));
+    std::thread::scope(|s| {
+        for _ in 1..workers {
+            s.spawn(work);
+        }
+        work();
+    });
+    let mut report = DriftReport {
+        generated_at: time::format_rfc3339(time::now_epoch()),
+        publishers: Vec::new(),
+        thresholds: Vec::new(),
+    };
+    for (i, p) in publishers.iter().enumerate() {
+        let missing = || Unknown::new("trustpub", "internal", None, "not fetched");
+        let gh = github[i].get().cloned().unwrap_or_else(|| Err(missing()));
+        let reg = registry[i].get().cloned().unwrap_or_else(|| RegistryFacts {
+            registry: p.registry,
+            project: Err(missing()),
+        });
+        report.publishers.push(compare::compare(p, &gh, &reg));
+        report
+            .thresholds
+            .extend(measure::measure(p, &gh, &reg, thresholds));
+    }
+    report
+}

@@ -1,0 +1,239 @@
+//! The output of `drift`: human text grouped by publisher with the acceptance matrix, and the
+//! JSON object whose shape the README documents. Nothing here decides anything.
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+use serde_json::{Value, json};
+
+use crate::drift::report::{DriftReport, PublisherReport, Status, ThresholdRow};
+use crate::redact::redact;
+
+const GOOD: Style = AnsiColor::Green.on_default().bold();
+const BAD: Style = AnsiColor::Red.on_default().bold();
+const UNSURE: Style = AnsiColor::Yellow.on_default().bold();
+const DIM: Style = Style::new().dimmed();
+const BOLD: Style = Style::new().bold();
+
+/// How many evidence URLs a human row shows before "and N more".
+const EVIDENCE_SHOWN: usize = 3;
+
+fn styled(w: &mut dyn Write, style: Style, text: &str) -> io::Result<()> {
+    write!(w, "{style}{text}{style:#}")
+}
+
+fn number(v: f64) -> Value {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        json!(v as i64)
+    } else {
+        json!(v)
+    }
+}
+
+fn shown(v: Option<f64>, unit: &str) -> String {
+    match (v, unit) {
+        (None, _) => "unknown".into(),
+        (Some(v), "ratio") => format!("{:.1}%", v * 100.0),
+        (Some(v), _) => format!("{v:.0} s"),
+    }
+}
+
+/// The report as the documented JSON object.
+pub fn json(report: &DriftReport) -> Value {
+    let r = |s: &str| Value::String(redact(s).into_owned());
+    json!({
+        "generated_at": report.generated_at,
+        "publishers": report.publishers.iter().map(|p| json!({
+            "registry": p.publisher.registry.id(),
+            "project": p.publisher.project,
+            "status": p.status.id(),
+            "drifts": p.drifts.iter().map(|d| json!({
+                "kind": d.kind.id(),
+                "expected": d.expected,
+                "actual": d.actual,
+                "evidence": d.evidence,
+                "message": r(&d.message),
+            })).collect::<Vec<_>>(),
+            "unknown": p.unknown.iter().map(|u| json!({
+                "source": u.source,
+                "check": u.check,
+                "reason": r(&u.reason),
+                "url": u.url,
+            })).collect::<Vec<_>>(),
+            "confirmed": p.confirmed.iter().map(|c| json!({
+                "check": c.check, "text": r(&c.text), "evidence": c.evidence,
+            })).collect::<Vec<_>>(),
+            "notes": p.notes.iter().map(|n| r(n)).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "thresholds": report.thresholds.iter().map(|t| json!({
+            "name": t.name,
+            "registry": t.registry,
+            "project": t.project,
+            "value": t.value.map(number),
+            "threshold": number(t.threshold),
+            "comparison": t.comparison.symbol(),
+            "unit": t.unit,
+            "pass": t.pass,
+            "detail": r(&t.detail),
+            "evidence": t.evidence,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The report as text, grouped by publisher, then the acceptance matrix.
+pub fn human(w: &mut dyn Write, report: &DriftReport) -> io::Result<()> {
+    let (n, drifted, unknown, failed) = report.counts();
+    styled(w, BOLD, "drift report")?;
+    writeln!(
+        w,
+        " · {} · {n} publisher(s): {drifted} drifted, {unknown} unknown, {} as declared; {failed} threshold(s) failed",
+        report.generated_at,
+        n - drifted - unknown
+    )?;
+    for p in &report.publishers {
+        writeln!(w)?;
+        publisher(w, p)?;
+    }
+    writeln!(w)?;
+    matrix(w, &report.thresholds)
+}
+
+fn publisher(w: &mut dyn Write, p: &PublisherReport) -> io::Result<()> {
+    let (mark, style) = match p.status {
+        Status::Ok => ("✓", GOOD),
+        Status::Drift => ("✗", BAD),
+        Status::Unknown => ("?", UNSURE),
+    };
+    let title = format!(
+        "{mark} {} · {}: {}",
+        p.publisher.registry.id(),
+        p.publisher.project,
+        p.status.id()
+    );
+    styled(w, style, &title)?;
+    writeln!(
+        w,
+        "  ({}/{}, {})",
+        p.publisher.owner, p.publisher.repository, p.publisher.workflow
+    )?;
+    if !p.drifts.is_empty() {
+        writeln!(w, "  drifted:")?;
+        for d in &p.drifts {
+            write!(w, "    ")?;
+            styled(w, BAD, &format!("✗ {}", d.kind.id()))?;
+            writeln!(w, ": {}", redact(&d.message))?;
+            writeln!(w, "      expected {}, live {}", d.expected, d.actual)?;
+            styled(w, DIM, &format!("      evidence: {}", d.evidence))?;
+            writeln!(w)?;
+        }
+    }
+    if !p.unknown.is_empty() {
+        writeln!(w, "  unknown:")?;
+        for u in &p.unknown {
+            write!(w, "    ")?;
+            styled(w, UNSURE, &format!("? {} {}", u.source, u.check))?;
+            writeln!(w, ": {}", redact(&u.reason))?;
+            if let Some(url) = &u.url {
+                styled(w, DIM, &format!("      {url}"))?;
+                writeln!(w)?;
+            }
+        }
+    }
+    if !p.confirmed.is_empty() {
+        writeln!(w, "  as declared:")?;
+        for c in &p.confirmed {
+            write!(w, "    ")?;
+            styled(w, GOOD, "✓")?;
+            writeln!(w, " {}: {}", c.check, c.text)?;
+        }
+    }
+    for note in &p.notes {
+        writeln!(w, "  note: {note}")?;
+    }
+    if let (declared, Some(live)) = &p.identity {
+        writeln!(w, "  declared → live:")?;
+        let lines = |id: &crate::drift::report::Identity| {
+            id.fields
+                .iter()
+                .map(|(k, v)| format!("{k:<12} {v}\n"))
+                .collect::<String>()
+        };
+        let (a, b) = (lines(declared), lines(live));
+        let diff = similar::TextDiff::from_lines(&a, &b);
+        for change in diff.iter_all_changes() {
+            let (sign, style) = match change.tag() {
+                similar::ChangeTag::Delete => ("-", BAD),
+                similar::ChangeTag::Insert => ("+", GOOD),
+                similar::ChangeTag::Equal => (" ", DIM),
+            };
+            write!(w, "    ")?;
+            styled(w, style, &format!("{sign} {}", change.value().trim_end()))?;
+            writeln!(w)?;
+        }
+    }
+    Ok(())
+}
+
+fn matrix(w: &mut dyn Write, rows: &[ThresholdRow]) -> io::Result<()> {
+    styled(w, BOLD, "acceptance matrix")?;
+    writeln!(w)?;
+    let who = |t: &ThresholdRow| format!("{} · {}", t.registry, t.project);
+    let width = rows
+        .iter()
+        .map(|t| who(t).chars().count())
+        .max()
+        .unwrap_or(9)
+        .max(9);
+    writeln!(
+        w,
+        "  {:<24} {:<width$} {:>9}  {:<11} result",
+        "check", "publisher", "value", "threshold"
+    )?;
+    for t in rows {
+        let threshold = format!(
+            "{} {}",
+            t.comparison.symbol(),
+            shown(Some(t.threshold), t.unit)
+        );
+        write!(
+            w,
+            "  {:<24} {:<width$} {:>9}  {:<11} ",
+            t.name,
+            who(t),
+            shown(t.value, t.unit),
+            threshold
+        )?;
+        match t.pass {
+            Some(true) => styled(w, GOOD, "pass")?,
+            Some(false) => styled(w, BAD, "fail")?,
+            None => styled(w, UNSURE, "unknown")?,
+        }
+        writeln!(w)?;
+        styled(w, DIM, &format!("      {}", redact(&t.detail)))?;
+        writeln!(w)?;
+        if !t.evidence.is_empty() {
+            let mut shown: Vec<&str> = t
+                .evidence
+                .iter()
+                .take(EVIDENCE_SHOWN)
+                .map(String::as_str)
+                .collect();
+            let more = t.evidence.len().saturating_sub(EVIDENCE_SHOWN);
+            let tail = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            if shown.is_empty() {
+                shown.push("-");
+            }
+            styled(
+                w,
+                DIM,
+                &format!("      evidence: {}{tail}", shown.join(", ")),
+            )?;
+            writeln!(w)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,321 @@
+//! The HTTP client of `drift` against real servers on loopback: retries, waits, timeouts, size
+//! limits, broken connections and rate limits. Waits go through a recording sleeper, so no test
+//! sleeps for what a server asks.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use mockito::{Matcher, Server};
+use trustpub::drift::http::{FetchError, Http, Mode, Settings};
+use trustpub::drift::retry::Policy;
+use trustpub::drift::store::Service;
+
+type Waits = Arc<Mutex<Vec<Duration>>>;
+
+fn settings(timeout_ms: u64, retries: u32) -> Settings {
+    Settings {
+        timeout: Duration::from_millis(timeout_ms),
+        policy: Policy {
+            retries,
+            backoff_base: Duration::from_millis(100),
+            max_wait: Duration::from_secs(60),
+        },
+        max_body: 1024 * 1024,
+        use_proxy: false,
+    }
+}
+
+fn client_with(base: &str, settings: Settings, token: Option<&str>) -> (Http, Waits) {
+    let services = vec![
+        Service {
+            id: "github",
+            base: format!("{base}/gh"),
+        },
+        Service {
+            id: "pypi",
+            base: format!("{base}/pypi"),
+        },
+    ];
+    let waits: Waits = Arc::default();
+    let w = Arc::clone(&waits);
+    let http = Http::new(
+        Mode::Live { record: None },
+        settings,
+        services,
+        token.map(str::to_owned),
+    )
+    .unwrap()
+    .with_sleeper(Arc::new(move |d| w.lock().unwrap().push(d)));
+    (http, waits)
+}
+
+fn client(base: &str) -> (Http, Waits) {
+    client_with(base, settings(5_000, 3), None)
+}
+
+#[test]
+fn a_server_error_is_retried_after_a_backoff() {
+    let mut s = Server::new();
+    let fail = s.mock("GET", "/pypi/x").with_status(503).expect(1).create();
+    let ok = s.mock("GET", "/pypi/x").with_body("{}").expect(1).create();
+    let (http, waits) = client(&s.url());
+    let r = http
+        .get(&format!("{}/pypi/x", s.url()), "application/json")
+        .unwrap();
+    assert_eq!(r.status, 200);
+    fail.assert();
+    ok.assert();
+    let waits = waits.lock().unwrap();
+    assert_eq!(waits.len(), 1);
+    assert!(waits[0] >= Duration::from_millis(50) && waits[0] <= Duration::from_millis(100));
+}
+
+#[test]
+fn a_server_that_keeps_failing_is_reported_after_every_retry() {
+    let mut s = Server::new();
+    let m = s.mock("GET", "/pypi/x").with_status(500).expect(4).create();
+    let (http, waits) = client(&s.url());
+    let e = http
+        .get(&format!("{}/pypi/x", s.url()), "application/json")
+        .unwrap_err();
+    assert_eq!(
+        e,
+        FetchError::Server {
+            status: 500,
+            attempts: 4
+        }
+    );
+    m.assert();
+    // Exponential: each wait at least the half of base * 2^n.
+    let waits = waits.lock().unwrap();
+    assert_eq!(waits.len(), 3);
+    assert!(waits[2] >= Duration::from_millis(200), "{waits:?}");
+}
+
+#[test]
+fn too_many_requests_waits_as_long_as_retry_after_says() {
+    let mut s = Server::new();
+    let limited = s
+        .mock("GET", "/gh/repos/o/r")
+        .with_status(429)
+        .with_header("retry-after", "7")
+        .expect(1)
+        .create();
+    let ok = s.mock("GET", "/gh/repos/o/r").with_body("{}").create();
+    let (http, waits) = client(&s.url());
+    let r = http
+        .get(&format!("{}/gh/repos/o/r", s.url()), "application/json")
+        .unwrap();
+    assert_eq!(r.status, 200);
+    limited.assert();
+    ok.assert();
+    let waits = waits.lock().unwrap();
+    assert!((6..=7).contains(&waits[0].as_secs()), "{waits:?}");
+}
+
+#[test]
+fn githubs_secondary_rate_limit_is_retried() {
+    let mut s = Server::new();
+    let limited = s
+        .mock("GET", "/gh/repos/o/r")
+        .with_status(403)
+        .with_body(r#"{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}"#)
+        .expect(1)
+        .create();
+    let ok = s.mock("GET", "/gh/repos/o/r").with_body("{}").create();
+    let (http, waits) = client(&s.url());
+    assert_eq!(
+        http.get(&format!("{}/gh/repos/o/r", s.url()), "a")
+            .unwrap()
+            .status,
+        200
+    );
+    limited.assert();
+    ok.assert();
+    assert_eq!(waits.lock().unwrap().len(), 1);
+}
+
+#[test]
+fn an_exhausted_rate_limit_is_reported_at_once_instead_of_hanging() {
+    let mut s = Server::new();
+    let reset = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 3600;
+    let limited = s
+        .mock("GET", "/gh/repos/o/r")
+        .with_status(403)
+        .with_header("x-ratelimit-remaining", "0")
+        .with_header("x-ratelimit-reset", &reset.to_string())
+        .with_body(r#"{"message":"API rate limit exceeded"}"#)
+        .expect(1)
+        .create();
+    let other = s.mock("GET", "/gh/repos/o/other").expect(0).create();
+    let (http, waits) = client(&s.url());
+    let start = Instant::now();
+    let e = http
+        .get(&format!("{}/gh/repos/o/r", s.url()), "a")
+        .unwrap_err();
+    assert!(
+        matches!(e, FetchError::RateLimited { reset: Some(_) }),
+        "{e:?}"
+    );
+    assert!(
+        e.to_string().starts_with("rate limit exhausted until "),
+        "{e}"
+    );
+    // The next GitHub request does not even ask: the limit is known to be spent.
+    let e2 = http
+        .get(&format!("{}/gh/repos/o/other", s.url()), "a")
+        .unwrap_err();
+    assert_eq!(e, e2);
+    assert!(start.elapsed() < Duration::from_secs(2));
+    assert!(waits.lock().unwrap().is_empty());
+    limited.assert();
+    other.assert();
+}
+
+#[test]
+fn a_reset_within_the_cap_is_waited_for() {
+    let mut s = Server::new();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    s.mock("GET", "/gh/x")
+        .with_status(429)
+        .with_header("x-ratelimit-remaining", "0")
+        .with_header("x-ratelimit-reset", &(now + 20).to_string())
+        .expect(1)
+        .create();
+    s.mock("GET", "/gh/x").with_body("{}").create();
+    let (http, waits) = client(&s.url());
+    assert_eq!(
+        http.get(&format!("{}/gh/x", s.url()), "a").unwrap().status,
+        200
+    );
+    let w = waits.lock().unwrap()[0].as_secs();
+    assert!((18..=20).contains(&w), "{w}");
+}
+
+#[test]
+fn a_slow_server_past_the_timeout_is_a_timeout() {
+    let mut s = Server::new();
+    s.mock("GET", "/pypi/slow")
+        .with_chunked_body(|w| {
+            std::thread::sleep(Duration::from_millis(1500));
+            w.write_all(b"{}")
+        })
+        .create();
+    let (http, _) = client_with(&s.url(), settings(300, 1), None);
+    let start = Instant::now();
+    let e = http
+        .get(&format!("{}/pypi/slow", s.url()), "a")
+        .unwrap_err();
+    assert!(matches!(e, FetchError::Timeout(_)), "{e:?}");
+    assert!(
+        start.elapsed() < Duration::from_millis(1400),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn a_gigantic_body_is_refused_not_read() {
+    let mut s = Server::new();
+    let big = vec![b'x'; 3 * 1024 * 1024];
+    s.mock("GET", "/pypi/declared").with_body(&big).create();
+    s.mock("GET", "/pypi/chunked")
+        .with_chunked_body(|w| {
+            let chunk = [b'y'; 64 * 1024];
+            for _ in 0..48 {
+                w.write_all(&chunk)?;
+            }
+            Ok(())
+        })
+        .create();
+    let (http, _) = client(&s.url());
+    for path in ["declared", "chunked"] {
+        let e = http
+            .get(&format!("{}/pypi/{path}", s.url()), "a")
+            .unwrap_err();
+        assert_eq!(e, FetchError::TooLarge(1024 * 1024), "{path}");
+    }
+}
+
+/// A server that promises 1000 bytes, sends 10, and hangs up, `times` times.
+fn closing_server(times: usize) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(times) {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{\"info\": {");
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn a_connection_closed_mid_body_is_a_network_error_after_retries() {
+    let base = closing_server(2);
+    let (http, waits) = client_with(&base, settings(5_000, 1), None);
+    let e = http.get(&format!("{base}/pypi/x"), "a").unwrap_err();
+    assert!(matches!(e, FetchError::Network(_)), "{e:?}");
+    assert_eq!(waits.lock().unwrap().len(), 1);
+}
+
+#[test]
+fn the_token_goes_to_github_only() {
+    let mut s = Server::new();
+    let gh = s
+        .mock("GET", "/gh/repos/o/r")
+        .match_header("authorization", "Bearer ghp_0123456789abcdefghijABCD")
+        .match_header("x-github-api-version", "2022-11-28")
+        .with_body("{}")
+        .create();
+    let pypi = s
+        .mock("GET", "/pypi/pypi/x/json")
+        .match_header("authorization", Matcher::Missing)
+        .with_body("{}")
+        .create();
+    let (http, _) = client_with(
+        &s.url(),
+        settings(5_000, 0),
+        Some("ghp_0123456789abcdefghijABCD"),
+    );
+    assert_eq!(
+        http.get(&format!("{}/gh/repos/o/r", s.url()), "a")
+            .unwrap()
+            .status,
+        200
+    );
+    assert_eq!(
+        http.get(&format!("{}/pypi/pypi/x/json", s.url()), "a")
+            .unwrap()
+            .status,
+        200
+    );
+    gh.assert();
+    pypi.assert();
+    assert!(!format!("{http:?}").contains("ghp_"));
+}
+
+#[test]
+fn each_url_is_fetched_once_however_many_ask() {
+    let mut s = Server::new();
+    let m = s.mock("GET", "/pypi/x").with_body("{}").expect(1).create();
+    let (http, _) = client(&s.url());
+    let url = format!("{}/pypi/x", s.url());
+    std::thread::scope(|sc| {
+        for _ in 0..8 {
+            sc.spawn(|| assert_eq!(http.get(&url, "a").unwrap().status, 200));
+        }
+    });
+    m.assert();
+}
