@@ -44,6 +44,15 @@ pub struct Publisher {
     pub environment: Option<String>,
     /// The numeric id GitHub gives the owner, if declared.
     pub owner_id: Option<String>,
+    /// The CI system the registry trusts (GitHub Actions unless `provider = "gitlab"`). For
+    /// GitLab, `owner` holds the namespace, `repository` the project and `workflow` the
+    /// top-level pipeline file path.
+    pub provider: Provider,
+    /// RubyGems: the repository that holds a reusable workflow defined elsewhere
+    /// (`workflow-repository-owner`, `workflow-repository-name`).
+    pub workflow_repository: Option<(String, String)>,
+    /// NuGet: the NuGet user name that owns the policy (`policy-owner`).
+    pub policy_owner: Option<String>,
     /// The `[[publisher]]` table in the file.
     pub span: Range<usize>,
     /// The span of each key the user wrote, for "declared here".
@@ -71,7 +80,40 @@ pub struct DesiredState {
     pub thresholds: Thresholds,
 }
 
-/// The keys a `[[publisher]]` table may hold.
+/// The CI systems a publisher can trust.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Provider {
+    /// GitHub Actions.
+    #[default]
+    GitHub,
+    /// GitLab CI/CD (PyPI and TestPyPI).
+    GitLab,
+}
+
+impl Provider {
+    /// The id used in the desired state and in JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Provider::GitHub => "github",
+            Provider::GitLab => "gitlab",
+        }
+    }
+}
+
+/// Every key a `[[publisher]]` table may hold: the common keys, then each registry's own.
+pub fn publisher_keys() -> Vec<&'static str> {
+    let mut keys = PUBLISHER_KEYS.to_vec();
+    for r in Registry::ALL {
+        for k in r.spec().extra_keys {
+            if !keys.contains(k) {
+                keys.push(k);
+            }
+        }
+    }
+    keys
+}
+
+/// The keys every `[[publisher]]` table may hold.
 pub const PUBLISHER_KEYS: &[&str] = &[
     "registry",
     "project",
@@ -80,6 +122,7 @@ pub const PUBLISHER_KEYS: &[&str] = &[
     "workflow",
     "environment",
     "owner-id",
+    "provider",
 ];
 
 /// Reads and validates the desired-state file at `path`.
@@ -232,12 +275,13 @@ fn read_publisher(
     let before = problems.diagnostics.len();
     let mut fields: Vec<(&'static str, Field)> = Vec::new();
     let mut key_spans = Vec::new();
+    let all_keys = publisher_keys();
     for (key, value) in table {
         let name = key.get_ref().as_ref();
-        let Some(&known) = PUBLISHER_KEYS.iter().find(|k| **k == name) else {
-            let help = match nearest(name, PUBLISHER_KEYS) {
+        let Some(&known) = all_keys.iter().find(|k| **k == name) else {
+            let help = match nearest(name, &all_keys) {
                 Some(k) => format!("did you mean `{k}`?"),
-                None => format!("known keys: {}", PUBLISHER_KEYS.join(", ")),
+                None => format!("known keys: {}", all_keys.join(", ")),
             };
             problems.push(
                 key.span(),
@@ -252,14 +296,42 @@ fn read_publisher(
             fields.push((known, field));
         }
     }
+    let gitlab = fields
+        .iter()
+        .any(|(n, f)| *n == "provider" && f.value == "gitlab");
+    // A GitLab publisher names its namespace; it is stored as the owner.
+    if let Some(i) = fields.iter().position(|(n, _)| *n == "namespace") {
+        if gitlab && !fields.iter().any(|(n, _)| *n == "owner") {
+            let (_, f) = fields.remove(i);
+            fields.push(("owner", f));
+            if let Some(k) = key_spans.iter_mut().find(|(k, _)| k == "namespace") {
+                k.0 = "owner".into();
+            }
+        } else {
+            let f = &fields[i].1;
+            let message = if gitlab {
+                "give the namespace once, as `namespace`"
+            } else {
+                "`namespace` is the GitLab key (with `provider = \"gitlab\"`): a GitHub publisher has an `owner`"
+            };
+            problems.push(f.span.clone(), message, "not expected here", None);
+        }
+    }
     let get = |k: &str| fields.iter().find(|(n, _)| *n == k).map(|(_, f)| f);
     let header = table_header_span(problems.source, &table_span);
-    for required in ["registry", "project", "owner", "repository", "workflow"] {
+    let owner_key = if gitlab { "namespace" } else { "owner" };
+    for (required, shown) in [
+        ("registry", "registry"),
+        ("project", "project"),
+        ("owner", owner_key),
+        ("repository", "repository"),
+        ("workflow", "workflow"),
+    ] {
         if get(required).is_none() && !key_spans.iter().any(|(k, _)| k == required) {
             problems.push(
                 header.clone(),
-                format!("this publisher has no `{required}`"),
-                &format!("`{required}` is required"),
+                format!("this publisher has no `{shown}`"),
+                &format!("`{shown}` is required"),
                 None,
             );
         }
@@ -295,8 +367,44 @@ fn read_publisher(
         }
     }
     if let Some(registry) = registry {
+        // Keys that belong to another registry.
+        for (name, field) in &fields {
+            let common = PUBLISHER_KEYS.contains(name) || *name == "namespace";
+            if !common && !registry.spec().extra_keys.contains(name) {
+                let owner = Registry::ALL
+                    .into_iter()
+                    .find(|r| r.spec().extra_keys.contains(name))
+                    .map_or("another registry", |r| r.name());
+                problems.push(
+                    field.span.clone(),
+                    format!("`{name}` is a {owner} key, not a {} one", registry.name()),
+                    "not for this registry",
+                    None,
+                );
+            }
+        }
+        if let Some(p) = get("provider") {
+            if p.value != "github" && p.value != "gitlab" {
+                problems.push(
+                    p.span.clone(),
+                    format!("unknown provider `{}`", p.value),
+                    "expected `github` or `gitlab`",
+                    None,
+                );
+            } else if gitlab && !registry.is_python_index() {
+                problems.push(
+                    p.span.clone(),
+                    format!(
+                        "trustpub checks GitLab publishers for PyPI and TestPyPI only, not {}",
+                        registry.name()
+                    ),
+                    "GitHub only here",
+                    None,
+                );
+            }
+        }
         for problem in
-            crate::registry::pypi::form_problems(registry, &|k| get(k).map(|f| f.value.as_str()))
+            (registry.spec().form_problems)(registry, &|k| get(k).map(|f| f.value.clone()))
         {
             let span = get(problem.field).map_or_else(|| header.clone(), |f| f.span.clone());
             problems.push(
@@ -319,6 +427,14 @@ fn read_publisher(
         workflow: take("workflow")?,
         environment: take("environment").filter(|e| !e.is_empty()),
         owner_id: take("owner-id"),
+        provider: if gitlab {
+            Provider::GitLab
+        } else {
+            Provider::GitHub
+        },
+        workflow_repository: take("workflow-repository-owner")
+            .zip(take("workflow-repository-name")),
+        policy_owner: take("policy-owner"),
         span: table_span,
         key_spans,
     })
@@ -409,5 +525,31 @@ fn table_header_span(source: &SourceFile, table_span: &Range<usize>) -> Range<us
     match header {
         Some(i) => i..text[i..].find(['\n', '\r']).map_or(text.len(), |n| i + n),
         None => start..start,
+    }
+}
+
+/// A GitHub publisher for tests, with every optional field empty.
+#[cfg(test)]
+pub(crate) fn test_publisher(
+    registry: Registry,
+    owner: &str,
+    repo: &str,
+    owner_id: Option<&str>,
+    workflow: &str,
+    env: &str,
+) -> Publisher {
+    Publisher {
+        registry,
+        project: "example".into(),
+        owner: owner.into(),
+        repository: repo.into(),
+        workflow: workflow.into(),
+        environment: (!env.is_empty()).then(|| env.to_owned()),
+        owner_id: owner_id.map(str::to_owned),
+        provider: Provider::GitHub,
+        workflow_repository: None,
+        policy_owner: None,
+        span: 0..0,
+        key_spans: Vec::new(),
     }
 }

@@ -37,6 +37,9 @@ pub const DEFAULT_JOBS: usize = 128;
 pub fn registry_source(registry: Registry) -> Box<dyn RegistrySource> {
     match registry {
         Registry::Pypi | Registry::TestPypi => Box::new(PypiSource { registry }),
+        Registry::CratesIo | Registry::Npm | Registry::RubyGems | Registry::NuGet => {
+            Box::new(source::unread::UnreadSource { registry })
+        }
     }
 }
 

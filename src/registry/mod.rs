@@ -2,7 +2,12 @@
 //! rules, form rules and reason texts. A matcher compares one declared publisher with one set of
 //! claims and returns a [`Judgement`]; it never prints.
 
+pub mod crates_io;
+pub mod github;
+pub mod npm;
+pub mod nuget;
 pub mod pypi;
+pub mod rubygems;
 
 use std::fmt;
 
@@ -19,26 +24,116 @@ pub enum Registry {
     Pypi,
     /// test.pypi.org, a separate instance with its own publishers and audience.
     TestPypi,
+    /// crates.io
+    CratesIo,
+    /// registry.npmjs.org
+    Npm,
+    /// rubygems.org
+    RubyGems,
+    /// nuget.org
+    NuGet,
+}
+
+/// Which claim a registry takes the workflow file from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkflowClaim {
+    /// `job_workflow_ref`: the file that defines the job (the called file of a reusable
+    /// workflow). PyPI, RubyGems, NuGet.
+    Defining,
+    /// `workflow_ref`: the top-level workflow (the caller). crates.io, npm.
+    Caller,
+}
+
+/// One field of a registry's "add a publisher" form, and the value to enter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FormValue {
+    /// The form's label.
+    pub field: &'static str,
+    /// What to enter (empty: leave it empty).
+    pub value: String,
+}
+
+/// What to enter in a registry's form for one publisher, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Template {
+    /// The values, in the form's order.
+    pub values: Vec<FormValue>,
+    /// The page that holds the form.
+    pub page: String,
+    /// A link that opens the form pre-filled, where the registry has one.
+    pub prefill_url: Option<String>,
+    /// Where to register a publisher before the package exists, where the registry allows it.
+    pub pending_url: Option<String>,
+    /// What else to know (the registry's own conditions).
+    pub notes: Vec<String>,
+}
+
+/// A publisher's fields by desired-state key, as written.
+pub type FieldLookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
+/// Everything that makes a registry itself: one entry per registry, so adding one touches its
+/// module and this table.
+pub struct Spec {
+    /// The id used in `expected-publishers.toml` and JSON output.
+    pub id: &'static str,
+    /// The name people call it.
+    pub name: &'static str,
+    /// The OIDC audience a token for it carries.
+    pub audience: &'static str,
+    /// Which claim names the workflow file it matches.
+    pub workflow_claim: WorkflowClaim,
+    /// Its verifier.
+    pub judge: fn(Registry, &Publisher, &EvidenceFacts<'_>) -> Judgement,
+    /// Its form rules.
+    pub form_problems: fn(Registry, &FieldLookup<'_>) -> Vec<FormProblem>,
+    /// What to enter in its form.
+    pub template: fn(&Publisher) -> Template,
+    /// Keys of `[[publisher]]` only this registry takes.
+    pub extra_keys: &'static [&'static str],
+}
+
+/// A problem with a publisher as the registry's form would reject it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormProblem {
+    /// The desired-state key at fault.
+    pub field: &'static str,
+    /// The form's error text (the registry's own where it is known).
+    pub message: String,
+    /// What to write instead, where it can be said.
+    pub help: Option<String>,
 }
 
 impl Registry {
     /// Every registry, in the order reports list them.
-    pub const ALL: [Registry; 2] = [Registry::Pypi, Registry::TestPypi];
+    pub const ALL: [Registry; 6] = [
+        Registry::Pypi,
+        Registry::TestPypi,
+        Registry::CratesIo,
+        Registry::Npm,
+        Registry::RubyGems,
+        Registry::NuGet,
+    ];
+
+    /// The registry's table entry.
+    pub fn spec(self) -> &'static Spec {
+        match self {
+            Registry::Pypi => &pypi::PYPI,
+            Registry::TestPypi => &pypi::TESTPYPI,
+            Registry::CratesIo => &crates_io::SPEC,
+            Registry::Npm => &npm::SPEC,
+            Registry::RubyGems => &rubygems::SPEC,
+            Registry::NuGet => &nuget::SPEC,
+        }
+    }
 
     /// The id used in `expected-publishers.toml` and JSON output.
     pub fn id(self) -> &'static str {
-        match self {
-            Registry::Pypi => "pypi",
-            Registry::TestPypi => "testpypi",
-        }
+        self.spec().id
     }
 
     /// The name people call it.
     pub fn name(self) -> &'static str {
-        match self {
-            Registry::Pypi => "PyPI",
-            Registry::TestPypi => "TestPyPI",
-        }
+        self.spec().name
     }
 
     /// The registry for an id, if there is one.
@@ -48,16 +143,17 @@ impl Registry {
 
     /// The OIDC audience a token for this registry carries.
     pub fn audience(self) -> &'static str {
-        match self {
-            Registry::Pypi | Registry::TestPypi => pypi::audience(self),
-        }
+        self.spec().audience
+    }
+
+    /// Whether this is PyPI or TestPyPI.
+    pub fn is_python_index(self) -> bool {
+        matches!(self, Registry::Pypi | Registry::TestPypi)
     }
 
     /// Judges one declared publisher against the claims a run presented.
     pub fn judge(self, publisher: &Publisher, evidence: &EvidenceFacts<'_>) -> Judgement {
-        match self {
-            Registry::Pypi | Registry::TestPypi => pypi::judge(self, publisher, evidence),
-        }
+        (self.spec().judge)(self, publisher, evidence)
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod github;
 pub mod pypi;
+pub mod unread;
 
 use crate::config::Publisher;
 use crate::registry::Registry;

@@ -11,21 +11,114 @@
 
 use crate::claims::{Claim, GITHUB_ISSUER};
 use crate::config::Publisher;
-use crate::registry::{EvidenceFacts, FieldCheck, Judgement, Note, Outcome, Refusal, Registry};
+use crate::registry::{
+    EvidenceFacts, FieldCheck, FormProblem, FormValue, Judgement, Note, Outcome, Refusal, Registry,
+    Spec, Template, WorkflowClaim,
+};
+
+pub mod gitlab;
+
+/// PyPI's table entry.
+pub const PYPI: Spec = Spec {
+    id: "pypi",
+    name: "PyPI",
+    audience: "pypi",
+    workflow_claim: WorkflowClaim::Defining,
+    judge: judge_any,
+    form_problems: form_rules,
+    template,
+    extra_keys: &["namespace"],
+};
+
+/// TestPyPI's table entry: the same verifier, another instance with its own audience.
+pub const TESTPYPI: Spec = Spec {
+    id: "testpypi",
+    name: "TestPyPI",
+    audience: "testpypi",
+    ..PYPI
+};
+
+/// Judges a GitHub or a GitLab publisher.
+fn judge_any(registry: Registry, p: &Publisher, ev: &EvidenceFacts<'_>) -> Judgement {
+    match p.provider {
+        crate::config::Provider::GitHub => judge(registry, p, ev),
+        crate::config::Provider::GitLab => gitlab::judge(registry, p, ev),
+    }
+}
+
+/// The form rules of the publisher's provider.
+fn form_rules(_: Registry, get: &dyn Fn(&str) -> Option<String>) -> Vec<FormProblem> {
+    if get("provider").as_deref() == Some("gitlab") {
+        gitlab::form_rules(get)
+    } else {
+        github_form_rules(get)
+    }
+}
+
+/// What to enter in PyPI's form, the pre-filled link, and the pending-publisher page.
+pub fn template(p: &Publisher) -> Template {
+    let gitlab = p.provider == crate::config::Provider::GitLab;
+    let values = if gitlab {
+        vec![
+            FormValue {
+                field: "Namespace",
+                value: p.owner.clone(),
+            },
+            FormValue {
+                field: "Project name",
+                value: p.repository.clone(),
+            },
+            FormValue {
+                field: "Top-level pipeline file path",
+                value: p.workflow.clone(),
+            },
+            FormValue {
+                field: "Environment name",
+                value: p.environment.clone().unwrap_or_default(),
+            },
+        ]
+    } else {
+        vec![
+            FormValue {
+                field: "Owner",
+                value: p.owner.clone(),
+            },
+            FormValue {
+                field: "Repository name",
+                value: p.repository.clone(),
+            },
+            FormValue {
+                field: "Workflow name",
+                value: p.workflow.clone(),
+            },
+            FormValue {
+                field: "Environment name",
+                value: p.environment.clone().unwrap_or_default(),
+            },
+        ]
+    };
+    Template {
+        values,
+        page: format!("https://{}/manage/project/{}/settings/publishing/", host(p.registry), query_escape(&p.project)),
+        prefill_url: (!gitlab).then(|| prefill_url(p)),
+        pending_url: Some(pending_url(p.registry)),
+        notes: vec![
+            "for a project that does not exist yet, add a pending publisher instead: it does not reserve the name and expires after 30 days".into(),
+            "PyPI and TestPyPI are separate: register on each index you publish to".into(),
+        ],
+    }
+}
 
 /// The audience PyPI (`pypi`) or TestPyPI (`testpypi`) expects (`GET /_/oidc/audience`).
 pub fn audience(registry: Registry) -> &'static str {
-    match registry {
-        Registry::TestPypi => "testpypi",
-        Registry::Pypi => "pypi",
-    }
+    registry.audience()
 }
 
 /// The web host of the index.
 pub fn host(registry: Registry) -> &'static str {
     match registry {
         Registry::TestPypi => "test.pypi.org",
-        Registry::Pypi => "pypi.org",
+        _ => "pypi.org",
     }
 }
 
@@ -79,45 +172,7 @@ pub const NOT_FOUND: &str = "Publisher with matching claims was not found";
 /// `.yml` or `.yaml` and is immediately followed by `@` (`([^/]+\.(yml|yaml))(?=@)` with Python's
 /// `re.search`: leftmost start, then the longest greedy match that still satisfies the lookahead).
 pub fn extract_workflow_filename(job_workflow_ref: &str) -> Option<&str> {
-    let bytes = job_workflow_ref.as_bytes();
-    let mut start = 0;
-    while start < bytes.len() {
-        if bytes[start] == b'/' {
-            start += 1;
-            continue;
-        }
-        // The run of non-'/' characters from `start`.
-        let run_end = bytes[start..]
-            .iter()
-            .position(|&b| b == b'/')
-            .map_or(bytes.len(), |i| start + i);
-        // Greedy: the longest end inside the run that ends in .yml/.yaml followed by '@'.
-        let mut end = run_end;
-        while end > start {
-            let candidate = &job_workflow_ref[start..end];
-            let next_is_at = bytes.get(end) == Some(&b'@');
-            let ext_len = if candidate.ends_with(".yaml") {
-                5
-            } else if candidate.ends_with(".yml") {
-                4
-            } else {
-                0
-            };
-            // `[^/]+` needs at least one character before the extension.
-            if next_is_at && ext_len > 0 && candidate.len() > ext_len {
-                return Some(candidate);
-            }
-            end -= 1;
-            while end > start && !job_workflow_ref.is_char_boundary(end) {
-                end -= 1;
-            }
-        }
-        start += 1;
-        while start < bytes.len() && !job_workflow_ref.is_char_boundary(start) {
-            start += 1;
-        }
-    }
-    None
+    super::github::workflow_file(job_workflow_ref, false)
 }
 
 /// Python's `repr()` of a `str`, as warehouse embeds claims in reason texts.
@@ -637,23 +692,11 @@ fn add_notes(
     }
 }
 
-/// A problem with a publisher as PyPI's "add a publisher" form would reject it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FormProblem {
-    /// The desired-state key at fault.
-    pub field: &'static str,
-    /// The form's own error text.
-    pub message: String,
-    /// What to write instead, where it can be said.
-    pub help: Option<String>,
-}
-
 /// The rules of PyPI's GitHub publisher form (`warehouse/oidc/forms/github.py`), with its
-/// exact error texts. `get` returns a field's value as written.
-pub fn form_problems<'a>(
-    registry: Registry,
-    get: &dyn Fn(&str) -> Option<&'a str>,
-) -> Vec<FormProblem> {
+/// exact error texts; crates.io, npm, RubyGems and NuGet validate the same fields the same way
+/// (`crates/crates_io_trustpub/src/github/validation.rs` has the same patterns). `get` returns a
+/// field's value as written.
+pub fn github_form_rules(get: &dyn Fn(&str) -> Option<String>) -> Vec<FormProblem> {
     let mut out = Vec::new();
     let mut push = |field, message: &str, help: Option<String>| {
         out.push(FormProblem {
@@ -662,8 +705,7 @@ pub fn form_problems<'a>(
             help,
         })
     };
-    let _ = registry;
-    if let Some(owner) = get("owner") {
+    if let Some(owner) = get("owner").as_deref() {
         if owner.is_empty() {
             push(
                 "owner",
@@ -678,7 +720,7 @@ pub fn form_problems<'a>(
             );
         }
     }
-    if let Some(repo) = get("repository") {
+    if let Some(repo) = get("repository").as_deref() {
         if repo.is_empty() {
             push("repository", "Specify repository name", None);
         } else if let Some((o, r)) = repo.split_once('/') {
@@ -701,7 +743,7 @@ pub fn form_problems<'a>(
             );
         }
     }
-    if let Some(wf) = get("workflow") {
+    if let Some(wf) = get("workflow").as_deref() {
         let wf = wf.trim();
         if wf.is_empty() {
             push("workflow", "Specify workflow filename", None);
@@ -722,7 +764,7 @@ pub fn form_problems<'a>(
             );
         }
     }
-    if let Some(env) = get("environment") {
+    if let Some(env) = get("environment").as_deref() {
         if env.chars().count() > 255 {
             push(
                 "environment",

@@ -14,17 +14,7 @@ fn publisher(
     workflow: &str,
     env: &str,
 ) -> Publisher {
-    Publisher {
-        registry: Registry::Pypi,
-        project: "example".into(),
-        owner: owner.into(),
-        repository: repo.into(),
-        workflow: workflow.into(),
-        environment: (!env.is_empty()).then(|| env.to_owned()),
-        owner_id: owner_id.map(str::to_owned),
-        span: 0..0,
-        key_spans: Vec::new(),
-    }
+    crate::config::test_publisher(Registry::Pypi, owner, repo, owner_id, workflow, env)
 }
 
 /// The DUMMY GitHub claim set of warehouse's `tests/common/constants.py`, with `aud` for PyPI.
@@ -722,16 +712,16 @@ fn sub_and_workflow_ref_are_reported_but_never_decide() {
 #[test]
 fn form_rules_match_warehouse_vectors() {
     let problems = |owner: &str, repo: &str, wf: &str, env: &str| -> Vec<String> {
-        let get = |k: &str| -> Option<&str> {
+        let get = |k: &str| -> Option<String> {
             match k {
-                "owner" => Some(owner),
-                "repository" => Some(repo),
-                "workflow" => Some(wf),
-                "environment" => Some(env),
+                "owner" => Some(owner.to_owned()),
+                "repository" => Some(repo.to_owned()),
+                "workflow" => Some(wf.to_owned()),
+                "environment" => Some(env.to_owned()),
                 _ => None,
             }
         };
-        form_problems(Registry::Pypi, &get)
+        github_form_rules(&get)
             .into_iter()
             .map(|p| p.message)
             .collect()
