@@ -20,12 +20,10 @@ pub struct Selection {
 /// The values to enter in the registry's form, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Registration {
-    /// Form field and value, in the form's order.
+    /// Desired-state key and value (owner, repository, workflow, environment).
     pub values: Vec<(&'static str, String)>,
-    /// The link that opens the form pre-filled.
-    pub url: String,
-    /// Where to add a pending publisher when the project does not exist yet.
-    pub pending_url: String,
+    /// The registry's form, field by field.
+    pub template: crate::registry::Template,
 }
 
 /// The diagnosis for one declared publisher.
@@ -187,16 +185,14 @@ fn registration(p: &Publisher) -> Registration {
             ("workflow", p.workflow.clone()),
             ("environment", p.environment.clone().unwrap_or_default()),
         ],
-        url: pypi::prefill_url(p),
-        pending_url: pypi::pending_url(p.registry),
+        template: (p.registry.spec().template)(p),
     }
 }
 
-fn server_refused_with(evidence: &Evidence, code: &str) -> bool {
-    evidence
-        .log
-        .as_ref()
-        .is_some_and(|l| l.server_errors.iter().any(|e| e.code == code))
+/// The sentence with its first letter in upper case.
+fn upper_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().collect::<String>() + chars.as_str())
 }
 
 fn diagnose(p: &Publisher, judgement: Judgement, evidence: &Evidence) -> PublisherResult {
@@ -205,26 +201,26 @@ fn diagnose(p: &Publisher, judgement: Judgement, evidence: &Evidence) -> Publish
     let mut registration_hint = None;
     let summary = match &judgement.refusal {
         None => {
-            let observed = if server_refused_with(evidence, "invalid-publisher") {
-                format!(
-                    "Yet the run was refused with `invalid-publisher`: so {reg} does not hold this publisher, or holds one with other values."
-                )
+            let refused_code = if p.registry.is_python_index() { "`invalid-publisher`" } else { "an error" };
+            let observed = if evidence.log.as_ref().is_some_and(|l| !l.server_errors.is_empty()) {
+                format!("Yet the run was refused: so {reg} does not hold this publisher, or holds one with other values.")
             } else {
-                format!(
-                    "If {reg} refused it with `invalid-publisher`, {reg} does not hold this publisher, or holds one with other values."
-                )
+                format!("If {reg} refused it with {refused_code}, {reg} does not hold this publisher, or holds one with other values.")
             };
+            let registration = registration(p);
             next.push(format!(
-                "Register the publisher on {reg} exactly as declared (project `{}`), or correct the one it holds; the link below opens the form pre-filled.",
-                p.project
-            ));
-            next.push(format!(
-                "If `{}` does not exist on {reg} yet, add a pending publisher at {} with the same values (it does not reserve the name, and expires after 30 days unused).",
+                "Register the publisher on {reg} exactly as declared (project `{}`), or correct the one it holds{}.",
                 p.project,
-                pypi::pending_url(p.registry)
+                if registration.template.prefill_url.is_some() { "; the link below opens the form pre-filled" } else { "" }
             ));
-            next.push("PyPI and TestPyPI are separate indexes: register the publisher on each one you publish to.".into());
-            registration_hint = Some(registration(p));
+            if let Some(pending) = &registration.template.pending_url {
+                next.push(format!(
+                    "If `{}` does not exist on {reg} yet, register it first as a pending publisher at {pending}.",
+                    p.project
+                ));
+            }
+            next.extend(registration.template.notes.iter().map(|n| format!("{}.", upper_first(n))));
+            registration_hint = Some(registration);
             format!(
                 "The run's identity is the one you declared, so {reg} would accept it if it held this publisher. {observed}"
             )

@@ -214,12 +214,13 @@ fn publisher_result(w: &mut dyn Write, r: &PublisherResult) -> io::Result<()> {
         writeln!(w)?;
         styled(w, BOLD, &format!("  register on {}", p.registry.name()))?;
         writeln!(w, " (project {}):", p.project)?;
-        for (k, v) in &reg.values {
-            let v = if v.is_empty() { "(leave empty)" } else { v };
-            writeln!(w, "    {k:<12} {v}")?;
+        let width = reg.template.values.iter().map(|v| v.field.chars().count()).max().unwrap_or(0);
+        for v in &reg.template.values {
+            let value = if v.value.is_empty() { "(leave empty)" } else { v.value.as_str() };
+            writeln!(w, "    {:<width$}  {value}", v.field)?;
         }
         write!(w, "    ")?;
-        styled(w, LINK, &reg.url)?;
+        styled(w, LINK, reg.template.prefill_url.as_deref().unwrap_or(&reg.template.page))?;
         writeln!(w)?;
     }
     Ok(())

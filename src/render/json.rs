@@ -45,7 +45,7 @@ fn result(r: &PublisherResult) -> Value {
     json!({
         "registry": r.publisher.registry.id(),
         "project": r.publisher.project,
-        "provider": "github",
+        "provider": r.publisher.provider.id(),
         "verdict": if j.accepted() { "match" } else { "mismatch" },
         "code": j.refusal.as_ref().map(|x| x.code),
         "reason": j.refusal.as_ref().map(|x| x.reason.clone()),
@@ -56,8 +56,9 @@ fn result(r: &PublisherResult) -> Value {
         "next_steps": r.next_steps,
         "register": r.registration.as_ref().map(|reg| json!({
             "values": reg.values.iter().map(|(k, v)| (k.to_string(), Value::String(v.clone()))).collect::<serde_json::Map<_, _>>(),
-            "url": reg.url,
-            "pending_url": reg.pending_url,
+            "url": reg.template.prefill_url.as_deref().unwrap_or(&reg.template.page),
+            "pending_url": reg.template.pending_url,
+            "form": reg.template,
         })),
     })
 }

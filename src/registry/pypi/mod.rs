@@ -103,7 +103,7 @@ pub fn template(p: &Publisher) -> Template {
         prefill_url: (!gitlab).then(|| prefill_url(p)),
         pending_url: Some(pending_url(p.registry)),
         notes: vec![
-            "for a project that does not exist yet, add a pending publisher instead: it does not reserve the name and expires after 30 days".into(),
+            "a pending publisher does not reserve the name, and expires after 30 days unused".into(),
             "PyPI and TestPyPI are separate: register on each index you publish to".into(),
         ],
     }
