@@ -192,7 +192,9 @@ fn registration(p: &Publisher) -> Registration {
 /// The sentence with its first letter in upper case.
 fn upper_first(s: &str) -> String {
     let mut chars = s.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().collect::<String>() + chars.as_str())
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().collect::<String>() + chars.as_str()
+    })
 }
 
 fn diagnose(p: &Publisher, judgement: Judgement, evidence: &Evidence) -> PublisherResult {
@@ -201,11 +203,23 @@ fn diagnose(p: &Publisher, judgement: Judgement, evidence: &Evidence) -> Publish
     let mut registration_hint = None;
     let summary = match &judgement.refusal {
         None => {
-            let refused_code = if p.registry.is_python_index() { "`invalid-publisher`" } else { "an error" };
-            let observed = if evidence.log.as_ref().is_some_and(|l| !l.server_errors.is_empty()) {
-                format!("Yet the run was refused: so {reg} does not hold this publisher, or holds one with other values.")
+            let refused_code = if p.registry.is_python_index() {
+                "`invalid-publisher`"
             } else {
-                format!("If {reg} refused it with {refused_code}, {reg} does not hold this publisher, or holds one with other values.")
+                "an error"
+            };
+            let observed = if evidence
+                .log
+                .as_ref()
+                .is_some_and(|l| !l.server_errors.is_empty())
+            {
+                format!(
+                    "Yet the run was refused: so {reg} does not hold this publisher, or holds one with other values."
+                )
+            } else {
+                format!(
+                    "If {reg} refused it with {refused_code}, {reg} does not hold this publisher, or holds one with other values."
+                )
             };
             let registration = registration(p);
             next.push(format!(
@@ -219,7 +233,13 @@ fn diagnose(p: &Publisher, judgement: Judgement, evidence: &Evidence) -> Publish
                     p.project
                 ));
             }
-            next.extend(registration.template.notes.iter().map(|n| format!("{}.", upper_first(n))));
+            next.extend(
+                registration
+                    .template
+                    .notes
+                    .iter()
+                    .map(|n| format!("{}.", upper_first(n))),
+            );
             registration_hint = Some(registration);
             format!(
                 "The run's identity is the one you declared, so {reg} would accept it if it held this publisher. {observed}"
@@ -234,20 +254,22 @@ fn diagnose(p: &Publisher, judgement: Judgement, evidence: &Evidence) -> Publish
                 evidence,
                 &mut next,
             );
+            let first_difference = judgement
+                .fields
+                .iter()
+                .find(|f| f.outcome == crate::registry::Outcome::Differs);
             let step = match refusal.code {
-                "invalid-token" | "invalid-payload" => {
-                    "when it verifies the token, before it looks for any publisher"
+                "invalid-token" | "invalid-payload" => "when it verifies the token, before it looks for any publisher".to_owned(),
+                "server-error" => "with an internal error".to_owned(),
+                _ if refusal.reason.starts_with("Missing claim") => "when it checks that the required claims are present".to_owned(),
+                _ if refusal.reason == pypi::NOT_FOUND || refusal.reason.starts_with("Could not job extract") => {
+                    "when it looks the publisher up by owner, repository, owner id, workflow file and environment".to_owned()
                 }
-                "server-error" => "with an internal error",
-                _ if refusal.reason.starts_with("Missing claim") => {
-                    "when it checks that the required claims are present"
-                }
-                _ if refusal.reason == pypi::NOT_FOUND
-                    || refusal.reason.starts_with("Could not job extract") =>
-                {
-                    "when it looks the publisher up by owner, repository, owner id, workflow file and environment"
-                }
-                _ => "in the checks that follow a successful lookup",
+                _ if p.registry.is_python_index() => "in the checks that follow a successful lookup".to_owned(),
+                _ => match first_difference {
+                    Some(f) => format!("because the {} differs", f.name),
+                    None => "when it verifies the token".to_owned(),
+                },
             };
             format!("{reg} would refuse this run {step}.")
         }
@@ -350,13 +372,22 @@ fn steps_for_not_found(p: &Publisher, j: &Judgement, next: &mut Vec<String>) {
             ),
             "workflow" => {
                 let reusable = j.notes.iter().any(|n| n.id == "reusable-workflow");
-                format!(
-                    "The publishing job is defined in {seen}, not `{expected}`: {reg} takes the file name from `job_workflow_ref`{}. Register {seen}, or publish from `{expected}`.",
-                    if reusable {
-                        " (the called reusable workflow, not the caller)"
-                    } else {
-                        ""
+                let source = match p.registry.spec().workflow_claim {
+                    crate::registry::WorkflowClaim::Defining if reusable => {
+                        "the file that defines the job, named by `job_workflow_ref` (the called reusable workflow, not its caller)"
                     }
+                    crate::registry::WorkflowClaim::Defining => {
+                        "the file that defines the job, named by `job_workflow_ref`"
+                    }
+                    crate::registry::WorkflowClaim::Caller if reusable => {
+                        "the top-level workflow, named by `workflow_ref` (the caller, not the reusable workflow it calls)"
+                    }
+                    crate::registry::WorkflowClaim::Caller => {
+                        "the top-level workflow, named by `workflow_ref`"
+                    }
+                };
+                format!(
+                    "The run's workflow is {seen}, not `{expected}`: {reg} matches {source}. Register {seen}, or publish from `{expected}`."
                 )
             }
             "environment" => match f.actual.value() {

@@ -85,16 +85,16 @@ fn judge(_: Registry, p: &Publisher, ev: &EvidenceFacts<'_>) -> Judgement {
     if let (Some(w), Some(j)) = (
         claims.get("workflow_ref").value(),
         claims.get("job_workflow_ref").value(),
-    )
-        && w != j {
-            notes.push(Note {
+    ) && w != j
+    {
+        notes.push(Note {
                 id: "reusable-workflow",
                 text: format!(
                     "the job runs in a reusable workflow; crates.io matches the caller named by `workflow_ref` (`{}`), not the called file",
                     github::workflow_file(w, true).unwrap_or(w)
                 ),
             });
-        }
+    }
     let refusal = first_refusal(p, ev, &fields);
     Judgement {
         refusal,
@@ -138,13 +138,15 @@ fn first_refusal(p: &Publisher, ev: &EvidenceFacts<'_>, fields: &[FieldCheck]) -
         return Some(bad_request("Unexpected `repository` value"));
     }
     if let Some(w) = claims.get("workflow_ref").value()
-        && github::workflow_file(w, true).is_none() {
-            return Some(bad_request("Unexpected `workflow_ref` value"));
-        }
+        && github::workflow_file(w, true).is_none()
+    {
+        return Some(bad_request("Unexpected `workflow_ref` value"));
+    }
     if let Some(id) = claims.get("repository_owner_id").value()
-        && id.parse::<i32>().is_err() {
-            return Some(bad_request("Unexpected `repository_owner_id` value"));
-        }
+        && id.parse::<i32>().is_err()
+    {
+        return Some(bad_request("Unexpected `repository_owner_id` value"));
+    }
     let differs = |name: &str| {
         fields
             .iter()

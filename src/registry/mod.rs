@@ -250,3 +250,6 @@ impl Judgement {
         self.fields.iter().find(|f| f.name == name)
     }
 }
+
+#[cfg(test)]
+mod conformance_tests;

@@ -70,10 +70,10 @@ fn judge(_: Registry, p: &Publisher, ev: &EvidenceFacts<'_>) -> Judgement {
     if let (Some(j), Some(f)) = (
         jwr.value(),
         fields.iter_mut().find(|f| f.name == "workflow"),
-    )
-        && !j.to_lowercase().starts_with(&prefix.to_lowercase()) {
-            f.outcome = Outcome::Differs;
-        }
+    ) && !j.to_lowercase().starts_with(&prefix.to_lowercase())
+    {
+        f.outcome = Outcome::Differs;
+    }
     let mut notes = vec![Note {
         id: "ids-pinned-on-first-use",
         text: "NuGet records the owner's and the repository's ids at the first successful publish (a policy unused for 7 days expires); a recreated repository is refused afterwards".into(),

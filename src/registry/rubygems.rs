@@ -104,15 +104,17 @@ fn judge(_: Registry, p: &Publisher, ev: &EvidenceFacts<'_>) -> Judgement {
         });
     }
     if let (Some(j), Some(repo)) = (jwr.value(), claims.get("repository").value())
-        && !j.starts_with(&format!("{repo}/")) && p.workflow_repository.is_none() {
-            notes.push(Note {
+        && !j.starts_with(&format!("{repo}/"))
+        && p.workflow_repository.is_none()
+    {
+        notes.push(Note {
                 id: "cross-repository-workflow",
                 text: format!(
                     "the job comes from a workflow in another repository (`{}`): RubyGems accepts it only if the publisher names that repository (`workflow-repository-owner`, `workflow-repository-name`)",
                     j.split("/.github/").next().unwrap_or(j)
                 ),
             });
-        }
+    }
     let refusal = first_refusal(ev, &fields);
     if refusal.as_ref().is_some_and(|r| r.code == "http-404") {
         let field = github::first_difference(

@@ -188,7 +188,11 @@ fn publisher_result(w: &mut dyn Write, r: &PublisherResult) -> io::Result<()> {
     writeln!(w, "  {}", r.summary)?;
     if let Some(refusal) = &j.refusal {
         write!(w, "  {} answers: ", p.registry.name())?;
-        styled(w, BOLD, &format!("{}: {}", refusal.code, refusal.message))?;
+        let code = match refusal.code.strip_prefix("http-") {
+            Some(status) => format!("HTTP {status}"),
+            None => refusal.code.to_owned(),
+        };
+        styled(w, BOLD, &format!("{code}: {}", refusal.message))?;
         writeln!(w)?;
     }
     writeln!(w)?;
@@ -214,13 +218,30 @@ fn publisher_result(w: &mut dyn Write, r: &PublisherResult) -> io::Result<()> {
         writeln!(w)?;
         styled(w, BOLD, &format!("  register on {}", p.registry.name()))?;
         writeln!(w, " (project {}):", p.project)?;
-        let width = reg.template.values.iter().map(|v| v.field.chars().count()).max().unwrap_or(0);
+        let width = reg
+            .template
+            .values
+            .iter()
+            .map(|v| v.field.chars().count())
+            .max()
+            .unwrap_or(0);
         for v in &reg.template.values {
-            let value = if v.value.is_empty() { "(leave empty)" } else { v.value.as_str() };
+            let value = if v.value.is_empty() {
+                "(leave empty)"
+            } else {
+                v.value.as_str()
+            };
             writeln!(w, "    {:<width$}  {value}", v.field)?;
         }
         write!(w, "    ")?;
-        styled(w, LINK, reg.template.prefill_url.as_deref().unwrap_or(&reg.template.page))?;
+        styled(
+            w,
+            LINK,
+            reg.template
+                .prefill_url
+                .as_deref()
+                .unwrap_or(&reg.template.page),
+        )?;
         writeln!(w)?;
     }
     Ok(())

@@ -276,9 +276,10 @@ pub fn form_rules(get: &dyn Fn(&str) -> Option<String>) -> Vec<FormProblem> {
         }
     }
     if let Some(project) = get("repository")
-        && !inner_ok(&project, b"_.-") {
-            push("repository", "Invalid project name");
-        }
+        && !inner_ok(&project, b"_.-")
+    {
+        push("repository", "Invalid project name");
+    }
     if let Some(path) = get("workflow") {
         if !(path.ends_with(".yml") || path.ends_with(".yaml")) {
             push(
@@ -294,12 +295,12 @@ pub fn form_rules(get: &dyn Fn(&str) -> Option<String>) -> Vec<FormProblem> {
     }
     if let Some(env) = get("environment")
         && !env.is_empty()
-            && !env
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_/${} ".contains(&b))
-        {
-            push("environment", "Invalid environment name");
-        }
+        && !env
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_/${} ".contains(&b))
+    {
+        push("environment", "Invalid environment name");
+    }
     out
 }
 

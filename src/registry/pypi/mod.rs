@@ -99,11 +99,16 @@ pub fn template(p: &Publisher) -> Template {
     };
     Template {
         values,
-        page: format!("https://{}/manage/project/{}/settings/publishing/", host(p.registry), query_escape(&p.project)),
+        page: format!(
+            "https://{}/manage/project/{}/settings/publishing/",
+            host(p.registry),
+            query_escape(&p.project)
+        ),
         prefill_url: (!gitlab).then(|| prefill_url(p)),
         pending_url: Some(pending_url(p.registry)),
         notes: vec![
-            "a pending publisher does not reserve the name, and expires after 30 days unused".into(),
+            "a pending publisher does not reserve the name, and expires after 30 days unused"
+                .into(),
             "PyPI and TestPyPI are separate: register on each index you publish to".into(),
         ],
     }
