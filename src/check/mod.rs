@@ -81,8 +81,7 @@ impl Site<'_> {
     /// The registry this step uploads to, when it is PyPI or TestPyPI.
     pub fn registry(&self) -> Option<Registry> {
         match self.step.target {
-            Target::Pypi => Some(Registry::Pypi),
-            Target::TestPypi => Some(Registry::TestPypi),
+            Target::Registry(r) => Some(r),
             _ => None,
         }
     }
@@ -95,6 +94,20 @@ impl Site<'_> {
     /// Whether this step could publish to `registry`.
     pub fn may_publish_to(&self, registry: Registry) -> bool {
         self.registry() == Some(registry) || self.target_unknown()
+    }
+
+    /// The workflow files whose name `registry` matches for this site: the file that defines
+    /// the job, or for registries that match the caller (`workflow_ref`), the files that call
+    /// it (or the file itself when nothing calls it).
+    pub fn identity_files(&self, registry: Registry) -> Vec<&str> {
+        match registry.spec().workflow_claim {
+            crate::registry::WorkflowClaim::Caller if !self.callers.is_empty() => self
+                .callers
+                .iter()
+                .map(|(w, _)| w.file_name.as_str())
+                .collect(),
+            _ => vec![self.workflow.file_name.as_str()],
+        }
     }
 
     /// Whether the job lives in a reusable workflow.

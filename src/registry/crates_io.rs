@@ -27,6 +27,7 @@ pub const SPEC: Spec = Spec {
     form_problems,
     template,
     extra_keys: &[],
+    refused_events: &["pull_request_target", "workflow_run"],
 };
 
 const RULES: Rules = Rules {

@@ -90,6 +90,8 @@ pub struct Spec {
     pub template: fn(&Publisher) -> Template,
     /// Keys of `[[publisher]]` only this registry takes.
     pub extra_keys: &'static [&'static str],
+    /// Events whose runs the registry refuses outright.
+    pub refused_events: &'static [&'static str],
 }
 
 /// A problem with a publisher as the registry's form would reject it.

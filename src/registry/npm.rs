@@ -23,6 +23,7 @@ pub const SPEC: Spec = Spec {
     form_problems,
     template,
     extra_keys: &[],
+    refused_events: &[],
 };
 
 const RULES: Rules = Rules {

@@ -27,6 +27,7 @@ pub const SPEC: Spec = Spec {
     form_problems,
     template,
     extra_keys: &["policy-owner"],
+    refused_events: &[],
 };
 
 const RULES: Rules = Rules {

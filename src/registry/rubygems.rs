@@ -26,6 +26,7 @@ pub const SPEC: Spec = Spec {
     form_problems,
     template,
     extra_keys: &["workflow-repository-owner", "workflow-repository-name"],
+    refused_events: &[],
 };
 
 const RULES: Rules = Rules {

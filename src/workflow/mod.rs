@@ -45,6 +45,8 @@ pub struct Step {
     pub span: Span,
     /// `name:`.
     pub name: Option<Text>,
+    /// `id:`.
+    pub id: Option<String>,
     /// `uses:`.
     pub uses: Option<Text>,
     /// `run:`.
@@ -315,6 +317,7 @@ fn step(index: usize, item: &Item) -> Step {
         index,
         span: item.span.clone(),
         name: item.value("name").and_then(text),
+        id: item.value("id").and_then(Item::scalar_text),
         uses: item.value("uses").and_then(text),
         run: item.value("run").and_then(text),
         condition: item.value("if").and_then(text),

@@ -4,7 +4,11 @@
 //! Recognised: `pypa/gh-action-pypi-publish` (inputs `repository-url`, `password`, `user`),
 //! `PyO3/maturin-action` with an upload command, and in `run:` scripts `twine upload`,
 //! `uv publish`, `hatch publish`, `pdm publish`, `poetry publish`, `maturin upload|publish`,
-//! `flit publish`, with their index flags and environment variables.
+//! `flit publish`, with their index flags and environment variables; for the other registries
+//! `cargo publish` (with `rust-lang/crates-io-auth-action`), `npm publish`,
+//! `rubygems/release-gem`, `gem push` (with `rubygems/configure-rubygems-credentials`) and
+//! `dotnet nuget push` (with `NuGet/login`), with their stored-credential forms
+//! (`CARGO_REGISTRY_TOKEN`, `NODE_AUTH_TOKEN`, `NPM_TOKEN`, `GEM_HOST_API_KEY`, `--api-key`).
 
 use super::yaml::{Item, Key, Span};
 use super::{Job, Step, Workflow};
@@ -29,6 +33,14 @@ pub enum Tool {
     Maturin,
     /// `flit publish`.
     Flit,
+    /// `cargo publish`.
+    Cargo,
+    /// `npm publish`.
+    Npm,
+    /// `rubygems/release-gem` or `gem push`.
+    Gem,
+    /// `dotnet nuget push` / `nuget push`.
+    NuGet,
 }
 
 impl Tool {
@@ -43,6 +55,10 @@ impl Tool {
             Tool::Poetry => "poetry publish",
             Tool::Maturin => "maturin upload",
             Tool::Flit => "flit publish",
+            Tool::Cargo => "cargo publish",
+            Tool::Npm => "npm publish",
+            Tool::Gem => "gem push",
+            Tool::NuGet => "dotnet nuget push",
         }
     }
 
@@ -55,10 +71,8 @@ impl Tool {
 /// Where a step uploads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// pypi.org (the default of every tool).
-    Pypi,
-    /// test.pypi.org.
-    TestPypi,
+    /// A registry trustpub knows (pypi.org is the default of every Python tool).
+    Registry(crate::registry::Registry),
     /// Another index.
     Other(String),
     /// Decided at run time (an expression).
@@ -129,12 +143,12 @@ pub fn target_of(value: &str) -> Target {
     if v.contains("${{") || v.starts_with('$') {
         Target::Unknown(v.to_owned())
     } else if v.contains("test.pypi.org") || matches!(v, "testpypi" | "test") {
-        Target::TestPypi
+        Target::Registry(crate::registry::Registry::TestPypi)
     } else if v.contains("upload.pypi.org")
         || v.contains("://pypi.org")
         || matches!(v, "pypi" | "main" | "")
     {
-        Target::Pypi
+        Target::Registry(crate::registry::Registry::Pypi)
     } else {
         Target::Other(v.to_owned())
     }
@@ -173,9 +187,203 @@ pub fn recognise(workflow: &Workflow, job: &Job) -> Vec<PublishStep> {
             {
                 found.push(p);
             }
+            if action == "rubygems/release-gem" {
+                let target = Target::Registry(crate::registry::Registry::RubyGems);
+                found.push(PublishStep {
+                    step_index: step.index,
+                    tool: Tool::Gem,
+                    target,
+                    target_span: None,
+                    auth: Auth::TrustedPublishing,
+                    span: uses.span.clone(),
+                });
+            }
         }
         if let Some(run) = &step.run {
             found.extend(run_commands(&workflow.source, step, run, &env));
+            found.extend(other_registry_commands(
+                &workflow.source,
+                job,
+                step,
+                run,
+                &env,
+            ));
+        }
+    }
+    found
+}
+
+/// Whether a command only rehearses the upload (`--dry-run`).
+fn is_dry_run(command: &str) -> bool {
+    command.split_whitespace().any(|w| w == "--dry-run")
+}
+
+/// The action a step uses, lowercased, without its `@ref`.
+fn action_of(step: &Step) -> Option<String> {
+    step.uses
+        .as_ref()
+        .map(|u| u.value.split('@').next().unwrap_or("").to_ascii_lowercase())
+}
+
+/// The `id:` of the job's first step that uses `action`, or `""` when it has none.
+fn step_using(job: &Job, action: &str) -> Option<String> {
+    job.steps
+        .iter()
+        .find(|s| action_of(s).as_deref() == Some(action))
+        .map(|s| s.id.clone().unwrap_or_default())
+}
+
+/// Whether `value` reads the output of the step `id` (`steps.<id>.outputs...`).
+fn from_step(value: &str, id: &str) -> bool {
+    !id.is_empty() && value.contains(&format!("steps.{id}.outputs"))
+}
+
+/// `cargo publish`, `npm publish`, `gem push` and `dotnet nuget push` in a `run:` script.
+fn other_registry_commands(
+    source: &SourceFile,
+    job: &Job,
+    step: &Step,
+    run: &super::Text,
+    env: &[&(Key, Item)],
+) -> Vec<PublishStep> {
+    use crate::registry::Registry;
+    let region_start = run.span.bytes.start.min(source.text.len());
+    let script_in_file = source.text[region_start..]
+        .find(run.value.lines().next().unwrap_or(""))
+        .map(|i| region_start + i);
+    let env_value = |name: &str| {
+        env.iter()
+            .find(|(k, v)| k.name == name && non_empty(v))
+            .map(|(k, v)| {
+                (
+                    k.name.clone(),
+                    v.scalar_text().unwrap_or_default(),
+                    v.span.clone(),
+                )
+            })
+    };
+    let mut found = Vec::new();
+    for line in run.value.lines() {
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        let specs: [(&[&str], Tool); 5] = [
+            (&["cargo", "publish"], Tool::Cargo),
+            (&["npm", "publish"], Tool::Npm),
+            (&["gem", "push"], Tool::Gem),
+            (&["dotnet", "nuget", "push"], Tool::NuGet),
+            (&["nuget", "push"], Tool::NuGet),
+        ];
+        for (words, tool) in specs {
+            if !line.contains(words[words.len() - 1]) {
+                continue;
+            }
+            let Some(at) = command_at(line, words) else {
+                continue;
+            };
+            if is_dry_run(&line[at..]) {
+                continue;
+            }
+            if tool == Tool::NuGet && words.len() == 2 && line[..at].trim_end().ends_with("dotnet")
+            {
+                continue;
+            }
+            let command = &line[at..];
+            let span = locate(
+                source,
+                script_in_file,
+                &run.value,
+                line,
+                at,
+                words.join(" ").len(),
+            )
+            .unwrap_or_else(|| run.span.clone());
+            let stored = |what: String| Auth::Stored {
+                what,
+                span: span.clone(),
+            };
+            let (registry, other, auth) = match tool {
+                Tool::Cargo => {
+                    let auth_id = step_using(job, "rust-lang/crates-io-auth-action");
+                    let token = flag_value(command, &["--token"])
+                        .map(|t| ("--token".to_owned(), t, span.clone()))
+                        .or_else(|| env_value("CARGO_REGISTRY_TOKEN"));
+                    let auth = match (&token, &auth_id) {
+                        (Some((_, value, _)), Some(id))
+                            if from_step(value, id) || value.contains("outputs.token") =>
+                        {
+                            Auth::TrustedPublishing
+                        }
+                        (Some((name, _, s)), _) => Auth::Stored {
+                            what: format!("`{name}`"),
+                            span: s.clone(),
+                        },
+                        (None, Some(_)) => Auth::TrustedPublishing,
+                        (None, None) => stored(
+                            "no `rust-lang/crates-io-auth-action` step, so a stored token".into(),
+                        ),
+                    };
+                    let other = flag_value(command, &["--registry", "--index"]);
+                    (Registry::CratesIo, other, auth)
+                }
+                Tool::Npm => {
+                    let token = env_value("NODE_AUTH_TOKEN").or_else(|| env_value("NPM_TOKEN"));
+                    let auth = match token {
+                        Some((name, _, s)) => Auth::Stored {
+                            what: format!("`{name}`"),
+                            span: s,
+                        },
+                        None => Auth::TrustedPublishing,
+                    };
+                    let other = flag_value(command, &["--registry"])
+                        .filter(|r| !r.contains("registry.npmjs.org"));
+                    (Registry::Npm, other, auth)
+                }
+                Tool::Gem => {
+                    let configured =
+                        step_using(job, "rubygems/configure-rubygems-credentials").is_some();
+                    let auth = match env_value("GEM_HOST_API_KEY") {
+                        Some((name, _, s)) => Auth::Stored { what: format!("`{name}`"), span: s },
+                        None if configured => Auth::TrustedPublishing,
+                        None => stored("no `rubygems/configure-rubygems-credentials` step, so stored credentials".into()),
+                    };
+                    let other =
+                        flag_value(command, &["--host"]).filter(|h| !h.contains("rubygems.org"));
+                    (Registry::RubyGems, other, auth)
+                }
+                _ => {
+                    let login = step_using(job, "nuget/login");
+                    let key = flag_value(command, &["--api-key", "-k"]);
+                    let auth = match (&key, &login) {
+                        (Some(k), Some(id))
+                            if from_step(k, id)
+                                || k.contains("NUGET_API_KEY") && k.contains("steps.") =>
+                        {
+                            Auth::TrustedPublishing
+                        }
+                        (Some(_), _) => {
+                            stored("an `--api-key` that is not NuGet/login's output".into())
+                        }
+                        (None, _) => stored("no `--api-key` from NuGet/login".into()),
+                    };
+                    let other = flag_value(command, &["--source", "-s"])
+                        .filter(|s| !s.contains("nuget.org"));
+                    (Registry::NuGet, other, auth)
+                }
+            };
+            let target = match other {
+                Some(o) if o.contains("${{") => Target::Unknown(o),
+                Some(o) => Target::Other(o),
+                None => Target::Registry(registry),
+            };
+            found.push(PublishStep {
+                step_index: step.index,
+                tool,
+                target,
+                target_span: None,
+                auth,
+                span,
+            });
         }
     }
     found
@@ -190,7 +398,7 @@ fn pypa_action(step: &Step, span: Span) -> PublishStep {
             target_of(&v.scalar_text().unwrap_or_default()),
             Some(v.span.clone()),
         ),
-        None => (Target::Pypi, None),
+        None => (Target::Registry(crate::registry::Registry::Pypi), None),
     };
     let auth = match (step.input("password"), step.input("user")) {
         (Some((k, v)), _) if non_empty(v) => Auth::Stored {
@@ -230,7 +438,7 @@ fn maturin_action(step: &Step, span: Span, env: &[&(Key, Item)]) -> Option<Publi
             )
         })
         .or_else(|| env_target(env))
-        .unwrap_or((Target::Pypi, None));
+        .unwrap_or((Target::Registry(crate::registry::Registry::Pypi), None));
     let auth = env_credential(env).unwrap_or(Auth::TrustedPublishing);
     Some(PublishStep {
         step_index: step.index,
@@ -265,15 +473,29 @@ fn env_credential(env: &[&(Key, Item)]) -> Option<Auth> {
 /// The value after the first of `flags` in a command line (`--flag value` or `--flag=value`).
 fn flag_value(command: &str, flags: &[&str]) -> Option<String> {
     let words: Vec<&str> = command.split_whitespace().collect();
+    // A `${{ ... }}` expression holds spaces: it is one value.
+    let value_at = |i: usize, first: &str| -> String {
+        let mut value = first.to_owned();
+        let mut j = i;
+        if value.contains("${{") && !value.contains("}}") {
+            while let Some(next) = words.get(j + 1) {
+                value.push(' ');
+                value.push_str(next);
+                j += 1;
+                if next.contains("}}") {
+                    break;
+                }
+            }
+        }
+        value.trim_matches(['"', '\'']).to_owned()
+    };
     for (i, w) in words.iter().enumerate() {
         for f in flags {
             if w == f {
-                return words
-                    .get(i + 1)
-                    .map(|s| s.trim_matches(['"', '\'']).to_owned());
+                return words.get(i + 1).map(|s| value_at(i + 1, s));
             }
             if let Some(v) = w.strip_prefix(f).and_then(|r| r.strip_prefix('=')) {
-                return Some(v.trim_matches(['"', '\'']).to_owned());
+                return Some(value_at(i, v));
             }
         }
     }
@@ -387,6 +609,9 @@ fn run_commands(
             let Some(at) = command_at(line, spec.words) else {
                 continue;
             };
+            if is_dry_run(&line[at..]) {
+                continue;
+            }
             let command = &line[at..];
             let span = locate(
                 source,
@@ -399,7 +624,8 @@ fn run_commands(
             .unwrap_or_else(|| run.span.clone());
             let (target, target_span) = match flag_value(command, spec.target_flags) {
                 Some(v) => (target_of(&v), Some(span.clone())),
-                None => env_target(env).unwrap_or((Target::Pypi, None)),
+                None => env_target(env)
+                    .unwrap_or((Target::Registry(crate::registry::Registry::Pypi), None)),
             };
             let auth = if has_flag(command, spec.credential_flags) {
                 Auth::Stored {

@@ -14,6 +14,28 @@ pub const RULE: Rule = Rule {
     check,
 };
 
+/// How to publish to `registry` without a stored credential.
+fn remedy(registry: crate::registry::Registry) -> &'static str {
+    use crate::registry::Registry as R;
+    match registry {
+        R::Pypi | R::TestPypi => {
+            "remove the stored credential and give the job `id-token: write`; gh-action-pypi-publish, twine, uv, pdm and maturin then exchange the OIDC token themselves"
+        }
+        R::CratesIo => {
+            "add a `rust-lang/crates-io-auth-action` step (with an `id:`) and pass its `outputs.token` as CARGO_REGISTRY_TOKEN; give the job `id-token: write`"
+        }
+        R::Npm => {
+            "remove NODE_AUTH_TOKEN / NPM_TOKEN: npm 11.5.1 or later exchanges the job's OIDC token itself (`id-token: write`, GitHub-hosted runner)"
+        }
+        R::RubyGems => {
+            "use `rubygems/release-gem`, or `rubygems/configure-rubygems-credentials` before `gem push`, instead of GEM_HOST_API_KEY; give the job `id-token: write`"
+        }
+        R::NuGet => {
+            "add a `NuGet/login` step (with an `id:` and your NuGet user name) and pass its `outputs.NUGET_API_KEY` to `--api-key`; give the job `id-token: write`"
+        }
+    }
+}
+
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for site in &ctx.sites {
         let Auth::Stored { what, span } = &site.step.auth else {
@@ -26,7 +48,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .desired
             .publishers
             .iter()
-            .find(|p| p.registry == registry && p.workflow == site.workflow.file_name)
+            .find(|p| {
+                p.registry == registry
+                    && site.identity_files(registry).contains(&p.workflow.as_str())
+            })
             .or_else(|| {
                 ctx.desired
                     .publishers
@@ -37,10 +62,18 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         out.push(
-            diag(&RULE, format!("{} uploads to {} with {what}, but a Trusted Publisher is declared", site.step.tool.name(), registry.name()), ctx.at(site.workflow, span, "stored credential"))
-                .with_related(ctx.declared(p, "registry", "Trusted Publisher declared here"))
-                .with_help("remove the stored credential and give the job `id-token: write`; gh-action-pypi-publish, twine, uv, pdm and maturin then exchange the OIDC token themselves")
-                .for_publisher(p),
+            diag(
+                &RULE,
+                format!(
+                    "{} uploads to {} with {what}, but a Trusted Publisher is declared",
+                    site.step.tool.name(),
+                    registry.name()
+                ),
+                ctx.at(site.workflow, span, "stored credential"),
+            )
+            .with_related(ctx.declared(p, "registry", "Trusted Publisher declared here"))
+            .with_help(remedy(registry))
+            .for_publisher(p),
         );
     }
 }

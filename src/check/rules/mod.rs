@@ -12,6 +12,7 @@ mod id_token_workflow_level;
 mod legacy_credential;
 mod publish_job_missing;
 mod pull_request_target;
+mod refused_trigger;
 mod registry_mismatch;
 mod repository_mismatch;
 mod reusable_workflow;
@@ -70,6 +71,7 @@ pub const ALL: &[Rule] = &[
     legacy_credential::RULE,
     registry_mismatch::RULE,
     pull_request_target::RULE,
+    refused_trigger::RULE,
     fork_pull_request::RULE,
     repository_mismatch::RULE,
     container_job::RULE,
@@ -85,7 +87,10 @@ pub fn find(id: &str) -> Option<&'static Rule> {
 pub(crate) fn sites_for<'c, 'a>(ctx: &'c Context<'a>, p: &Publisher) -> Vec<&'c Site<'a>> {
     ctx.sites
         .iter()
-        .filter(|s| s.workflow.file_name == p.workflow && s.may_publish_to(p.registry))
+        .filter(|s| {
+            s.identity_files(p.registry).contains(&p.workflow.as_str())
+                && s.may_publish_to(p.registry)
+        })
         .collect()
 }
 

@@ -18,7 +18,14 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(w) = ctx.workflow(&p.workflow) else {
             continue;
         };
-        if !sites_for(ctx, p).is_empty() {
+        // A site in the declared file that the registry matches elsewhere (a reusable workflow
+        // declared for a registry that matches the caller) is the reusable-workflow rule's.
+        if !sites_for(ctx, p).is_empty()
+            || ctx
+                .sites
+                .iter()
+                .any(|s| s.workflow.file_name == p.workflow && s.may_publish_to(p.registry))
+        {
             continue;
         }
         // A job that calls another workflow is the reusable-workflow rule's business, and so is

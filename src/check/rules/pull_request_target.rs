@@ -8,13 +8,19 @@ use crate::diag::{Diagnostic, Severity};
 pub const RULE: Rule = Rule {
     id: "pull-request-target",
     severity: Severity::Error,
-    summary: "the publishing job can be started by `pull_request_target`",
-    explanation: "Since March 2026 PyPI refuses tokens from runs started by `pull_request_target` (`Publishing from a workflow invoked via 'pull_request_target' is not supported.`), because such runs execute with the base repository's privileges on behalf of a pull request from anyone. Publish from `push` of tags, `release`, or `workflow_dispatch`, in a workflow that pull requests cannot start.",
+    summary: "the publishing job can be started by `pull_request_target`, which the registry refuses",
+    explanation: "PyPI (since March 2026) and crates.io refuse tokens from runs started by `pull_request_target` (`Publishing from a workflow invoked via 'pull_request_target' is not supported.`), because such runs execute with the base repository's privileges on behalf of a pull request from anyone. Publish from `push` of tags, `release`, or `workflow_dispatch`, in a workflow that pull requests cannot start.",
     check,
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for p in &ctx.desired.publishers {
+    let refusing = ctx.desired.publishers.iter().filter(|p| {
+        p.registry
+            .spec()
+            .refused_events
+            .contains(&"pull_request_target")
+    });
+    for p in refusing {
         for site in sites_for(ctx, p)
             .into_iter()
             .filter(|s| !s.guarded_by_event())

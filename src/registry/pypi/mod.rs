@@ -28,6 +28,7 @@ pub const PYPI: Spec = Spec {
     form_problems: form_rules,
     template,
     extra_keys: &["namespace"],
+    refused_events: &["pull_request_target"],
 };
 
 /// TestPyPI's table entry: the same verifier, another instance with its own audience.
