@@ -49,10 +49,24 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Lint workflows against the desired state, offline: the pre-merge check.
     Check(CheckArgs),
+    /// For each declared publisher, the exact values to enter in the registry's form, and the
+    /// link that opens it pre-filled where the registry has one.
+    Template(TemplateArgs),
     /// Compare every declared publisher with live state (GitHub, PyPI, TestPyPI): what drifted,
     /// what is unknown, and the playbook's thresholds. Exit 0 as declared, 1 drift or a failed
     /// threshold, 3 some checks unknown, 2 unusable input.
     Drift(DriftArgs),
+}
+
+/// Arguments of `template`.
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Only publishers of this registry.
+    #[arg(long, value_name = "REGISTRY", value_parser = parse_registry)]
+    pub registry: Option<Registry>,
+    /// Only publishers of this project.
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
 }
 
 /// Arguments of `check`.
@@ -225,6 +239,7 @@ fn report_error(e: &InputError, err: &mut dyn Write) {
 fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, InputError> {
     match &cli.command {
         Command::Check(args) => run_check(cli, args, out),
+        Command::Template(args) => run_template(cli, args, out),
         Command::Explain(args) => {
             if matches!(cli.format, Format::Sarif | Format::Github) {
                 return Err(InputError::Usage(
@@ -273,6 +288,27 @@ fn finish_output(written: std::io::Result<()>) -> Result<(), InputError> {
         }),
         _ => Ok(()),
     }
+}
+
+fn run_template(cli: &Cli, args: &TemplateArgs, out: &mut dyn Write) -> Result<u8, InputError> {
+    if matches!(cli.format, Format::Sarif | Format::Github) {
+        return Err(InputError::Usage("template prints human or json".into()));
+    }
+    let desired = config::load(&cli.config)?;
+    let chosen: Vec<&config::Publisher> = desired
+        .publishers
+        .iter()
+        .filter(|p| args.registry.is_none_or(|r| r == p.registry))
+        .filter(|p| args.project.as_deref().is_none_or(|n| n == p.project))
+        .collect();
+    let written = match cli.format {
+        Format::Json => serde_json::to_writer_pretty(&mut *out, &render::template::json(&chosen))
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out)),
+        _ => render::template::human(out, &chosen),
+    };
+    finish_output(written)?;
+    Ok(0)
 }
 
 fn run_check(cli: &Cli, args: &CheckArgs, out: &mut dyn Write) -> Result<u8, InputError> {

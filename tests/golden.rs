@@ -166,3 +166,8 @@ fn check_golden_cases() {
 fn drift_golden_cases() {
     run_command("drift");
 }
+
+#[test]
+fn template_golden_cases() {
+    run_command("template");
+}

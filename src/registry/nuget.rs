@@ -175,7 +175,7 @@ fn template(p: &Publisher) -> Template {
             FormValue { field: "Workflow File", value: p.workflow.clone() },
             FormValue { field: "Environment", value: p.environment.clone().unwrap_or_default() },
         ],
-        page: "https://www.nuget.org/account/trustedpublishing".into(),
+        page: "https://www.nuget.org (signed in: user menu, Trusted Publishing)".into(),
         prefill_url: None,
         pending_url: None,
         notes: vec![
