@@ -395,7 +395,8 @@ fn steps_for_not_found(p: &Publisher, j: &Judgement, next: &mut Vec<String>) {
                     "The job ran without an environment, but the publisher requires `{expected}`: add `environment: {expected}` to the publishing job (in the file that defines the job), or remove the environment from the publisher."
                 ),
                 Some(a) => format!(
-                    "The job ran in environment `{a}`, the publisher requires `{expected}` (compared case-insensitively): make the two names the same."
+                    "The job ran in environment `{a}`, the publisher requires `{expected}` ({reg} compares them: {}): make the two names the same.",
+                    f.rule
                 ),
             },
             _ => continue,
