@@ -129,7 +129,13 @@ pub fn audience_ok(claims: &Claims, expected: &str, is_token: bool) -> Option<bo
     }
 }
 
-fn compare(expected: Option<&str>, actual: &Claim, same: impl Fn(&str, &str) -> bool) -> Outcome {
+/// The outcome of comparing a declared value with a claim: unconfirmed when either side is
+/// not known.
+pub fn compare(
+    expected: Option<&str>,
+    actual: &Claim,
+    same: impl Fn(&str, &str) -> bool,
+) -> Outcome {
     match (expected, actual) {
         (None, _) | (_, Claim::Unknown) => Outcome::Unconfirmed,
         (Some(e), Claim::Present(a)) if same(e, a) => Outcome::Ok,

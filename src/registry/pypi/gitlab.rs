@@ -10,7 +10,7 @@
 
 use crate::claims::Claim;
 use crate::config::Publisher;
-use crate::registry::github::Case;
+use crate::registry::github::{Case, compare};
 use crate::registry::{
     EvidenceFacts, FieldCheck, FormProblem, Judgement, Note, Outcome, Refusal, Registry,
 };
@@ -58,14 +58,6 @@ pub fn workflow_filepath(uri: &str) -> Option<&str> {
         }
     }
     best
-}
-
-fn compare(expected: Option<&str>, actual: &Claim, same: impl Fn(&str, &str) -> bool) -> Outcome {
-    match (expected, actual) {
-        (None, _) | (_, Claim::Unknown) => Outcome::Unconfirmed,
-        (Some(e), Claim::Present(a)) if same(e, a) => Outcome::Ok,
-        _ => Outcome::Differs,
-    }
 }
 
 /// Judges a GitLab publisher as warehouse would.

@@ -128,6 +128,17 @@ pub fn host(registry: Registry) -> &'static str {
     }
 }
 
+/// PyPI's comparison rules for a GitHub publisher's identity (`lookup_by_claims`: SQL
+/// equality on plain strings; `_get_publisher_for_environment`: lowercased environment).
+const RULES: super::github::Rules = super::github::Rules {
+    repository: super::github::Case::Sensitive,
+    workflow: super::github::Case::Sensitive,
+    environment: super::github::Case::Insensitive,
+    workflow_claim: WorkflowClaim::Defining,
+    owner_id_rule: "exact (bound at registration)",
+    ref_required: false,
+};
+
 /// Claims `check_claims_existence` requires, in the order of `__required_verifiable_claims__`
 /// then `__required_unverifiable_claims__`. warehouse iterates the union of a dict's keys and a
 /// set, so when several are missing the one it names can vary between server processes; the
@@ -280,27 +291,12 @@ fn default_subject(p: &Publisher, claims: &crate::claims::Claims) -> Option<Stri
     claims.get("ref").value().map(|r| format!("{repo}:ref:{r}"))
 }
 
-fn compare(expected: Option<&str>, actual: &Claim, equal: impl Fn(&str, &str) -> bool) -> Outcome {
-    match (expected, actual) {
-        (None, _) | (_, Claim::Unknown) => Outcome::Unconfirmed,
-        (Some(e), Claim::Present(a)) if equal(e, a) => Outcome::Ok,
-        _ => Outcome::Differs,
-    }
-}
-
 /// Judges `publisher` as PyPI (or TestPyPI) would for these claims: the refusal is the first
 /// check warehouse fails, in warehouse's order; the field table compares everything.
 pub fn judge(registry: Registry, p: &Publisher, ev: &EvidenceFacts<'_>) -> Judgement {
     let claims = ev.claims;
     let mut notes = Vec::new();
-    let repository = claims.get("repository");
-    let (owner_part, name_part) = match &repository {
-        Claim::Present(r) => match r.split_once('/') {
-            Some((o, n)) => (Claim::Present(o.into()), Claim::Present(n.into())),
-            None => (Claim::Present(r.clone()), Claim::Missing),
-        },
-        other => (other.clone(), other.clone()),
-    };
+    let (owner_part, name_part) = super::github::split_repository(claims);
     let jwr = claims.get("job_workflow_ref");
     let workflow = match &jwr {
         Claim::Present(j) => {
@@ -330,109 +326,34 @@ pub fn judge(registry: Registry, p: &Publisher, ev: &EvidenceFacts<'_>) -> Judge
         },
     };
     let event = claims.get("event_name");
-    let env_outcome = match (&p.environment, &environment) {
-        (None, _) => Outcome::Ok,
-        (Some(_), Claim::Unknown) => Outcome::Unconfirmed,
-        (Some(d), c) => {
-            if environment_accepts(Some(d), c.value()) {
-                Outcome::Ok
-            } else {
-                Outcome::Differs
-            }
-        }
-    };
-    let audience_claim = match claims.audiences() {
-        None if claims.coverage() == crate::claims::Coverage::Complete && ev.is_token => {
-            Claim::Missing
-        }
-        None => Claim::Unknown,
-        Some(list) if list.len() == 1 && claims.raw().get("aud").is_some_and(|v| v.is_string()) => {
-            Claim::Present(list[0].clone())
-        }
-        Some(list) => Claim::Present(serde_json::to_string(&list).unwrap_or_default()),
-    };
     let subject = claims.get("sub");
     let expected_sub = default_subject(p, claims);
     let workflow_ref = claims.get("workflow_ref");
-    let mut fields = vec![
-        FieldCheck {
-            name: "owner",
-            claim: "repository",
-            expected: Some(p.owner.clone()),
-            outcome: compare(Some(&p.owner), &owner_part, |a, b| a == b),
-            actual: owner_part.clone(),
-            rule: "exact (owner in `repository`)",
+    // owner, repository, owner-id, workflow, environment, aud: PyPI's lookup compares them
+    // byte for byte, except the environment (lowercased on both sides).
+    let mut fields =
+        super::github::identity_fields(p, claims, &RULES, registry.audience(), ev.is_token);
+    fields.push(FieldCheck {
+        name: "job_workflow_ref",
+        claim: "job_workflow_ref",
+        expected: Some(expected_jwr),
+        outcome: jwr_outcome,
+        actual: jwr.clone(),
+        rule: "exact, then `@ref` or `@sha`",
+    });
+    fields.push(FieldCheck {
+        name: "event_name",
+        claim: "event_name",
+        expected: Some("not pull_request_target".into()),
+        outcome: match &event {
+            Claim::Unknown => Outcome::Unconfirmed,
+            Claim::Present(e) if e == "pull_request_target" => Outcome::Differs,
+            Claim::Present(_) => Outcome::Ok,
+            Claim::Missing => Outcome::Differs,
         },
-        FieldCheck {
-            name: "repository",
-            claim: "repository",
-            expected: Some(p.repository.clone()),
-            outcome: compare(Some(&p.repository), &name_part, |a, b| a == b),
-            actual: name_part.clone(),
-            rule: "exact (name in `repository`)",
-        },
-        FieldCheck {
-            name: "owner-id",
-            claim: "repository_owner_id",
-            expected: p.owner_id.clone(),
-            outcome: compare(
-                p.owner_id.as_deref(),
-                &claims.get("repository_owner_id"),
-                |a, b| a == b,
-            ),
-            actual: claims.get("repository_owner_id"),
-            rule: "exact",
-        },
-        FieldCheck {
-            name: "workflow",
-            claim: "job_workflow_ref",
-            expected: Some(p.workflow.clone()),
-            outcome: compare(Some(&p.workflow), &workflow, |a, b| a == b),
-            actual: workflow.clone(),
-            rule: "exact (file in `job_workflow_ref`)",
-        },
-        FieldCheck {
-            name: "environment",
-            claim: "environment",
-            expected: p.environment.clone(),
-            outcome: env_outcome,
-            actual: environment.clone(),
-            rule: if p.environment.is_some() {
-                "case-insensitive"
-            } else {
-                "none declared: any accepted"
-            },
-        },
-        FieldCheck {
-            name: "job_workflow_ref",
-            claim: "job_workflow_ref",
-            expected: Some(expected_jwr),
-            outcome: jwr_outcome,
-            actual: jwr.clone(),
-            rule: "exact, then `@ref` or `@sha`",
-        },
-        FieldCheck {
-            name: "event_name",
-            claim: "event_name",
-            expected: Some("not pull_request_target".into()),
-            outcome: match &event {
-                Claim::Unknown => Outcome::Unconfirmed,
-                Claim::Present(e) if e == "pull_request_target" => Outcome::Differs,
-                Claim::Present(_) => Outcome::Ok,
-                Claim::Missing => Outcome::Differs,
-            },
-            actual: event.clone(),
-            rule: "`pull_request_target` refused",
-        },
-        FieldCheck {
-            name: "aud",
-            claim: "aud",
-            expected: Some(audience(registry).into()),
-            outcome: compare(Some(audience(registry)), &audience_claim, |a, b| a == b),
-            actual: audience_claim.clone(),
-            rule: "exact, one string",
-        },
-    ];
+        actual: event.clone(),
+        rule: "`pull_request_target` refused",
+    });
     fields.push(FieldCheck {
         name: "sub",
         claim: "sub",
