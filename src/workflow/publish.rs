@@ -247,10 +247,6 @@ fn other_registry_commands(
     env: &[&(Key, Item)],
 ) -> Vec<PublishStep> {
     use crate::registry::Registry;
-    let region_start = run.span.bytes.start.min(source.text.len());
-    let script_in_file = source.text[region_start..]
-        .find(run.value.lines().next().unwrap_or(""))
-        .map(|i| region_start + i);
     let env_value = |name: &str| {
         env.iter()
             .find(|(k, v)| k.name == name && non_empty(v))
@@ -263,41 +259,24 @@ fn other_registry_commands(
             })
     };
     let mut found = Vec::new();
-    for line in run.value.lines() {
-        if line.trim_start().starts_with('#') {
-            continue;
-        }
-        let specs: [(&[&str], Tool); 5] = [
-            (&["cargo", "publish"], Tool::Cargo),
-            (&["npm", "publish"], Tool::Npm),
-            (&["gem", "push"], Tool::Gem),
-            (&["dotnet", "nuget", "push"], Tool::NuGet),
-            (&["nuget", "push"], Tool::NuGet),
-        ];
-        for (words, tool) in specs {
-            if !line.contains(words[words.len() - 1]) {
+    let specs: [(&[&str], Tool); 5] = [
+        (&["cargo", "publish"], Tool::Cargo),
+        (&["npm", "publish"], Tool::Npm),
+        (&["gem", "push"], Tool::Gem),
+        (&["dotnet", "nuget", "push"], Tool::NuGet),
+        (&["nuget", "push"], Tool::NuGet),
+    ];
+    for (words, tool) in specs {
+        for Found {
+            before,
+            command,
+            span,
+        } in find_commands(source, run, words)
+        {
+            // `nuget push` inside `dotnet nuget push` is the same command.
+            if words.len() == 2 && tool == Tool::NuGet && before.trim_end().ends_with("dotnet") {
                 continue;
             }
-            let Some(at) = command_at(line, words) else {
-                continue;
-            };
-            if is_dry_run(&line[at..]) {
-                continue;
-            }
-            if tool == Tool::NuGet && words.len() == 2 && line[..at].trim_end().ends_with("dotnet")
-            {
-                continue;
-            }
-            let command = &line[at..];
-            let span = locate(
-                source,
-                script_in_file,
-                &run.value,
-                line,
-                at,
-                words.join(" ").len(),
-            )
-            .unwrap_or_else(|| run.span.clone());
             let stored = |what: String| Auth::Stored {
                 what,
                 span: span.clone(),
@@ -386,6 +365,7 @@ fn other_registry_commands(
             });
         }
     }
+    found.sort_by_key(|p| p.span.bytes.start);
     found
 }
 
@@ -582,46 +562,66 @@ fn command_at(line: &str, words: &[&str]) -> Option<usize> {
         .map(|win| win[0].0)
 }
 
+/// One occurrence of an upload command in a `run:` script.
+struct Found<'r> {
+    /// The line before the command (`python -m`, `dotnet`, ...).
+    before: &'r str,
+    /// The command line from the command on.
+    command: &'r str,
+    /// Where the command is in the file.
+    span: Span,
+}
+
+/// Each occurrence of the command `words` in a `run:` script, comments and `--dry-run`
+/// rehearsals left out.
+fn find_commands<'r>(source: &SourceFile, run: &'r super::Text, words: &[&str]) -> Vec<Found<'r>> {
+    // Locate the script in the file so each command gets its own line and column.
+    let region_start = run.span.bytes.start.min(source.text.len());
+    let script_in_file = source.text[region_start..]
+        .find(run.value.lines().next().unwrap_or(""))
+        .map(|i| region_start + i);
+    let last = words[words.len() - 1];
+    let mut found = Vec::new();
+    for line in run.value.lines() {
+        // Cheap test first: most lines of most scripts name no upload command at all.
+        if line.trim_start().starts_with('#') || !line.contains(last) {
+            continue;
+        }
+        let Some(at) = command_at(line, words) else {
+            continue;
+        };
+        if is_dry_run(&line[at..]) {
+            continue;
+        }
+        let span = locate(
+            source,
+            script_in_file,
+            &run.value,
+            line,
+            at,
+            words.join(" ").len(),
+        )
+        .unwrap_or_else(|| run.span.clone());
+        found.push(Found {
+            before: &line[..at],
+            command: &line[at..],
+            span,
+        });
+    }
+    found
+}
+
 fn run_commands(
     source: &SourceFile,
     step: &Step,
     run: &super::Text,
     env: &[&(Key, Item)],
 ) -> Vec<PublishStep> {
-    let mut found = Vec::new();
-    // Locate the script in the file so each command gets its own line and column.
-    let region_start = run.span.bytes.start.min(source.text.len());
-    let script_in_file = source.text[region_start..]
-        .find(run.value.lines().next().unwrap_or(""))
-        .map(|i| region_start + i);
     let poetry_token_configured = run.value.contains("poetry config pypi-token")
         || run.value.contains("poetry config http-basic");
-    for line in run.value.lines() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with('#') {
-            continue;
-        }
-        for spec in COMMANDS {
-            // Cheap test first: most lines of most scripts name no upload command at all.
-            if !line.contains(spec.words[1]) {
-                continue;
-            }
-            let Some(at) = command_at(line, spec.words) else {
-                continue;
-            };
-            if is_dry_run(&line[at..]) {
-                continue;
-            }
-            let command = &line[at..];
-            let span = locate(
-                source,
-                script_in_file,
-                &run.value,
-                line,
-                at,
-                spec.words.join(" ").len(),
-            )
-            .unwrap_or_else(|| run.span.clone());
+    let mut found = Vec::new();
+    for spec in COMMANDS {
+        for Found { command, span, .. } in find_commands(source, run, spec.words) {
             let (target, target_span) = match flag_value(command, spec.target_flags) {
                 Some(v) => (target_of(&v), Some(span.clone())),
                 None => env_target(env)
@@ -660,6 +660,7 @@ fn run_commands(
             });
         }
     }
+    found.sort_by_key(|p| p.span.bytes.start);
     found
 }
 
