@@ -1,6 +1,6 @@
 //! `fork-pull-request`: the publishing job can be started by `pull_request`.
 
-use super::{Rule, diag, sites_for};
+use super::{Rule, diag, triggers_for};
 use crate::check::Context;
 use crate::diag::{Diagnostic, Severity};
 
@@ -15,21 +15,12 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for p in &ctx.desired.publishers {
-        for site in sites_for(ctx, p)
-            .into_iter()
-            .filter(|s| !s.guarded_by_event())
-        {
-            for (w, t) in site
-                .triggers()
-                .into_iter()
-                .filter(|(_, t)| t.event == "pull_request")
-            {
-                out.push(
+        for (w, t) in triggers_for(ctx, p, |e| e == "pull_request") {
+            out.push(
                     diag(&RULE, format!("`{}` can be started by `pull_request`: runs from forks get no OIDC token", w.file_name), ctx.at(w, &t.span, "pull requests start the publishing job"))
                         .with_help("guard the publishing job with `if: github.event_name != 'pull_request'`, or publish from another workflow")
                         .for_publisher(p),
                 );
-            }
         }
     }
 }

@@ -94,6 +94,27 @@ pub(crate) fn sites_for<'c, 'a>(ctx: &'c Context<'a>, p: &Publisher) -> Vec<&'c 
         .collect()
 }
 
+/// The triggers, among those that can start a publisher's sites, whose event `wanted` selects;
+/// sites whose job or step `if:` selects events or refs are left out.
+pub(crate) fn triggers_for<'c>(
+    ctx: &'c Context<'_>,
+    p: &Publisher,
+    wanted: impl Fn(&str) -> bool,
+) -> Vec<(&'c crate::workflow::Workflow, &'c crate::workflow::Trigger)> {
+    let mut hits = Vec::new();
+    for site in sites_for(ctx, p)
+        .into_iter()
+        .filter(|s| !s.guarded_by_event())
+    {
+        hits.extend(
+            site.triggers()
+                .into_iter()
+                .filter(|(_, t)| wanted(&t.event)),
+        );
+    }
+    hits
+}
+
 /// A diagnostic of `rule` at its default severity.
 pub(crate) fn diag(
     rule: &Rule,

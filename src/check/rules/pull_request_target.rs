@@ -1,6 +1,6 @@
 //! `pull-request-target`: the publishing job can be started by `pull_request_target`.
 
-use super::{Rule, diag, sites_for};
+use super::{Rule, diag, triggers_for};
 use crate::check::Context;
 use crate::diag::{Diagnostic, Severity};
 
@@ -21,31 +21,20 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .contains(&"pull_request_target")
     });
     for p in refusing {
-        for site in sites_for(ctx, p)
-            .into_iter()
-            .filter(|s| !s.guarded_by_event())
-        {
-            for (w, t) in site
-                .triggers()
-                .into_iter()
-                .filter(|(_, t)| t.event == "pull_request_target")
-            {
-                out.push(
-                    diag(
-                        &RULE,
-                        format!(
-                            "`{}` can be started by `pull_request_target`, which {} refuses",
-                            w.file_name,
-                            p.registry.name()
-                        ),
-                        ctx.at(w, &t.span, "refused trigger"),
-                    )
-                    .with_help(
-                        "publish from `push` of tags, `release` or `workflow_dispatch` instead",
-                    )
-                    .for_publisher(p),
-                );
-            }
+        for (w, t) in triggers_for(ctx, p, |e| e == "pull_request_target") {
+            out.push(
+                diag(
+                    &RULE,
+                    format!(
+                        "`{}` can be started by `pull_request_target`, which {} refuses",
+                        w.file_name,
+                        p.registry.name()
+                    ),
+                    ctx.at(w, &t.span, "refused trigger"),
+                )
+                .with_help("publish from `push` of tags, `release` or `workflow_dispatch` instead")
+                .for_publisher(p),
+            );
         }
     }
 }

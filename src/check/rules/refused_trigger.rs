@@ -1,6 +1,6 @@
 //! `refused-trigger`: the publishing job can be started by another event the registry refuses.
 
-use super::{Rule, diag, sites_for};
+use super::{Rule, diag, triggers_for};
 use crate::check::Context;
 use crate::diag::{Diagnostic, Severity};
 
@@ -26,32 +26,21 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if refused.is_empty() {
             continue;
         }
-        for site in sites_for(ctx, p)
-            .into_iter()
-            .filter(|s| !s.guarded_by_event())
-        {
-            for (w, t) in site
-                .triggers()
-                .into_iter()
-                .filter(|(_, t)| refused.contains(&t.event.as_str()))
-            {
-                out.push(
-                    diag(
-                        &RULE,
-                        format!(
-                            "`{}` can be started by `{}`, which {} refuses",
-                            w.file_name,
-                            t.event,
-                            p.registry.name()
-                        ),
-                        ctx.at(w, &t.span, "refused trigger"),
-                    )
-                    .with_help(
-                        "publish from `push` of tags, `release` or `workflow_dispatch` instead",
-                    )
-                    .for_publisher(p),
-                );
-            }
+        for (w, t) in triggers_for(ctx, p, |e| refused.contains(&e)) {
+            out.push(
+                diag(
+                    &RULE,
+                    format!(
+                        "`{}` can be started by `{}`, which {} refuses",
+                        w.file_name,
+                        t.event,
+                        p.registry.name()
+                    ),
+                    ctx.at(w, &t.span, "refused trigger"),
+                )
+                .with_help("publish from `push` of tags, `release` or `workflow_dispatch` instead")
+                .for_publisher(p),
+            );
         }
     }
 }

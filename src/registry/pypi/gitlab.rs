@@ -15,7 +15,7 @@ use crate::registry::{
     EvidenceFacts, FieldCheck, FormProblem, Judgement, Note, Outcome, Refusal, Registry,
 };
 
-use super::{NOT_FOUND, py_repr};
+use super::{NOT_FOUND, invalid_publisher, py_repr};
 
 /// The issuer of gitlab.com's ID tokens.
 pub const GITLAB_ISSUER: &str = "https://gitlab.com";
@@ -29,15 +29,6 @@ pub const REQUIRED_CLAIMS: [&str; 6] = [
     "ref_path",
     "sha",
 ];
-
-fn invalid_publisher(reason: impl Into<String>) -> Refusal {
-    let reason = reason.into();
-    Refusal {
-        code: "invalid-publisher",
-        message: format!("valid token, but no corresponding publisher ({reason})"),
-        reason,
-    }
-}
 
 /// The pipeline file path in `ci_config_ref_uri`: `(?<=//)(.*[^/]\.(yml|yaml))(?=@)`, the
 /// longest match after the first `//`.

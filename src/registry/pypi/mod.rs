@@ -163,7 +163,7 @@ const OTHER_KNOWN_ISSUERS: [&str; 3] = [
 ];
 
 /// `invalid-publisher`, with warehouse's wrapper text around the reason.
-fn invalid_publisher(reason: impl Into<String>) -> Refusal {
+pub(super) fn invalid_publisher(reason: impl Into<String>) -> Refusal {
     let reason = reason.into();
     Refusal {
         code: "invalid-publisher",
