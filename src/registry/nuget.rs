@@ -86,7 +86,6 @@ fn judge(_: Registry, p: &Publisher, ev: &EvidenceFacts<'_>) -> Judgement {
         });
     }
     let refusal = first_refusal(p, ev, &fields, &policy, &user);
-    let _ = &mut fields;
     Judgement {
         refusal,
         fields,

@@ -664,7 +664,9 @@ fn run_commands(
     found
 }
 
-/// The span of `len` bytes at column `at` of `line` of the script, found in the file.
+/// The span of `len` bytes at column `at` of `line` of the script, found in the file. A block
+/// scalar keeps one file line per script line, so the search starts at the script line's own
+/// line in the file (a repeated line is found where it is, not at its first occurrence).
 fn locate(
     source: &SourceFile,
     script_start: Option<usize>,
@@ -674,12 +676,26 @@ fn locate(
     len: usize,
 ) -> Option<Span> {
     let start = script_start?;
-    let line_offset = line.as_ptr() as usize - script.as_ptr() as usize;
+    let line_index = script[..line.as_ptr() as usize - script.as_ptr() as usize]
+        .matches('\n')
+        .count();
+    let from = source
+        .text
+        .get(start..)?
+        .split_inclusive('\n')
+        .take(line_index)
+        .map(str::len)
+        .sum::<usize>()
+        + start;
     // The script as parsed drops the block's indentation; search the line's text in the file.
     let needle = line.trim();
     let lead = line.len() - line.trim_start().len();
-    let in_file = source.text.get(start..)?.find(needle).map(|i| start + i)?;
-    let _ = line_offset;
+    let in_file = source
+        .text
+        .get(from..)
+        .and_then(|t| t.find(needle))
+        .map(|i| from + i)
+        .or_else(|| source.text.get(start..)?.find(needle).map(|i| start + i))?;
     let offset = in_file + at.saturating_sub(lead);
     let pos = source.position(offset);
     Some(Span {
@@ -687,4 +703,82 @@ fn locate(
         line: pos.line,
         column: pos.column,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn steps(yaml: &str) -> Vec<PublishStep> {
+        let w = Workflow::parse(std::path::Path::new("release.yml"), yaml.to_owned()).unwrap();
+        w.jobs.iter().flat_map(|j| recognise(&w, j)).collect()
+    }
+
+    #[test]
+    fn a_repeated_command_is_located_at_each_occurrence() {
+        let found = steps(
+            "jobs:\n  a:\n    steps:\n      - run: |\n          twine upload dist/*\n      - run: |\n          echo hi\n          twine upload dist/*\n",
+        );
+        let lines: Vec<usize> = found.iter().map(|p| p.span.line).collect();
+        assert_eq!(lines, [5, 8]);
+        assert_eq!(found[1].span.column, 11);
+    }
+
+    #[test]
+    fn rehearsals_and_comments_are_not_uploads() {
+        let found = steps(
+            "jobs:\n  a:\n    steps:\n      - run: |\n          # twine upload dist/*\n          uv publish --dry-run\n          cargo publish --dry-run\n",
+        );
+        assert!(found.is_empty());
+    }
+
+    #[test]
+    fn an_expression_flag_value_is_read_whole() {
+        assert_eq!(
+            flag_value(
+                "dotnet nuget push x --api-key ${{ steps.login.outputs.NUGET_API_KEY }} -s y",
+                &["--api-key"]
+            )
+            .as_deref(),
+            Some("${{ steps.login.outputs.NUGET_API_KEY }}")
+        );
+        assert_eq!(
+            flag_value(
+                "twine upload --repository-url=https://test.pypi.org/legacy/",
+                &["--repository-url"]
+            )
+            .as_deref(),
+            Some("https://test.pypi.org/legacy/")
+        );
+    }
+
+    #[test]
+    fn targets_by_url_or_name() {
+        use crate::registry::Registry;
+        assert_eq!(
+            target_of("https://test.pypi.org/legacy/"),
+            Target::Registry(Registry::TestPypi)
+        );
+        assert_eq!(target_of("testpypi"), Target::Registry(Registry::TestPypi));
+        assert_eq!(
+            target_of("https://upload.pypi.org/legacy/"),
+            Target::Registry(Registry::Pypi)
+        );
+        assert!(matches!(
+            target_of("${{ inputs.index }}"),
+            Target::Unknown(_)
+        ));
+        assert!(matches!(
+            target_of("https://pkgs.example.com/simple"),
+            Target::Other(_)
+        ));
+    }
+
+    #[test]
+    fn nuget_push_under_dotnet_is_one_step() {
+        let found =
+            steps("jobs:\n  a:\n    steps:\n      - run: dotnet nuget push x.nupkg --api-key k\n");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].tool, Tool::NuGet);
+    }
 }
