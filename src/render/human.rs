@@ -301,7 +301,15 @@ fn field_table(w: &mut dyn Write, registry: &str, fields: &[FieldCheck]) -> io::
 /// The identity fields the registry matches, declared against observed, as a unified diff. A
 /// field that agrees under the registry's rules shows the same line on both sides.
 fn identity_diff(w: &mut dyn Write, fields: &[FieldCheck]) -> io::Result<()> {
-    let identity = ["owner", "namespace", "repository", "project", "owner-id", "workflow", "environment"];
+    let identity = [
+        "owner",
+        "namespace",
+        "repository",
+        "project",
+        "owner-id",
+        "workflow",
+        "environment",
+    ];
     let mut declared = String::new();
     let mut observed = String::new();
     let mut any = false;
