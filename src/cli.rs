@@ -52,7 +52,8 @@ pub enum Command {
     /// For each declared publisher, the exact values to enter in the registry's form, and the
     /// link that opens it pre-filled where the registry has one.
     Template(TemplateArgs),
-    /// Compare every declared publisher with live state (GitHub, PyPI, TestPyPI): what drifted,
+    /// Compare every declared publisher with live state (GitHub, PyPI, TestPyPI, crates.io,
+    /// RubyGems): what drifted,
     /// what is unknown, and the playbook's thresholds. Exit 0 as declared, 1 drift or a failed
     /// threshold, 3 some checks unknown, 2 unusable input.
     Drift(DriftArgs),
@@ -133,13 +134,21 @@ pub struct DriftArgs {
     /// TestPyPI.
     #[arg(long, value_name = "URL", default_value = "https://test.pypi.org")]
     pub testpypi_url: String,
+    /// crates.io. Its Trusted Publishing configs are read with an owner's API token from
+    /// CRATES_IO_TOKEN, else CARGO_REGISTRY_TOKEN.
+    #[arg(long, value_name = "URL", default_value = "https://crates.io")]
+    pub crates_io_url: String,
+    /// RubyGems. A gem's trusted publishers are read with an owner's API key from
+    /// RUBYGEMS_API_KEY, else GEM_HOST_API_KEY, and a one-time code from RUBYGEMS_OTP.
+    #[arg(long, value_name = "URL", default_value = "https://rubygems.org")]
+    pub rubygems_url: String,
     /// Write the report to FILE, atomically, instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Answer from responses recorded with --record instead of the network.
     #[arg(long, value_name = "DIR", conflicts_with = "record")]
     pub from_dir: Option<PathBuf>,
-    /// Save every response fetched to DIR, for --from-dir (the token is never saved).
+    /// Save every response fetched to DIR, for --from-dir (tokens and keys are never saved).
     #[arg(long, value_name = "DIR")]
     pub record: Option<PathBuf>,
     /// Concurrent workers (each fetches one source of one publisher at a time).

@@ -8,7 +8,8 @@ pub const REDACTED: &str = "[REDACTED]";
 
 /// Replaces every token-like run in `text`: JSON Web Tokens (`eyJ….….…`), PyPI API tokens
 /// (`pypi-…`), GitHub tokens (`ghp_…`, `gho_…`, `ghs_…`, `ghu_…`, `ghr_…`, `github_pat_…`),
-/// npm tokens (`npm_…`) and crates.io tokens (`cio…` of 32+ characters).
+/// npm tokens (`npm_…`), crates.io tokens (`cio…` of 32+ characters) and RubyGems API keys
+/// (`rubygems_…`).
 pub fn redact(text: &str) -> Cow<'_, str> {
     let mut out = String::new();
     let mut last = 0;
@@ -72,6 +73,7 @@ fn token_end(bytes: &[u8], i: usize) -> Option<usize> {
         (b"github_pat_", 20),
         (b"npm_", 20),
         (b"cio", 29),
+        (b"rubygems_", 32),
     ];
     for (prefix, min_tail) in PREFIXES {
         if rest.starts_with(prefix) {
@@ -101,12 +103,19 @@ mod tests {
     }
 
     #[test]
+    fn redacts_registry_keys() {
+        let s = "key rubygems_0123456789abcdef0123456789abcdef0123456789abcdef, cio0123456789abcdefghijklmnopqrstuv";
+        assert_eq!(redact(s), "key [REDACTED], [REDACTED]");
+    }
+
+    #[test]
     fn leaves_ordinary_text_alone() {
         for s in [
             "pypi-release",
             "eyJ",
             "release.yml",
             "cio",
+            "rubygems_api_key",
             "npm_config",
             "gh-action-pypi-publish",
         ] {

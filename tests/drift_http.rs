@@ -307,6 +307,111 @@ fn the_token_goes_to_github_only() {
 }
 
 #[test]
+fn a_registry_token_goes_to_its_registry_only() {
+    let mut s = Server::new();
+    let services = vec![
+        Service {
+            id: "github",
+            base: format!("{}/gh", s.url()),
+        },
+        Service {
+            id: "crates-io",
+            base: format!("{}/cio", s.url()),
+        },
+        Service {
+            id: "rubygems",
+            base: format!("{}/rg", s.url()),
+        },
+        // A base that the crates.io one is a prefix of, without a path boundary.
+        Service {
+            id: "pypi",
+            base: format!("{}/ciox", s.url()),
+        },
+    ];
+    let cio = s
+        .mock("GET", "/cio/api/v1/crates/x")
+        .match_header("authorization", "cio0123456789abcdefghijklmnopqrstuv")
+        .match_header("otp", Matcher::Missing)
+        .with_body("{}")
+        .create();
+    let rg = s
+        .mock("GET", "/rg/api/v1/gems/x/trusted_publishers")
+        .match_header("authorization", "rubygems_0123456789abcdef0123456789abcdef")
+        .match_header("otp", "123456")
+        .with_body("[]")
+        .create();
+    let others = s
+        .mock("GET", Matcher::Regex("^/(gh|ciox)/".into()))
+        .match_header("authorization", Matcher::Missing)
+        .match_header("otp", Matcher::Missing)
+        .with_body("{}")
+        .expect(2)
+        .create();
+    let http = Http::new(
+        Mode::Live { record: None },
+        settings(5_000, 0),
+        services,
+        None,
+    )
+    .unwrap()
+    .with_auth(
+        "crates-io",
+        vec![(
+            "authorization",
+            "cio0123456789abcdefghijklmnopqrstuv".into(),
+        )],
+    )
+    .unwrap()
+    .with_auth(
+        "rubygems",
+        vec![
+            (
+                "authorization",
+                "rubygems_0123456789abcdef0123456789abcdef".into(),
+            ),
+            ("otp", " 123456 ".into()),
+        ],
+    )
+    .unwrap();
+    assert!(http.has_auth("crates-io") && http.has_auth("rubygems") && !http.has_auth("github"));
+    for path in [
+        "/cio/api/v1/crates/x",
+        "/rg/api/v1/gems/x/trusted_publishers",
+        "/gh/repos/o/r",
+        "/ciox/pypi/x/json",
+    ] {
+        let r = http.get(&format!("{}{path}", s.url()), "a").unwrap();
+        assert_eq!(r.status, 200, "{path}");
+    }
+    cio.assert();
+    rg.assert();
+    others.assert();
+    let debug = format!("{http:?}");
+    assert!(
+        !debug.contains("cio0123") && !debug.contains("rubygems_0123"),
+        "{debug}"
+    );
+}
+
+#[test]
+fn an_empty_credential_is_none_and_a_broken_one_is_refused_without_showing_it() {
+    let http = Http::new(
+        Mode::Live { record: None },
+        settings(5_000, 0),
+        Vec::new(),
+        None,
+    )
+    .unwrap()
+    .with_auth("crates-io", vec![("authorization", "  ".into())])
+    .unwrap();
+    assert!(!http.has_auth("crates-io"));
+    let e = http
+        .with_auth("rubygems", vec![("authorization", "secret\nvalue".into())])
+        .unwrap_err();
+    assert!(!e.contains("secret"), "{e}");
+}
+
+#[test]
 fn each_url_is_fetched_once_however_many_ask() {
     let mut s = Server::new();
     let m = s.mock("GET", "/pypi/x").with_body("{}").expect(1).create();

@@ -107,7 +107,12 @@ fn run_command(command: &str) {
                 .env_remove("TRUSTPUB_CONFIG")
                 .env_remove("GITHUB_TOKEN")
                 .env_remove("GH_TOKEN")
-                .env_remove("GITHUB_API_URL");
+                .env_remove("GITHUB_API_URL")
+                .env_remove("CRATES_IO_TOKEN")
+                .env_remove("CARGO_REGISTRY_TOKEN")
+                .env_remove("RUBYGEMS_API_KEY")
+                .env_remove("GEM_HOST_API_KEY")
+                .env_remove("RUBYGEMS_OTP");
             // An optional `env` file of KEY=VALUE lines (for example SOURCE_DATE_EPOCH).
             if let Ok(vars) = fs::read_to_string(case.join("env")) {
                 for (k, v) in vars.lines().filter_map(|l| l.split_once('=')) {

@@ -23,6 +23,35 @@ pub fn github_token() -> Option<String> {
         .map(|t| t.trim().to_owned())
 }
 
+/// The first non-empty value of `vars`, trimmed.
+fn first_var(vars: &[&str]) -> Option<String> {
+    vars.iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|t| !t.trim().is_empty())
+        .map(|t| t.trim().to_owned())
+}
+
+/// The headers that authenticate to crates.io and RubyGems, from the environment:
+/// `Authorization: <token>` from `CRATES_IO_TOKEN`, else `CARGO_REGISTRY_TOKEN`;
+/// `Authorization: <key>` from `RUBYGEMS_API_KEY`, else `GEM_HOST_API_KEY`, with `OTP: <code>`
+/// from `RUBYGEMS_OTP` when set. Each goes to its registry only, and is never printed or
+/// recorded.
+pub fn registry_credentials() -> Vec<(&'static str, Vec<(&'static str, String)>)> {
+    use super::source::{crates_io, rubygems};
+    let mut out = Vec::new();
+    if let Some(token) = first_var(&crates_io::TOKEN_VARS) {
+        out.push((crates_io::ID, vec![("authorization", token)]));
+    }
+    if let Some(key) = first_var(&rubygems::KEY_VARS) {
+        let mut headers = vec![("authorization", key)];
+        if let Some(otp) = first_var(&[rubygems::OTP_VAR]) {
+            headers.push(("otp", otp));
+        }
+        out.push((rubygems::ID, headers));
+    }
+    out
+}
+
 fn base_url(flag: &str, url: &str) -> Result<String, InputError> {
     let url = url.trim().trim_end_matches('/');
     let rest = url
@@ -68,6 +97,14 @@ pub fn client(args: &DriftArgs) -> Result<Http, InputError> {
             id: "testpypi",
             base: base_url("--testpypi-url", &args.testpypi_url)?,
         },
+        Service {
+            id: super::source::crates_io::ID,
+            base: base_url("--crates-io-url", &args.crates_io_url)?,
+        },
+        Service {
+            id: super::source::rubygems::ID,
+            base: base_url("--rubygems-url", &args.rubygems_url)?,
+        },
     ];
     if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
         return Err(InputError::Usage(
@@ -102,7 +139,12 @@ pub fn client(args: &DriftArgs) -> Result<Http, InputError> {
         max_body: args.max_body_bytes,
         use_proxy: !services.iter().all(|s| is_loopback(&s.base)),
     };
-    Http::new(mode, settings, services, github_token()).map_err(InputError::Usage)
+    let mut http =
+        Http::new(mode, settings, services, github_token()).map_err(InputError::Usage)?;
+    for (id, headers) in registry_credentials() {
+        http = http.with_auth(id, headers).map_err(InputError::Usage)?;
+    }
+    Ok(http)
 }
 
 /// Runs `drift` and writes the report; returns the exit code (0, 1 or 3).

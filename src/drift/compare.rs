@@ -6,9 +6,14 @@ use serde_json::{Value, json};
 use super::policy::{BranchPolicy, TriggerRef};
 use super::report::{Confirmed, Drift, DriftKind, Identity, PublisherReport, Status};
 use super::source::github::{EnvironmentFacts, GithubFacts, SubjectFacts, WorkflowFacts};
-use super::source::{Fetched, Project, Provenance, RegistryFacts, Unknown, UploaderIdentity};
+use super::source::{
+    Fetched, LivePublisher, LivePublishers, Project, Provenance, RegistryFacts, Unknown,
+    UploaderIdentity,
+};
 use super::workflow::check_rules;
 use crate::config::Publisher;
+use crate::registry::Registry;
+use crate::registry::github::{Case, Rules};
 
 /// Findings collected for one publisher.
 #[derive(Default)]
@@ -17,6 +22,8 @@ struct Findings {
     unknown: Vec<Unknown>,
     confirmed: Vec<Confirmed>,
     notes: Vec<String>,
+    /// The registry's publisher nearest the declared one, when none matches.
+    nearest: Option<(LivePublisher, Vec<&'static str>)>,
 }
 
 impl Findings {
@@ -78,7 +85,7 @@ pub fn compare(
     } else {
         Status::Ok
     };
-    let identity = identities(p, &f.drifts);
+    let identity = identities(p, &f.drifts, f.nearest.as_ref());
     PublisherReport {
         publisher: p.clone(),
         status,
@@ -279,18 +286,271 @@ fn uploader_json(u: &UploaderIdentity) -> Value {
     json!({"kind": u.kind, "repository": u.repository, "workflow": u.workflow, "environment": u.environment})
 }
 
+/// The matching rules of a registry whose publishers `drift` reads: the registry module's own
+/// (crates.io: owner and repository case-insensitive, workflow exact, environment
+/// case-insensitive; RubyGems: everything exact).
+pub fn publisher_rules(registry: Registry) -> Option<Rules> {
+    match registry {
+        Registry::CratesIo => Some(crate::registry::crates_io::RULES),
+        Registry::RubyGems => Some(crate::registry::rubygems::RULES),
+        _ => None,
+    }
+}
+
+/// The fields in which a publisher the registry holds differs from the declared one, under the
+/// registry's rules; empty when it is the declared publisher. The owner id counts only when
+/// declared. The environment is one field: none on both sides, or the same under the rule (a
+/// publisher without one accepts any environment, which is not what was declared). The
+/// workflow repository (RubyGems) is the same repository, or none on both sides.
+pub fn publisher_differences(
+    p: &Publisher,
+    live: &LivePublisher,
+    rules: &Rules,
+) -> Vec<&'static str> {
+    if live.kind != "github" {
+        return vec!["kind"];
+    }
+    let mut differs = Vec::new();
+    let repo = |a: &str, b: &str| rules.repository.same(a, b);
+    if !repo(&p.owner, &live.owner) {
+        differs.push("owner");
+    }
+    if !repo(&p.repository, &live.repository) {
+        differs.push("repository");
+    }
+    if let Some(want) = &p.owner_id
+        && live.owner_id.as_deref() != Some(want.as_str())
+    {
+        differs.push("owner-id");
+    }
+    if !rules.workflow.same(&p.workflow, &live.workflow) {
+        differs.push("workflow");
+    }
+    let env_same = match (&p.environment, &live.environment) {
+        (None, None) => true,
+        (Some(a), Some(b)) => rules.environment.same(a, b),
+        _ => false,
+    };
+    if !env_same {
+        differs.push("environment");
+    }
+    // A workflow repository naming the repository itself is the same as none.
+    let declared_wr = p
+        .workflow_repository
+        .as_ref()
+        .filter(|(o, n)| !(repo(o, &p.owner) && repo(n, &p.repository)));
+    let wr_same = match (declared_wr, &live.workflow_repository) {
+        (None, None) => true,
+        (Some((ao, an)), Some((bo, bn))) => repo(ao, bo) && repo(an, bn),
+        _ => false,
+    };
+    if !wr_same {
+        differs.push("workflow-repository");
+    }
+    differs
+}
+
+/// An owner id as JSON: a number when it is one (as in `owner-id-changed`), else the text.
+fn owner_id_json(id: Option<&str>) -> Value {
+    match id {
+        None => Value::Null,
+        Some(t) => t.parse::<u64>().map_or_else(|_| json!(t), |n| json!(n)),
+    }
+}
+
+/// The declared publisher in the vocabulary of the desired-state file.
+fn declared_json(p: &Publisher) -> Value {
+    let mut v = json!({
+        "kind": "github",
+        "owner": p.owner,
+        "repository": p.repository,
+        "owner-id": owner_id_json(p.owner_id.as_deref()),
+        "workflow": p.workflow,
+        "environment": p.environment,
+    });
+    if p.registry == Registry::RubyGems {
+        v["workflow-repository"] = p
+            .workflow_repository
+            .as_ref()
+            .map_or(Value::Null, |(o, n)| json!(format!("{o}/{n}")));
+    }
+    v
+}
+
+/// A live publisher in the same vocabulary, with the registry's id of it.
+fn live_json(registry: Registry, l: &LivePublisher) -> Value {
+    if l.kind != "github" {
+        return json!({"id": l.id, "kind": l.kind, "name": l.name});
+    }
+    let mut v = json!({
+        "id": l.id,
+        "kind": "github",
+        "owner": l.owner,
+        "repository": l.repository,
+        "owner-id": owner_id_json(l.owner_id.as_deref()),
+        "workflow": l.workflow,
+        "environment": l.environment,
+    });
+    if registry == Registry::RubyGems {
+        v["workflow-repository"] = l
+            .workflow_repository
+            .as_ref()
+            .map_or(Value::Null, |(o, n)| json!(format!("{o}/{n}")));
+    }
+    v
+}
+
+fn describe_live(l: &LivePublisher) -> String {
+    if l.kind != "github" {
+        return format!("a {} publisher", l.kind);
+    }
+    let mut text = format!("{}/{}, {}", l.owner, l.repository, l.workflow);
+    if let Some(e) = &l.environment {
+        text.push_str(&format!(", environment `{e}`"));
+    }
+    if let Some((o, n)) = &l.workflow_repository {
+        text.push_str(&format!(", workflow in {o}/{n}"));
+    }
+    text
+}
+
+/// The registry's publishers against the declared one: a confirmation when one matches under
+/// the registry's rules, else a `publisher-not-registered` drift listing what it holds.
+fn publisher_checks(
+    p: &Publisher,
+    registry: Registry,
+    live: &Fetched<LivePublishers>,
+    f: &mut Findings,
+) {
+    let live = match live {
+        Err(u) => return f.unknown(u.clone()),
+        Ok(l) => l,
+    };
+    let Some(rules) = publisher_rules(registry) else {
+        return;
+    };
+    let (name, noun) = match registry {
+        Registry::CratesIo => ("crates.io", "Trusted Publishing config"),
+        _ => (registry.name(), "trusted publisher"),
+    };
+    let judged: Vec<(&LivePublisher, Vec<&'static str>)> = live
+        .publishers
+        .iter()
+        .map(|l| (l, publisher_differences(p, l, &rules)))
+        .collect();
+    if let Some((l, _)) = judged.iter().find(|(_, d)| d.is_empty()) {
+        let id =
+            l.id.as_deref()
+                .map_or_else(String::new, |i| format!(" (id {i})"));
+        let exact = Rules {
+            repository: Case::Sensitive,
+            workflow: Case::Sensitive,
+            environment: Case::Sensitive,
+            ..rules
+        };
+        let case_only = if publisher_differences(p, l, &exact).is_empty() {
+            String::new()
+        } else {
+            let mut ignored: Vec<&str> = [
+                (rules.repository, "owner"),
+                (rules.repository, "repository"),
+                (rules.workflow, "workflow"),
+                (rules.environment, "environment"),
+            ]
+            .into_iter()
+            .filter(|(c, _)| *c == Case::Insensitive)
+            .map(|(_, n)| n)
+            .collect();
+            let last = ignored.pop().unwrap_or_default();
+            let fields = if ignored.is_empty() {
+                last.to_owned()
+            } else {
+                format!("{} and {last}", ignored.join(", "))
+            };
+            format!(" (it differs only in case, which {name} ignores in {fields})")
+        };
+        f.ok(
+            "publishers",
+            format!(
+                "{name} holds the declared {noun}{id}: {}{case_only}",
+                describe_live(l)
+            ),
+            &live.url,
+        );
+        return;
+    }
+    let nearest = judged
+        .iter()
+        .filter(|(l, _)| l.kind == "github")
+        .min_by_key(|(_, d)| d.len());
+    let message = match nearest {
+        None if live.publishers.is_empty() => format!(
+            "{name} holds no {noun} for `{}`: a run of the declared workflow is refused",
+            p.project
+        ),
+        None => format!(
+            "{name} holds {} {noun}(s) for `{}`, none for GitHub Actions: a run of the declared workflow is refused",
+            live.publishers.len(),
+            p.project
+        ),
+        Some((l, d)) => format!(
+            "{name} holds {} {noun}(s) for `{}`, none the declared one: the nearest ({}) differs in {}; a run of the declared workflow is refused",
+            live.publishers.len(),
+            p.project,
+            describe_live(l),
+            d.join(", ")
+        ),
+    };
+    f.nearest = nearest.map(|(l, d)| ((*l).clone(), d.clone()));
+    f.drift(
+        DriftKind::PublisherNotRegistered,
+        declared_json(p),
+        Value::Array(
+            live.publishers
+                .iter()
+                .map(|l| live_json(registry, l))
+                .collect(),
+        ),
+        &live.url,
+        message,
+    );
+}
+
 fn registry_checks(p: &Publisher, facts: &RegistryFacts, f: &mut Findings) {
     let name = facts.registry.name();
     let release = match &facts.project {
-        Err(u) => return f.unknown(u.clone()),
+        Err(u) => {
+            f.unknown(u.clone());
+            if let Some(live) = &facts.publishers {
+                publisher_checks(p, facts.registry, live, f);
+            }
+            return;
+        }
         Ok(Project::Missing { url }) => {
+            let message = match facts.registry {
+                Registry::CratesIo => format!(
+                    "crates.io has no crate `{}`: it has no pending publishers, so the first version is published with an API token and the config added after",
+                    p.project
+                ),
+                _ => format!(
+                    "{name} has no project `{}`: the first upload needs a pending publisher, and a name not yet taken",
+                    p.project
+                ),
+            };
             return f.drift(
                 DriftKind::ProjectMissing,
                 json!(p.project),
                 Value::Null,
                 url,
-                format!("{name} has no project `{}`: the first upload needs a pending publisher, and a name not yet taken", p.project),
+                message,
             );
+        }
+        Ok(Project::ExistsWithoutProvenance { url, .. }) => {
+            f.ok("project", format!("{name} has `{}`", p.project), url);
+            if let Some(live) = &facts.publishers {
+                publisher_checks(p, facts.registry, live, f);
+            }
+            return;
         }
         Ok(Project::Present(None)) => return,
         Ok(Project::Present(Some(r))) => r,
@@ -341,8 +601,13 @@ fn registry_checks(p: &Publisher, facts: &RegistryFacts, f: &mut Findings) {
     }
 }
 
-/// The declared identity, and the live one when an identity field drifted.
-fn identities(p: &Publisher, drifts: &[Drift]) -> (Identity, Option<Identity>) {
+/// The declared identity, and the live one when an identity field drifted (for a publisher the
+/// registry does not hold: the fields in which its nearest one differs).
+fn identities(
+    p: &Publisher,
+    drifts: &[Drift],
+    nearest: Option<&(LivePublisher, Vec<&'static str>)>,
+) -> (Identity, Option<Identity>) {
     let declared = Identity {
         fields: vec![
             ("owner", p.owner.clone()),
@@ -376,6 +641,26 @@ fn identities(p: &Publisher, drifts: &[Drift]) -> (Identity, Option<Identity>) {
                 }
             }
             DriftKind::OwnerIdChanged => set("owner-id", d.actual.to_string()),
+            DriftKind::PublisherNotRegistered => {
+                if let Some((l, differs)) = nearest {
+                    for field in differs {
+                        match *field {
+                            "owner" => set("owner", l.owner.clone()),
+                            "repository" => set("repository", l.repository.clone()),
+                            "owner-id" => set(
+                                "owner-id",
+                                l.owner_id.clone().unwrap_or_else(|| "(none)".into()),
+                            ),
+                            "workflow" => set("workflow", l.workflow.clone()),
+                            "environment" => set(
+                                "environment",
+                                l.environment.clone().unwrap_or_else(|| "(any)".into()),
+                            ),
+                            _ => {}
+                        }
+                    }
+                }
+            }
             DriftKind::WorkflowMissing => set("workflow", "(absent)".into()),
             DriftKind::EnvironmentMissing => set("environment", "(absent)".into()),
             DriftKind::PublishedByOtherPublisher => {

@@ -140,6 +140,12 @@ pub struct Http {
     settings: Settings,
     services: Vec<Service>,
     github_token: Option<String>,
+    /// Per service id: the headers that authenticate to it (a registry's API token). Sent to
+    /// that service only; never printed, recorded or cached by value.
+    auth: Vec<(
+        &'static str,
+        Vec<(&'static str, reqwest::header::HeaderValue)>,
+    )>,
     sleep: Sleeper,
     cache: Mutex<HashMap<String, Slot>>,
     /// Per service: the epoch second until which its rate limit is known to be exhausted.
@@ -155,6 +161,14 @@ impl std::fmt::Debug for Http {
             .field(
                 "github_token",
                 &self.github_token.as_ref().map(|_| "[REDACTED]"),
+            )
+            .field(
+                "auth",
+                &self
+                    .auth
+                    .iter()
+                    .map(|(id, _)| (*id, "[REDACTED]"))
+                    .collect::<Vec<_>>(),
             )
             .finish_non_exhaustive()
     }
@@ -191,6 +205,7 @@ impl Http {
             settings,
             services,
             github_token: github_token.filter(|t| !t.trim().is_empty()),
+            auth: Vec::new(),
             sleep: Arc::new(std::thread::sleep),
             cache: Mutex::new(HashMap::new()),
             exhausted: Mutex::new(HashMap::new()),
@@ -201,6 +216,39 @@ impl Http {
     pub fn with_sleeper(mut self, sleep: Sleeper) -> Self {
         self.sleep = sleep;
         self
+    }
+
+    /// Adds headers that authenticate to the service `id` (for example `Authorization` with a
+    /// registry's API token): they are sent with every request to that service and to no other,
+    /// marked sensitive, and never recorded. Headers with an empty value are left out; a value
+    /// that cannot be a header (a line break) is an error that does not show the value.
+    pub fn with_auth(
+        mut self,
+        id: &'static str,
+        headers: Vec<(&'static str, String)>,
+    ) -> Result<Self, String> {
+        let mut values = Vec::new();
+        for (name, value) in headers {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            let mut v = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
+                format!("the {name} value for {id} is not a valid HTTP header value")
+            })?;
+            v.set_sensitive(true);
+            values.push((name, v));
+        }
+        self.auth.retain(|(s, _)| *s != id);
+        if !values.is_empty() {
+            self.auth.push((id, values));
+        }
+        Ok(self)
+    }
+
+    /// Whether requests to the service `id` carry credentials.
+    pub fn has_auth(&self, id: &str) -> bool {
+        self.auth.iter().any(|(s, _)| *s == id)
     }
 
     /// Whether a GitHub token is in use.
@@ -216,10 +264,16 @@ impl Http {
             .map_or("", |s| s.base.as_str())
     }
 
+    /// The service a URL belongs to: the longest base it starts with, at a path boundary (so a
+    /// token for `https://crates.io` never goes to `https://crates.io.example`).
     fn service_of(&self, url: &str) -> Option<&'static str> {
         self.services
             .iter()
-            .find(|s| url.starts_with(&s.base))
+            .filter(|s| {
+                url.strip_prefix(&s.base)
+                    .is_some_and(|r| r.is_empty() || r.starts_with('/') || r.starts_with('?'))
+            })
+            .max_by_key(|s| s.base.len())
             .map(|s| s.id)
     }
 
@@ -281,7 +335,7 @@ impl Http {
             {
                 return Err(FetchError::RateLimited { reset: Some(until) });
             }
-            let outcome = self.attempt(client, url, accept, service == Some("github"));
+            let outcome = self.attempt(client, url, accept, service);
             let now = system_epoch();
             let trouble = match &outcome {
                 Ok(r) => {
@@ -336,13 +390,18 @@ impl Http {
         client: &reqwest::blocking::Client,
         url: &str,
         accept: &str,
-        github: bool,
+        service: Option<&'static str>,
     ) -> Result<Response, FetchError> {
         let mut request = client.get(url).header(reqwest::header::ACCEPT, accept);
-        if github {
+        if service == Some("github") {
             request = request.header("X-GitHub-Api-Version", GITHUB_API_VERSION);
             if let Some(token) = &self.github_token {
                 request = request.bearer_auth(token);
+            }
+        }
+        if let Some((_, headers)) = self.auth.iter().find(|(s, _)| Some(*s) == service) {
+            for (name, value) in headers {
+                request = request.header(*name, value.clone());
             }
         }
         let timeout = self.settings.timeout.as_secs().max(1);

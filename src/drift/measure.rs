@@ -162,6 +162,9 @@ fn completeness(p: &Publisher, registry: &RegistryFacts, t: &Thresholds) -> Thre
         Ok(Project::Present(None)) => {
             return row(None, "the project has no release".into(), Vec::new());
         }
+        Ok(Project::ExistsWithoutProvenance { url, reason }) => {
+            return row(None, reason.clone(), vec![url.clone()]);
+        }
         Ok(Project::Present(Some(r))) => r,
     };
     if release.artifacts.is_empty() {

@@ -37,9 +37,9 @@ pub const DEFAULT_JOBS: usize = 128;
 pub fn registry_source(registry: Registry) -> Box<dyn RegistrySource> {
     match registry {
         Registry::Pypi | Registry::TestPypi => Box::new(PypiSource { registry }),
-        Registry::CratesIo | Registry::Npm | Registry::RubyGems | Registry::NuGet => {
-            Box::new(source::unread::UnreadSource { registry })
-        }
+        Registry::CratesIo => Box::new(source::crates_io::CratesIoSource),
+        Registry::RubyGems => Box::new(source::rubygems::RubyGemsSource),
+        Registry::Npm | Registry::NuGet => Box::new(source::unread::UnreadSource { registry }),
     }
 }
 
@@ -107,6 +107,7 @@ pub fn run(
                         |u| RegistryFacts {
                             registry: p.registry,
                             project: Err(u),
+                            publishers: None,
                         },
                     );
                     let _ = registry[i].set(facts);
@@ -132,6 +133,7 @@ pub fn run(
         let reg = registry[i].get().cloned().unwrap_or_else(|| RegistryFacts {
             registry: p.registry,
             project: Err(missing()),
+            publishers: None,
         });
         report.publishers.push(compare::compare(p, &gh, &reg));
         report

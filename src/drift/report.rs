@@ -31,11 +31,14 @@ pub enum DriftKind {
     ProvenanceMissing,
     /// The registry has no such project.
     ProjectMissing,
+    /// The registry holds no publisher that matches the declared one under its own rules
+    /// (crates.io's Trusted Publishing configs, RubyGems' trusted publishers).
+    PublisherNotRegistered,
 }
 
 impl DriftKind {
     /// Every kind, in report order.
-    pub const ALL: [DriftKind; 10] = [
+    pub const ALL: [DriftKind; 11] = [
         DriftKind::RepositoryRenamed,
         DriftKind::OwnerIdChanged,
         DriftKind::EnvironmentMissing,
@@ -44,6 +47,7 @@ impl DriftKind {
         DriftKind::WorkflowMissing,
         DriftKind::WorkflowRules,
         DriftKind::ProjectMissing,
+        DriftKind::PublisherNotRegistered,
         DriftKind::PublishedByOtherPublisher,
         DriftKind::ProvenanceMissing,
     ];
@@ -61,6 +65,7 @@ impl DriftKind {
             DriftKind::PublishedByOtherPublisher => "published-by-other-publisher",
             DriftKind::ProvenanceMissing => "provenance-missing",
             DriftKind::ProjectMissing => "project-missing",
+            DriftKind::PublisherNotRegistered => "publisher-not-registered",
         }
     }
 }

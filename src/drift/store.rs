@@ -1,7 +1,8 @@
 //! Recorded responses: `--record DIR` saves every response a live run fetched, `--from-dir DIR`
 //! answers from them instead of the network.
 //!
-//! One file per URL. The path is the service (`github`, `pypi`, `testpypi`, or `other/<host>`)
+//! One file per URL. The path is the service (`github`, `pypi`, `testpypi`, `crates-io`,
+//! `rubygems`, or `other/<host>`)
 //! followed by the URL's path; a trailing `/` becomes `index`, a query is appended after `@`,
 //! and `.json` ends it: `GET {github}/repos/o/r/actions/workflows/release.yml/runs?per_page=20`
 //! is `github/repos/o/r/actions/workflows/release.yml/runs@per_page=20.json`. Each file is an
@@ -35,7 +36,7 @@ pub const KEPT_HEADERS: &[&str] = &[
 /// A service whose URLs are recorded under its id.
 #[derive(Debug, Clone)]
 pub struct Service {
-    /// `github`, `pypi`, `testpypi`.
+    /// `github`, `pypi`, `testpypi`, `crates-io`, `rubygems`.
     pub id: &'static str,
     /// Its base URL, without a trailing slash.
     pub base: String,

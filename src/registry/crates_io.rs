@@ -30,7 +30,8 @@ pub const SPEC: Spec = Spec {
     refused_events: &["pull_request_target", "workflow_run"],
 };
 
-const RULES: Rules = Rules {
+/// How crates.io compares the identity fields; `drift` holds live publishers to the same rules.
+pub const RULES: Rules = Rules {
     repository: Case::Insensitive,
     workflow: Case::Sensitive,
     environment: Case::Insensitive,

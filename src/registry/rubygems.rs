@@ -29,7 +29,8 @@ pub const SPEC: Spec = Spec {
     refused_events: &[],
 };
 
-const RULES: Rules = Rules {
+/// How RubyGems compares the identity fields; `drift` holds live publishers to the same rules.
+pub const RULES: Rules = Rules {
     repository: Case::Sensitive,
     workflow: Case::Sensitive,
     environment: Case::Sensitive,

@@ -1,10 +1,13 @@
 //! Live state, fetched. A source turns API answers into facts and never judges them: the
 //! comparison in [`super::compare`] does. GitHub is one source for every publisher; each
-//! registry has its own behind [`RegistrySource`], so the registries of later work (crates.io's
-//! Trusted Publishing configuration API, RubyGems' API) plug in beside PyPI's.
+//! registry has its own behind [`RegistrySource`]: PyPI's provenance ([`pypi`]), crates.io's
+//! Trusted Publishing configs ([`crates_io`]), RubyGems' trusted publishers ([`rubygems`]), and
+//! the registries that cannot be read ([`unread`]).
 
+pub mod crates_io;
 pub mod github;
 pub mod pypi;
+pub mod rubygems;
 pub mod unread;
 
 use crate::config::Publisher;
@@ -15,9 +18,10 @@ use super::http::{FetchError, Http};
 /// A check that could not be made, and why. It becomes an `unknown` entry of the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unknown {
-    /// The source: `github`, `pypi`, `testpypi`.
+    /// The source: `github`, or the registry's id (`pypi`, `testpypi`, `crates-io`, `rubygems`,
+    /// `npm`, `nuget`).
     pub source: &'static str,
-    /// The check it blocks: `repository`, `environment`, `provenance`, ...
+    /// The check it blocks: `repository`, `environment`, `provenance`, `publishers`, ...
     pub check: &'static str,
     /// The URL asked, when there was one.
     pub url: Option<String>,
@@ -115,6 +119,48 @@ pub enum Project {
     },
     /// The project exists; its latest release, if it has one.
     Present(Option<Release>),
+    /// The project exists, and the registry keeps no provenance that names the uploading
+    /// workflow, or trustpub does not read it (crates.io, RubyGems).
+    ExistsWithoutProvenance {
+        /// The URL that showed it exists.
+        url: String,
+        /// Why no provenance is read there, in one line.
+        reason: String,
+    },
+}
+
+/// A publisher as the registry itself holds it: a crates.io Trusted Publishing config, a
+/// RubyGems trusted publisher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LivePublisher {
+    /// The registry's id of it, as text.
+    pub id: Option<String>,
+    /// `github` for GitHub Actions; otherwise the registry's own type name (RubyGems'
+    /// `OIDC::TrustedPublisher::GitLab`), which never matches a GitHub publisher.
+    pub kind: String,
+    /// The registry's display name of it, where it gives one (RubyGems' `name`).
+    pub name: Option<String>,
+    /// The repository owner.
+    pub owner: String,
+    /// The repository name.
+    pub repository: String,
+    /// The owner's numeric id the registry pinned, as text.
+    pub owner_id: Option<String>,
+    /// The workflow file name.
+    pub workflow: String,
+    /// The environment; `None`: any.
+    pub environment: Option<String>,
+    /// RubyGems: the repository of a reusable workflow in another repository.
+    pub workflow_repository: Option<(String, String)>,
+}
+
+/// The publishers a registry holds for one project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LivePublishers {
+    /// The URL they were read from (the first page).
+    pub url: String,
+    /// Every publisher, in the registry's order.
+    pub publishers: Vec<LivePublisher>,
 }
 
 /// Everything a registry source observed for one publisher.
@@ -124,6 +170,10 @@ pub struct RegistryFacts {
     pub registry: Registry,
     /// The project and its latest release.
     pub project: Fetched<Project>,
+    /// The publishers the registry holds for the project, where it lets them be read
+    /// (crates.io, RubyGems); `None` where they are not read this way (PyPI shows who uploaded
+    /// each file instead; npm and NuGet offer no read) or the project does not exist.
+    pub publishers: Option<Fetched<LivePublishers>>,
 }
 
 /// A registry's live state. Implementations fetch through the shared [`Http`] (which retries,
@@ -146,6 +196,39 @@ pub fn segment(s: &str) -> String {
         }
     }
     out
+}
+
+/// The first error text of an API's error body: crates.io's `{"errors": [{"detail": ...}]}`,
+/// RubyGems' `{"error": ...}` or plain text; at most 200 characters, on one line.
+pub fn error_detail(body: &[u8]) -> Option<String> {
+    let text = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(v) => v
+            .get("errors")
+            .and_then(|e| e.get(0))
+            .and_then(|e| str_field(e, "detail"))
+            .or_else(|| str_field(&v, "error"))
+            .or_else(|| str_field(&v, "message"))
+            .map(str::to_owned)?,
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
+    };
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.is_empty() || line.starts_with('<') {
+        return None;
+    }
+    Some(match line.char_indices().nth(200) {
+        Some((i, _)) => format!("{}…", &line[..i]),
+        None => line,
+    })
+}
+
+/// A JSON value that is a string or a number, as text (ids are numbers on crates.io and
+/// strings on RubyGems).
+pub fn text_field(v: &serde_json::Value, key: &str) -> Option<String> {
+    match v.get(key)? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
 }
 
 /// A JSON string field, or `None`.

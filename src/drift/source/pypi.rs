@@ -57,6 +57,7 @@ impl RegistrySource for PypiSource {
         RegistryFacts {
             registry: self.registry,
             project: self.project(http, &publisher.project),
+            publishers: None,
         }
     }
 }

@@ -1,0 +1,234 @@
+//! crates.io: whether the crate exists, and the Trusted Publishing configs it holds for GitHub
+//! Actions.
+//!
+//! - `GET /api/v1/crates/{name}`: public; 404 when there is no such crate.
+//! - `GET /api/v1/trusted_publishing/github_configs?crate={name}`, with the owner's API token
+//!   in `Authorization` (crates.io takes the bare token). The answer is
+//!   `{"github_configs": [{"id", "crate", "repository_owner", "repository_owner_id",
+//!   "repository_name", "workflow_filename", "environment", "created_at"}], "meta": {"total",
+//!   "next_page"}}`: `repository_owner_id` a number, `environment` a string or `null`,
+//!   `next_page` a query string (`?crate=...&seek=...`) or `null`. Without a token it answers
+//!   403 `this action requires authentication`; for someone else's crate 400 `You are not an
+//!   owner of this crate`; for no crate 404 `crate `x` does not exist`; a scoped token needs the
+//!   `trusted-publishing` endpoint scope. Errors are `{"errors": [{"detail": ...}]}`.
+//!
+//! Source: rust-lang/crates.io `src/controllers/trustpub/github_configs/json.rs` (`ListResponse`,
+//! `ListResponseMeta`), `src/controllers/trustpub/github_configs/list.rs`
+//! (`list_trustpub_github_configs`, `list_by_crate`), the snapshot
+//! `list/snapshots/..._list__tests__happy_path-2.snap` and `list/tests.rs` for the statuses and
+//! texts, `crates/crates_io_database/src/models/token/scopes.rs` for the scope name.
+//!
+//! crates.io keeps no provenance that names the workflow that uploaded a version, so the
+//! provenance threshold is unknown here, with that reason.
+
+use serde_json::Value;
+
+use super::{
+    Fetched, LivePublisher, LivePublishers, Project, RegistryFacts, RegistrySource, Unknown,
+    error_detail, segment, str_field, text_field,
+};
+use crate::config::Publisher;
+use crate::drift::http::{FetchError, Http, Response};
+use crate::registry::Registry;
+
+/// The service id, and the source of its unknowns.
+pub const ID: &str = "crates-io";
+
+/// The environment variables a token is read from, in order.
+pub const TOKEN_VARS: [&str; 2] = ["CRATES_IO_TOKEN", "CARGO_REGISTRY_TOKEN"];
+
+/// Why the configs are unknown without a token.
+pub const NO_TOKEN: &str = "crates.io shows Trusted Publishing configs only to the crate's owners: set CRATES_IO_TOKEN (or CARGO_REGISTRY_TOKEN) to an owner's API token";
+
+/// Why provenance completeness is not measured on crates.io.
+pub const NO_PROVENANCE: &str =
+    "crates.io keeps no provenance that names the workflow that uploaded a version";
+
+/// The most pages of configs followed (crates.io allows 5 configs a crate, so one is usual).
+const MAX_PAGES: usize = 10;
+
+/// crates.io at a base URL (`--crates-io-url`).
+#[derive(Debug, Clone, Copy)]
+pub struct CratesIoSource;
+
+impl RegistrySource for CratesIoSource {
+    fn registry(&self) -> Registry {
+        Registry::CratesIo
+    }
+
+    fn observe(&self, http: &Http, publisher: &Publisher) -> RegistryFacts {
+        let project = krate(http, &publisher.project);
+        let publishers = match &project {
+            Ok(Project::Missing { .. }) => None,
+            _ => Some(configs(http, &publisher.project)),
+        };
+        RegistryFacts {
+            registry: Registry::CratesIo,
+            project,
+            publishers,
+        }
+    }
+}
+
+fn unknown(check: &'static str, url: &str, reason: impl Into<String>) -> Unknown {
+    Unknown::new(ID, check, Some(url), reason)
+}
+
+fn krate(http: &Http, name: &str) -> Fetched<Project> {
+    let url = format!("{}/api/v1/crates/{}", http.base(ID), segment(name));
+    let r = http
+        .get(&url, "application/json")
+        .map_err(|e| Unknown::fetch(ID, "project", &url, &e))?;
+    match r.status {
+        200 => {}
+        404 => return Ok(Project::Missing { url }),
+        s => return Err(unknown("project", &url, refused(&r, s, "crate API"))),
+    }
+    let doc = r
+        .json()
+        .map_err(|e| Unknown::fetch(ID, "project", &url, &e))?;
+    if doc
+        .get("crate")
+        .and_then(|c| str_field(c, "name"))
+        .is_none()
+    {
+        return Err(unknown(
+            "project",
+            &url,
+            "unexpected response: no `crate.name`",
+        ));
+    }
+    Ok(Project::ExistsWithoutProvenance {
+        url,
+        reason: NO_PROVENANCE.into(),
+    })
+}
+
+/// `HTTP {status} from crates.io's {api}`, with the error's detail when it has one.
+fn refused(r: &Response, status: u16, api: &str) -> String {
+    match error_detail(&r.body) {
+        Some(d) => format!(
+            "HTTP {status} from crates.io's {api}: {}",
+            d.trim_end_matches('.')
+        ),
+        None => format!("HTTP {status} from crates.io's {api}"),
+    }
+}
+
+fn configs(http: &Http, name: &str) -> Fetched<LivePublishers> {
+    let base = http.base(ID);
+    let first = format!(
+        "{base}/api/v1/trusted_publishing/github_configs?crate={}",
+        segment(name)
+    );
+    if !http.has_auth(ID) {
+        return Err(unknown("publishers", &first, NO_TOKEN));
+    }
+    let mut publishers = Vec::new();
+    let mut url = first.clone();
+    for _ in 0..MAX_PAGES {
+        let r = http
+            .get(&url, "application/json")
+            .map_err(|e| Unknown::fetch(ID, "publishers", &url, &e))?;
+        match r.status {
+            200 => {}
+            400 | 401 | 403 => {
+                return Err(unknown(
+                    "publishers",
+                    &url,
+                    format!(
+                        "{}; the token must be an API token of one of the crate's owners (with the `trusted-publishing` scope, if it is scoped)",
+                        refused(&r, r.status, "Trusted Publishing API")
+                    ),
+                ));
+            }
+            s => {
+                return Err(unknown(
+                    "publishers",
+                    &url,
+                    refused(&r, s, "Trusted Publishing API"),
+                ));
+            }
+        }
+        let doc = r
+            .json()
+            .map_err(|e| Unknown::fetch(ID, "publishers", &url, &e))?;
+        let Some(list) = doc.get("github_configs").and_then(Value::as_array) else {
+            return Err(malformed(&url, "no `github_configs` list"));
+        };
+        for c in list {
+            publishers.push(config(c).ok_or_else(|| {
+                malformed(
+                    &url,
+                    "a config without `repository_owner`, `repository_name` or `workflow_filename`",
+                )
+            })?);
+        }
+        match doc.get("meta").and_then(|m| m.get("next_page")) {
+            None | Some(Value::Null) => {
+                return Ok(LivePublishers {
+                    url: first,
+                    publishers,
+                });
+            }
+            Some(Value::String(q)) if q.starts_with('?') && !q.contains(['#', ' ']) => {
+                url = format!("{base}/api/v1/trusted_publishing/github_configs{q}");
+            }
+            Some(_) => return Err(malformed(&url, "`meta.next_page` is not a query string")),
+        }
+    }
+    Err(unknown(
+        "publishers",
+        &first,
+        format!("more than {MAX_PAGES} pages of configs; not all were read"),
+    ))
+}
+
+fn malformed(url: &str, what: &str) -> Unknown {
+    Unknown::fetch(ID, "publishers", url, &FetchError::Malformed(what.into()))
+}
+
+/// One entry of `github_configs`; `None` when a required field is missing or of another type.
+fn config(c: &Value) -> Option<LivePublisher> {
+    let environment = match c.get("environment") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.is_empty() => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => return None,
+    };
+    Some(LivePublisher {
+        id: text_field(c, "id"),
+        kind: "github".into(),
+        name: None,
+        owner: str_field(c, "repository_owner")?.to_owned(),
+        repository: str_field(c, "repository_name")?.to_owned(),
+        owner_id: text_field(c, "repository_owner_id"),
+        workflow: str_field(c, "workflow_filename")?.to_owned(),
+        environment,
+        workflow_repository: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn configs_read_as_the_api_writes_them() {
+        let c = json!({"id": 1, "crate": "foo", "repository_owner": "rust-lang", "repository_owner_id": 42, "repository_name": "foo-rs", "workflow_filename": "publish.yml", "environment": null, "created_at": "2025-07-01T00:00:00Z"});
+        let p = config(&c).unwrap();
+        assert_eq!(p.owner_id.as_deref(), Some("42"));
+        assert_eq!(p.environment, None);
+        assert_eq!(p.id.as_deref(), Some("1"));
+        let mut env = c.clone();
+        env["environment"] = json!("release");
+        assert_eq!(
+            config(&env).unwrap().environment.as_deref(),
+            Some("release")
+        );
+        env["environment"] = json!(7);
+        assert!(config(&env).is_none());
+        assert!(config(&json!({"repository_owner": "o"})).is_none());
+    }
+}
