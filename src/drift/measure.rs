@@ -26,11 +26,16 @@ pub fn measure(
         .as_ref()
         .map_err(|u| u.reason.clone())
         .and_then(|g| g.runs.as_ref().map_err(|u| u.reason.clone()));
-    vec![
+    let mut rows = vec![
         success_rate(p, runs.clone(), t),
         publish_to_install(p, runs, t),
-        completeness(p, registry, t),
-    ]
+    ];
+    // PEP 740 provenance is PyPI's: the other registries publish none that names the uploading
+    // workflow, so the threshold does not apply to them (rather than being forever unknown).
+    if registry.registry.is_python_index() {
+        rows.push(completeness(p, registry, t));
+    }
+    rows
 }
 
 fn success_rate(p: &Publisher, runs: Result<&RunsFacts, String>, t: &Thresholds) -> ThresholdRow {
