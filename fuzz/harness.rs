@@ -133,8 +133,14 @@ fn explain_and_render(evidence: Evidence, secret: Option<&str>) {
     let json = serde_json::to_string(&render::json::explain(&report)).expect("JSON");
     let _ = report.exit_code();
     if let Some(secret) = secret {
-        assert!(!human.contains(secret), "the human output shows the token's signature");
-        assert!(!json.contains(secret), "the JSON output shows the token's signature");
+        assert!(
+            !human.contains(secret),
+            "the human output shows the token's signature"
+        );
+        assert!(
+            !json.contains(secret),
+            "the JSON output shows the token's signature"
+        );
     }
 }
 
@@ -170,7 +176,10 @@ pub fn log(data: &[u8]) {
     let report = evidence::log::parse_log(data).expect("reading from memory never fails");
     let lines = data.split(|b| *b == b'\n').count();
     for s in &report.signals {
-        assert!(s.line >= 1 && s.line <= lines, "a signal line outside the log");
+        assert!(
+            s.line >= 1 && s.line <= lines,
+            "a signal line outside the log"
+        );
         assert!(s.text.chars().count() <= 300);
     }
     if let Ok(e) = Evidence::from_log(data, "fuzz.log") {

@@ -39,6 +39,33 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// `haystack` with every occurrence of a known `secret` (a token given to trustpub) replaced by
+/// [`REDACTED`], or `None` when it does not occur. Secrets shorter than 8 bytes are not
+/// searched for: no real token is that short, and replacing them would garble ordinary text.
+pub fn replace_secret(haystack: &[u8], secret: &[u8]) -> Option<Vec<u8>> {
+    if secret.len() < 8 || haystack.len() < secret.len() {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut last = 0;
+    let mut i = 0;
+    while i + secret.len() <= haystack.len() {
+        if haystack[i..].starts_with(secret) {
+            out.extend_from_slice(&haystack[last..i]);
+            out.extend_from_slice(REDACTED.as_bytes());
+            i += secret.len();
+            last = i;
+        } else {
+            i += 1;
+        }
+    }
+    if last == 0 {
+        return None;
+    }
+    out.extend_from_slice(&haystack[last..]);
+    Some(out)
+}
+
 fn is_token_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
@@ -98,6 +125,19 @@ mod tests {
     fn redacts_pypi_and_github_tokens() {
         let s = "pw pypi-AgEIcHlwaS5vcmcCJGFiY2RlZmdo and ghp_0123456789abcdefghijABCD";
         assert_eq!(redact(s), "pw [REDACTED] and [REDACTED]");
+    }
+
+    #[test]
+    fn a_known_secret_is_replaced_wherever_it_is() {
+        let secret = b"0123456789abcdef0123456789abcdef01234567";
+        let text = b"{\"echo\": \"Bearer 0123456789abcdef0123456789abcdef01234567\"}x0123456789abcdef0123456789abcdef01234567";
+        let out = replace_secret(text, secret).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"echo\": \"Bearer [REDACTED]\"}x[REDACTED]"
+        );
+        assert_eq!(replace_secret(b"nothing here", secret), None);
+        assert_eq!(replace_secret(b"short abc", b"abc"), None);
     }
 
     #[test]
