@@ -469,3 +469,53 @@ fn no_read_leaves_the_repository_through_a_symlink() {
     assert_ne!(code, Some(2), "{out}{err}");
     let _ = std::fs::remove_dir_all(&base);
 }
+
+#[test]
+fn check_given_a_caller_follows_its_local_reusable_workflow_on_disk() {
+    let dir = temp("follow");
+    std::fs::create_dir_all(dir.join(".github/workflows")).unwrap();
+    std::fs::write(
+        dir.join("expected-publishers.toml"),
+        "[[publisher]]\nregistry = \"pypi\"\nproject = \"widget\"\nowner = \"octo-org\"\nrepository = \"widget\"\nworkflow = \"publish.yml\"\nenvironment = \"pypi\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join(".github/workflows/release.yml"),
+        "on:\n  push:\n    tags: [\"v*\"]\njobs:\n  call:\n    uses: ./.github/workflows/publish.yml\n    permissions: {id-token: write}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join(".github/workflows/publish.yml"),
+        "on: workflow_call\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    environment: release\n    permissions: {id-token: write}\n    steps:\n      - uses: pypa/gh-action-pypi-publish@release/v1\n",
+    )
+    .unwrap();
+    let (out, err, code) = stdout(trustpub(&dir).args([
+        "--format",
+        "json",
+        "check",
+        "--repository",
+        "octo-org/widget",
+        ".github/workflows/release.yml",
+    ]));
+    assert_eq!(code, Some(1), "{out}{err}");
+    let json: Value = serde_json::from_str(&out).unwrap();
+    let found: Vec<(String, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_owned(),
+                f["rule"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&(
+            ".github/workflows/publish.yml".into(),
+            "environment-mismatch".into()
+        )),
+        "{found:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
