@@ -7,7 +7,7 @@ use std::borrow::Cow;
 pub const REDACTED: &str = "[REDACTED]";
 
 /// Replaces every token-like run in `text`: JSON Web Tokens (`eyJ….….…`), PyPI API tokens
-/// (`pypi-…`), GitHub tokens (`ghp_…`, `gho_…`, `ghs_…`, `ghu_…`, `ghr_…`, `github_pat_…`),
+/// (`pypi-Ag…`), GitHub tokens (`ghp_…`, `gho_…`, `ghs_…`, `ghu_…`, `ghr_…`, `github_pat_…`),
 /// npm tokens (`npm_…`) and crates.io tokens (`cio…` of 32+ characters).
 pub fn redact(text: &str) -> Cow<'_, str> {
     let mut out = String::new();
@@ -90,7 +90,9 @@ fn token_end(bytes: &[u8], i: usize) -> Option<usize> {
         return None;
     }
     const PREFIXES: &[(&[u8], usize)] = &[
-        (b"pypi-", 16),
+        // PyPI API tokens are macaroons: `pypi-AgE...` (the serialization starts with 0x02).
+        // A bare `pypi-` prefix would redact job ids such as `pypi-publish-uv-build`.
+        (b"pypi-Ag", 16),
         (b"ghp_", 20),
         (b"gho_", 20),
         (b"ghs_", 20),
@@ -149,6 +151,8 @@ mod tests {
             "cio",
             "npm_config",
             "gh-action-pypi-publish",
+            "pypi-publish-uv-build",
+            "pypi-release-environment-production",
         ] {
             assert_eq!(redact(s), s);
         }

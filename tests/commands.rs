@@ -519,3 +519,21 @@ fn check_given_a_caller_follows_its_local_reusable_workflow_on_disk() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn init_keeps_job_ids_and_environments_that_merely_start_like_a_pypi_token() {
+    let dir = checkout("init-names");
+    let workflow = WORKFLOW
+        .replace("  publish:", "  pypi-publish-uv-build:")
+        .replace("name: pypi", "name: pypi-release-environment-production");
+    std::fs::write(dir.join(".github/workflows/release.yml"), workflow).unwrap();
+    let (text, _, code) = stdout(trustpub(&dir).args(["init", "--stdout"]));
+    assert_eq!(code, Some(0));
+    assert!(text.contains("job `pypi-publish-uv-build`"), "{text}");
+    assert!(
+        text.contains("environment = \"pypi-release-environment-production\""),
+        "{text}"
+    );
+    assert!(!text.contains("[REDACTED]"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
