@@ -134,3 +134,28 @@ fn a_token_in_a_workflow_is_never_printed_by_check() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A token given where the command line expects something else: clap's error quotes the value,
+/// redacted.
+#[test]
+fn a_token_in_the_wrong_place_on_the_command_line_is_not_echoed_by_the_usage_error() {
+    let t = token();
+    for args in [
+        vec!["explain", t.as_str()],
+        vec!["explain", "--registry", t.as_str(), "-"],
+        vec!["--color", t.as_str(), "check"],
+        vec!["completions", t.as_str()],
+        vec!["drift", "--jobs", t.as_str()],
+    ] {
+        let mut cmd = Command::cargo_bin("trustpub").unwrap();
+        let out = cmd.current_dir(root()).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{:?}", &args[..1]);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(stderr.contains("error:"), "{stderr}");
+        assert!(stderr.contains("[REDACTED]"), "{stderr}");
+        assert_absent(
+            &t,
+            (String::from_utf8_lossy(&out.stdout).into_owned(), stderr),
+        );
+    }
+}
