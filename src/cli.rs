@@ -1,6 +1,6 @@
 //! The command line: flags, subcommands, and `run`, which turns them into an exit code.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -12,9 +12,18 @@ use crate::explain::{self, Selection};
 use crate::registry::Registry;
 use crate::render::{self, Format};
 
+/// The version `--version` prints: the package version and the git commit built from
+/// (`unknown` when built outside a git checkout, as from a tarball).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("TRUSTPUB_GIT_COMMIT"),
+    ")"
+);
+
 /// Lint and drift-check Trusted Publisher (OIDC) configuration for package registries.
 #[derive(Debug, Parser)]
-#[command(name = "trustpub", version, about, max_term_width = 100)]
+#[command(name = "trustpub", version = VERSION, about, max_term_width = 100)]
 pub struct Cli {
     /// The desired-state file.
     #[arg(long, global = true, value_name = "PATH", default_value = config::DEFAULT_PATH, env = "TRUSTPUB_CONFIG")]
@@ -57,6 +66,48 @@ pub enum Command {
     /// what is unknown, and the playbook's thresholds. Exit 0 as declared, 1 drift or a failed
     /// threshold, 3 some checks unknown, 2 unusable input.
     Drift(DriftArgs),
+    /// Write a starting desired-state file (--config, default expected-publishers.toml) from
+    /// the workflows and the git remote: one publisher per publishing step found.
+    Init(InitArgs),
+    /// Print the JSON Schema of the desired-state file, for editors (a `#:schema` comment).
+    Schema,
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), of trustpub or of one of its commands.
+    Man(ManArgs),
+}
+
+/// Arguments of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Workflow files or directories (default: .github/workflows).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The repository, as OWNER/NAME (default: the `origin` remote).
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub repository: Option<String>,
+    /// Overwrite the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Print the file instead of writing it.
+    #[arg(long)]
+    pub stdout: bool,
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command (`check`, `explain`, ...): its own page, `trustpub-COMMAND(1)`.
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 /// Arguments of `template`.
@@ -255,6 +306,7 @@ fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, In
                     "explain prints human or json; sarif and github are formats of `check`".into(),
                 ));
             }
+            guard_config(&cli.config)?;
             let desired = config::load(&cli.config)?;
             let evidence = read_evidence(args)?;
             let selection = Selection {
@@ -282,10 +334,117 @@ fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, In
             Ok(report.exit_code())
         }
         Command::Drift(args) => {
+            guard_config(&cli.config)?;
             let desired = config::load(&cli.config)?;
             crate::drift::command::execute(&desired, cli.format, args, out, err)
         }
+        Command::Init(args) => run_init(cli, args, out, err),
+        Command::Schema => {
+            let text = serde_json::to_string_pretty(&crate::schema::schema())
+                .map_err(|e| InputError::Usage(e.to_string()))?;
+            finish_output(writeln!(out, "{text}"))?;
+            Ok(0)
+        }
+        Command::Completions(args) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut cmd, "trustpub", out);
+            Ok(0)
+        }
+        Command::Man(args) => run_man(args, out),
     }
+}
+
+fn run_man(args: &ManArgs, out: &mut dyn Write) -> Result<u8, InputError> {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    // Building propagates the global flags (--config, --format, --color) to every command.
+    cmd.build();
+    let page = match &args.command {
+        None => cmd,
+        Some(name) => {
+            let names: Vec<String> = cmd
+                .get_subcommands()
+                .map(|c| c.get_name().to_owned())
+                .collect();
+            let Some(sub) = cmd.find_subcommand(name) else {
+                return Err(InputError::Usage(format!(
+                    "unknown command `{name}` (commands: {})",
+                    names.join(", ")
+                )));
+            };
+            // The page of `trustpub check` is trustpub-check(1), as git's are.
+            let sub = sub.clone();
+            let full: &'static str =
+                Box::leak(format!("trustpub-{}", sub.get_name()).into_boxed_str());
+            sub.name(full).version(VERSION)
+        }
+    };
+    let mut roff = Vec::new();
+    clap_mangen::Man::new(page)
+        .render(&mut roff)
+        .map_err(|e| InputError::Usage(e.to_string()))?;
+    finish_output(out.write_all(&roff))?;
+    Ok(0)
+}
+
+fn run_init(
+    cli: &Cli,
+    args: &InitArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, InputError> {
+    use crate::check;
+    let target = &cli.config;
+    if !args.stdout && !args.force && std::fs::symlink_metadata(target).is_ok() {
+        return Err(InputError::Usage(format!(
+            "{} exists: give --force to overwrite it, or --stdout to print the new one",
+            crate::source::display_path(target)
+        )));
+    }
+    let root = Path::new(".");
+    let files = check::collect_files(&args.paths)?;
+    let read = check::read_workflows(&files)?;
+    let repository =
+        match &args.repository {
+            Some(slug) => Some(check::Repository::parse(slug, "--repository").ok_or_else(
+                || InputError::Usage(format!("--repository takes OWNER/NAME, not `{slug}`")),
+            )?),
+            None => check::Repository::from_git(root),
+        };
+    let generated = crate::init::generate(&read, repository.as_ref(), root);
+    for d in &read.unreadable {
+        let _ = writeln!(err, "warning: not read: {}", d.headline());
+    }
+    if args.stdout {
+        finish_output(out.write_all(generated.text.as_bytes()))?;
+        return Ok(0);
+    }
+    crate::drift::store::write_atomically(target, generated.text.as_bytes()).map_err(|e| {
+        InputError::Read {
+            path: crate::source::display_path(target),
+            reason: format!("cannot write: {e}"),
+        }
+    })?;
+    let _ = writeln!(
+        err,
+        "wrote {}: {} publisher(s) from {} workflow(s), {} value(s) to fill in; review it, then run `trustpub check`",
+        crate::source::display_path(target),
+        generated.publishers,
+        read.workflows.len(),
+        generated.uninferred
+    );
+    Ok(0)
+}
+
+/// Refuses a desired-state file inside the repository that is a symbolic link leading out of it
+/// (see [`crate::paths`]): its text would be quoted in problems.
+fn guard_config(path: &Path) -> Result<(), InputError> {
+    if crate::paths::escapes(path) {
+        return Err(InputError::Read {
+            path: crate::source::display_path(path),
+            reason: crate::paths::ESCAPES.into(),
+        });
+    }
+    Ok(())
 }
 
 /// A closed pipe (`| head`) is not an error of the input; any other write error is.
@@ -342,10 +501,15 @@ fn run_check(cli: &Cli, args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Inp
         ))?;
         return Ok(0);
     }
+    guard_config(&cli.config)?;
     let (desired, config_problems) = config::load_lenient(&cli.config)?;
     let files = check::collect_files(&args.paths)?;
     let complete = args.paths.is_empty() || args.paths.iter().any(|p| p.is_dir());
-    let read = check::read_workflows(&files)?;
+    let mut read = check::read_workflows(&files)?;
+    // Given some files only: follow their same-repository reusable-workflow calls on disk.
+    if !complete {
+        check::read_local_calls(&mut read, Path::new("."))?;
+    }
     let repository =
         match &args.repository {
             Some(slug) => Some(check::Repository::parse(slug, "--repository").ok_or_else(
@@ -407,15 +571,8 @@ fn read_evidence(args: &ExplainArgs) -> Result<Evidence, InputError> {
     if let Some(path) = &args.log {
         return Evidence::from_log_file(path);
     }
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut bytes)
-        .map_err(|e| InputError::Read {
-            path: "stdin".into(),
-            reason: e.to_string(),
-        })?;
-    let text = String::from_utf8_lossy(&bytes);
-    Evidence::detect(&text, "stdin", jwks_ref)
+    // Streamed: a log of any size is never held whole.
+    Evidence::from_reader(std::io::stdin().lock(), "stdin", jwks_ref)
 }
 
 fn read_file(path: &Path) -> Result<String, InputError> {

@@ -79,9 +79,40 @@ impl InputError {
     }
 }
 
-/// Reads a file as UTF-8 text, naming it in the error.
+/// The largest file read whole as text (the desired state, a claims document, a JWKS, a token
+/// file): 16 MiB, a thousand times a real one. A larger file is an input error, not a memory
+/// problem. Logs are streamed and have no such limit.
+pub const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a file as UTF-8 text, naming it in the error; at most [`MAX_TEXT_BYTES`].
 pub fn read_text(path: &std::path::Path) -> Result<SourceFile, InputError> {
-    let bytes = std::fs::read(path).map_err(|e| InputError::read(path, &e))?;
+    read_text_limited(path, MAX_TEXT_BYTES)
+}
+
+/// Reads at most `max` bytes of a file, and refuses a larger one without reading the rest.
+pub fn read_bytes_limited(path: &std::path::Path, max: u64) -> Result<Vec<u8>, InputError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| InputError::read(path, &e))?;
+    let mut bytes = Vec::new();
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| InputError::read(path, &e))?;
+    if bytes.len() as u64 > max {
+        let size = std::fs::metadata(path)
+            .map(|m| format!("{} bytes", m.len()))
+            .unwrap_or_else(|_| "larger".into());
+        return Err(InputError::parse(
+            crate::source::display_path(path),
+            format!("the file is too large ({size}): trustpub reads at most {max} bytes of it"),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Reads a file as UTF-8 text, naming it in the error; a file over `max` bytes is refused
+/// without being read whole.
+pub fn read_text_limited(path: &std::path::Path, max: u64) -> Result<SourceFile, InputError> {
+    let bytes = read_bytes_limited(path, max)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();

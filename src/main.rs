@@ -1,11 +1,23 @@
 //! The `trustpub` binary: parse the command line, run, exit.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = trustpub::cli::Cli::parse();
+    let cli = match trustpub::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version are printed as clap prints them.
+        Err(e) if !e.use_stderr() => e.exit(),
+        // A usage error quotes the offending value, which may be a token given in the wrong
+        // place (`trustpub explain eyJ...`): it is redacted like every other output.
+        Err(e) => {
+            let text = e.render().to_string();
+            let _ = std::io::stderr().write_all(trustpub::redact::redact(&text).as_bytes());
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
     let choice = match cli.color {
         trustpub::cli::ColorWhen::Auto => anstream::ColorChoice::Auto,
         trustpub::cli::ColorWhen::Always => anstream::ColorChoice::Always,

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 pub const REDACTED: &str = "[REDACTED]";
 
 /// Replaces every token-like run in `text`: JSON Web Tokens (`eyJ….….…`), PyPI API tokens
-/// (`pypi-…`), GitHub tokens (`ghp_…`, `gho_…`, `ghs_…`, `ghu_…`, `ghr_…`, `github_pat_…`),
+/// (`pypi-Ag…`), GitHub tokens (`ghp_…`, `gho_…`, `ghs_…`, `ghu_…`, `ghr_…`, `github_pat_…`),
 /// npm tokens (`npm_…`), crates.io tokens (`cio…` of 32+ characters) and RubyGems API keys
 /// (`rubygems_…`).
 pub fn redact(text: &str) -> Cow<'_, str> {
@@ -40,6 +40,33 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// `haystack` with every occurrence of a known `secret` (a token given to trustpub) replaced by
+/// [`REDACTED`], or `None` when it does not occur. Secrets shorter than 8 bytes are not
+/// searched for: no real token is that short, and replacing them would garble ordinary text.
+pub fn replace_secret(haystack: &[u8], secret: &[u8]) -> Option<Vec<u8>> {
+    if secret.len() < 8 || haystack.len() < secret.len() {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut last = 0;
+    let mut i = 0;
+    while i + secret.len() <= haystack.len() {
+        if haystack[i..].starts_with(secret) {
+            out.extend_from_slice(&haystack[last..i]);
+            out.extend_from_slice(REDACTED.as_bytes());
+            i += secret.len();
+            last = i;
+        } else {
+            i += 1;
+        }
+    }
+    if last == 0 {
+        return None;
+    }
+    out.extend_from_slice(&haystack[last..]);
+    Some(out)
+}
+
 fn is_token_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
@@ -64,7 +91,9 @@ fn token_end(bytes: &[u8], i: usize) -> Option<usize> {
         return None;
     }
     const PREFIXES: &[(&[u8], usize)] = &[
-        (b"pypi-", 16),
+        // PyPI API tokens are macaroons: `pypi-AgE...` (the serialization starts with 0x02).
+        // A bare `pypi-` prefix would redact job ids such as `pypi-publish-uv-build`.
+        (b"pypi-Ag", 16),
         (b"ghp_", 20),
         (b"gho_", 20),
         (b"ghs_", 20),
@@ -109,6 +138,19 @@ mod tests {
     }
 
     #[test]
+    fn a_known_secret_is_replaced_wherever_it_is() {
+        let secret = b"0123456789abcdef0123456789abcdef01234567";
+        let text = b"{\"echo\": \"Bearer 0123456789abcdef0123456789abcdef01234567\"}x0123456789abcdef0123456789abcdef01234567";
+        let out = replace_secret(text, secret).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"echo\": \"Bearer [REDACTED]\"}x[REDACTED]"
+        );
+        assert_eq!(replace_secret(b"nothing here", secret), None);
+        assert_eq!(replace_secret(b"short abc", b"abc"), None);
+    }
+
+    #[test]
     fn leaves_ordinary_text_alone() {
         for s in [
             "pypi-release",
@@ -118,6 +160,8 @@ mod tests {
             "rubygems_api_key",
             "npm_config",
             "gh-action-pypi-publish",
+            "pypi-publish-uv-build",
+            "pypi-release-environment-production",
         ] {
             assert_eq!(redact(s), s);
         }

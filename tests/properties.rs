@@ -68,3 +68,105 @@ proptest! {
         prop_assert!(!redacted.contains(&token));
     }
 }
+
+/// A report of `check` over one workflow whose environment is `environment` (any text), against
+/// a publisher that requires `pypi`: one `environment-mismatch` finding quoting it.
+fn report_for_environment(environment: &str) -> trustpub::check::Report {
+    use trustpub::check::{self, Inputs};
+    let quoted = serde_json::to_string(environment).unwrap();
+    let text = format!(
+        "on: push\njobs:\n  publish:\n    environment: {quoted}\n    permissions: {{id-token: write}}\n    steps:\n      - uses: pypa/gh-action-pypi-publish@release/v1\n"
+    );
+    let workflow =
+        trustpub::workflow::Workflow::parse(std::path::Path::new("release.yml"), text).unwrap();
+    let desired = trustpub::config::parse(trustpub::source::SourceFile::new(
+        "expected-publishers.toml",
+        "[[publisher]]\nregistry = \"pypi\"\nproject = \"p\"\nowner = \"o\"\nrepository = \"r\"\nworkflow = \"release.yml\"\nenvironment = \"pypi\"\n",
+    ))
+    .unwrap();
+    check::check(Inputs {
+        desired,
+        config_problems: Vec::new(),
+        workflows: vec![workflow],
+        unreadable: Vec::new(),
+        unreadable_sources: Vec::new(),
+        repository: check::Repository::parse("o/r", "test"),
+        complete: true,
+    })
+}
+
+/// The 1-based line and character column of `offset`, counted by hand.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[start..].chars().count() + 1)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 64,
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Off)),
+        ..ProptestConfig::default()
+    })]
+
+    /// Any text in a finding comes out of JSON and SARIF as valid JSON holding the text, and out
+    /// of the annotations as one line per finding.
+    #[test]
+    fn json_sarif_and_annotations_carry_arbitrary_text(env in "\\PC{1,40}") {
+        prop_assume!(!env.trim().eq_ignore_ascii_case("pypi") && !env.contains("${{"));
+        prop_assume!(env.trim() == env && !env.contains(['\n', '\r']));
+        let report = report_for_environment(&env);
+        let mismatch = report.findings.iter().find(|d| d.rule == "environment-mismatch");
+        prop_assume!(mismatch.is_some());
+        let json = serde_json::to_string(&trustpub::render::check::json(&report)).unwrap();
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let message = back["findings"][0]["message"].as_str().unwrap();
+        let shown = trustpub::redact::redact(&env).into_owned();
+        prop_assert!(message.contains(&shown), "{} does not quote {:?}", message, env);
+        let sarif = serde_json::to_string(&trustpub::render::check::sarif(&report)).unwrap();
+        let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+        let text = sarif["runs"][0]["results"][0]["message"]["text"].as_str().unwrap();
+        prop_assert!(text.contains(&shown));
+        let mut annotations = Vec::new();
+        trustpub::render::check::github(&mut annotations, &report).unwrap();
+        let annotations = String::from_utf8(annotations).unwrap();
+        prop_assert_eq!(
+            annotations.lines().filter(|l| l.starts_with("::")).count(),
+            report.findings.len()
+        );
+        let mut human = Vec::new();
+        trustpub::render::check::human(&mut human, &report).unwrap();
+    }
+
+    /// Line and column of every character boundary of non-ASCII text are the ones counted by
+    /// hand (characters, not bytes), and a span's region is never inverted.
+    #[test]
+    fn positions_on_non_ascii_text_count_characters(text in "(\\PC|\r\n|\n){0,60}") {
+        for (offset, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+            let p = trustpub::source::position_in(&text, offset);
+            prop_assert_eq!((p.line, p.column), line_and_column(&text, offset));
+        }
+        // An offset inside a character counts as the character's start.
+        for offset in 0..text.len() {
+            if !text.is_char_boundary(offset) {
+                let start = (0..offset).rev().find(|i| text.is_char_boundary(*i)).unwrap();
+                prop_assert_eq!(
+                    trustpub::source::position_in(&text, offset),
+                    trustpub::source::position_in(&text, start)
+                );
+            }
+        }
+    }
+
+    /// The environment's span, computed by the YAML tree on non-ASCII text, points at the value
+    /// in the text, and its column is the character column.
+    #[test]
+    fn yaml_spans_on_non_ascii_text_point_at_the_value(prefix in "[a-zé🐍 ]{0,12}", value in "[a-zA-Zé🐍ß][a-zA-Zé🐍ß-]{0,11}") {
+        let text = format!("name: \"{prefix}\"\non: push\njobs:\n  j:\n    environment: {value}\n");
+        let w = trustpub::workflow::Workflow::parse(std::path::Path::new("w.yml"), text.clone()).unwrap();
+        let env = w.jobs[0].environment.as_ref().unwrap().name.as_ref().unwrap();
+        prop_assert_eq!(&text[env.span.bytes.clone()], value.as_str());
+        prop_assert_eq!((env.span.line, env.span.column), line_and_column(&text, env.span.bytes.start));
+    }
+}

@@ -321,8 +321,25 @@ enum ReadOne {
     Invalid(Diagnostic, Option<SourceFile>),
 }
 
+/// The largest workflow file read: 1 MiB. The largest of 145 real release workflows is 61 KB;
+/// GitHub documents no limit. A larger file is a `workflow-invalid` finding on that file (the
+/// others are still checked), read no further than the limit.
+pub const MAX_WORKFLOW_BYTES: u64 = 1024 * 1024;
+
 fn read_one(path: &Path) -> Result<ReadOne, InputError> {
-    let source = match crate::error::read_text(path) {
+    if crate::paths::escapes(path) {
+        let source = SourceFile::new(path, String::new());
+        let d = Diagnostic::error(
+            WORKFLOW_INVALID,
+            crate::paths::ESCAPES,
+            Label::new(&source, 0..0, "here"),
+        )
+        .with_help(
+            "a workflow must be a file of the repository; the other files were still checked",
+        );
+        return Ok(ReadOne::Invalid(d, None));
+    }
+    let source = match crate::error::read_text_limited(path, MAX_WORKFLOW_BYTES) {
         Ok(s) => s,
         Err(InputError::Parse {
             origin,
@@ -392,6 +409,49 @@ pub fn read_workflows(files: &[PathBuf]) -> Result<ReadWorkflows, InputError> {
         }
     }
     Ok(read)
+}
+
+/// Reads, from `root/.github/workflows/`, the same-repository reusable workflows that the
+/// workflows read call (`uses: ./.github/workflows/x.yml`) but were not given, and what those
+/// call in turn, so that `trustpub check release.yml` follows the call as GitHub does. Only a
+/// plain file name under `.github/workflows` is followed, and only a file that resolves inside
+/// `root` (symbolic links included) is read: no path from a workflow reads anything else.
+pub fn read_local_calls(read: &mut ReadWorkflows, root: &Path) -> Result<(), InputError> {
+    let mut tried: std::collections::HashSet<String> =
+        read.workflows.iter().map(|w| w.file_name.clone()).collect();
+    loop {
+        let wanted: Vec<String> = read
+            .workflows
+            .iter()
+            .flat_map(|w| &w.jobs)
+            .filter_map(|j| j.uses.as_ref().and_then(|u| local_workflow_name(&u.value)))
+            .filter(|n| !n.is_empty() && *n != "." && *n != ".." && !n.contains('\\'))
+            .map(str::to_owned)
+            .collect();
+        let mut added = false;
+        for name in wanted {
+            if !tried.insert(name.clone()) {
+                continue;
+            }
+            let path = root.join(".github/workflows").join(&name);
+            if !path.is_file() {
+                continue;
+            }
+            match read_one(&path)? {
+                ReadOne::Parsed(w) => {
+                    read.workflows.push(w);
+                    added = true;
+                }
+                ReadOne::Invalid(d, source) => {
+                    read.unreadable.push(d);
+                    read.unreadable_sources.extend(source);
+                }
+            }
+        }
+        if !added {
+            return Ok(());
+        }
+    }
 }
 
 /// Options of a check run.

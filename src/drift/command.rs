@@ -192,7 +192,9 @@ pub fn execute(
     })?;
     match &args.output {
         Some(path) => {
-            write_report(path, &text)?;
+            // The file gets what standard output would: every token-like string redacted.
+            let redacted = crate::redact::redact(&String::from_utf8_lossy(&text)).into_owned();
+            write_report(path, redacted.as_bytes())?;
             let (n, drifted, unknown, failed) = report.counts();
             let _ = writeln!(
                 err,

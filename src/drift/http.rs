@@ -303,6 +303,12 @@ impl Http {
             }
             (Mode::Live { record }, Some(client)) => {
                 let response = self.fetch_live(client, url, accept)?;
+                // A server that echoes the token (a proxy's debug page, a hostile mirror) must
+                // not put it in the report or the recording: it is cut out of every answer.
+                let response = match &self.github_token {
+                    Some(token) => scrub(response, token),
+                    None => response,
+                };
                 if let Some(root) = record {
                     // A recording that cannot be written must not change the report.
                     let _ = store::record(root, &self.services, &response);
@@ -431,6 +437,19 @@ impl Http {
             body,
         })
     }
+}
+
+/// `response` with every occurrence of `secret` in its body and headers replaced.
+fn scrub(mut response: Response, secret: &str) -> Response {
+    if let Some(body) = crate::redact::replace_secret(&response.body, secret.as_bytes()) {
+        response.body = body;
+    }
+    for (_, value) in &mut response.headers {
+        if let Some(v) = crate::redact::replace_secret(value.as_bytes(), secret.as_bytes()) {
+            *value = String::from_utf8_lossy(&v).into_owned();
+        }
+    }
+    response
 }
 
 fn classify(e: &reqwest::Error, timeout: u64) -> FetchError {

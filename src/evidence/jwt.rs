@@ -14,6 +14,10 @@ use crate::error::InputError;
 /// PyPI verifies with 30 seconds of leeway (`warehouse/oidc/services.py`).
 pub const LEEWAY_SECONDS: u64 = 30;
 
+/// The longest token decoded: 64 KiB. GitHub's OIDC tokens are about 1 KB; a larger "token" is
+/// refused before it is decoded, so a hostile one costs neither time nor memory.
+pub const MAX_TOKEN_BYTES: usize = 64 * 1024;
+
 /// Whether `text` looks like a compact JWT (three base64url segments, the header a JSON object).
 pub fn looks_like_jwt(text: &str) -> bool {
     let t = text.trim();
@@ -24,6 +28,7 @@ pub fn looks_like_jwt(text: &str) -> bool {
 /// token came from (`--token`, a file path) for error messages.
 pub fn decode_unverified(token: &str, origin: &str) -> Result<Claims, InputError> {
     let token = token.trim();
+    check_size(token, origin)?;
     let segments: Vec<&str> = token.split('.').collect();
     if segments.len() != 3 {
         return Err(InputError::parse(
@@ -50,6 +55,20 @@ pub fn decode_unverified(token: &str, origin: &str) -> Result<Claims, InputError
             "not a JWT: the payload is not a JSON object",
         )),
     }
+}
+
+/// Refuses a token longer than [`MAX_TOKEN_BYTES`].
+fn check_size(token: &str, origin: &str) -> Result<(), InputError> {
+    if token.len() > MAX_TOKEN_BYTES {
+        return Err(InputError::parse(
+            origin,
+            format!(
+                "not a JWT: {} bytes, more than the {MAX_TOKEN_BYTES} a token can be (GitHub's OIDC tokens are about 1 KB)",
+                token.len()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn decode_segment(segment: &str, what: &str, origin: &str) -> Result<Value, InputError> {
@@ -86,6 +105,7 @@ pub enum Verification {
 /// `iss` equal to GitHub's issuer, `exp`/`iat` present, `exp` and `nbf` within 30 s of leeway.
 /// The audience is left to each registry's matcher. A JWKS that cannot be used is an input error.
 pub fn verify(token: &str, jwks_text: &str, jwks_origin: &str) -> Result<Verification, InputError> {
+    check_size(token.trim(), "the token")?;
     install_crypto_provider();
     let set: jsonwebtoken::jwk::JwkSet = serde_json::from_str(jwks_text).map_err(|e| {
         InputError::parse(

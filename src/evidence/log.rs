@@ -343,14 +343,51 @@ impl LogReport {
     }
 }
 
-/// Parses a log, streaming it line by line. Invalid UTF-8 is replaced; CRLF is accepted.
+/// The longest line kept: 64 KiB. The rest of a longer line is skipped, so memory stays bounded
+/// whatever the log (a 200 MB log without a newline included).
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// Reads one line into `buf` (emptied first), keeping at most `max` bytes of it and skipping
+/// the rest up to and including the newline. Returns the bytes consumed (0 at the end).
+fn read_line_bounded<R: BufRead>(
+    reader: &mut R,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<usize> {
+    buf.clear();
+    let mut consumed = 0;
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok(consumed);
+        }
+        let (line, done) = match chunk.iter().position(|b| *b == b'\n') {
+            Some(i) => (&chunk[..=i], true),
+            None => (chunk, false),
+        };
+        let room = max.saturating_sub(buf.len());
+        buf.extend_from_slice(&line[..line.len().min(room)]);
+        let n = line.len();
+        reader.consume(n);
+        consumed += n;
+        if done {
+            return Ok(consumed);
+        }
+    }
+}
+
+/// Parses a log, streaming it line by line. Invalid UTF-8 is replaced; CRLF is accepted; a line
+/// longer than [`MAX_LINE_BYTES`] is cut there.
 pub fn parse_log<R: BufRead>(mut reader: R) -> std::io::Result<LogReport> {
     let mut parser = Parser::default();
     let mut buf = Vec::new();
     let mut number = 0;
     loop {
-        buf.clear();
-        if reader.read_until(b'\n', &mut buf)? == 0 {
+        if read_line_bounded(&mut reader, &mut buf, MAX_LINE_BYTES)? == 0 {
             break;
         }
         number += 1;

@@ -12,6 +12,10 @@ use serde_json::Value;
 use crate::claims::Claims;
 use crate::error::InputError;
 
+/// How much of standard input is held to detect its kind: 1 MiB, far more than a token or a
+/// claims document; a longer input is a log, streamed.
+pub const DETECT_BYTES: usize = 1024 * 1024;
+
 /// The kind of evidence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -160,6 +164,58 @@ impl Evidence {
         } else {
             Self::from_log(text.as_bytes(), origin)
         }
+    }
+
+    /// Evidence from a stream whose kind must be detected (standard input), in bounded memory:
+    /// the first [`DETECT_BYTES`] are read; a stream that ends there is detected as by
+    /// [`Evidence::detect`]. A longer one cannot be a token: a claims document is read up to
+    /// [`crate::error::MAX_TEXT_BYTES`], and anything else is streamed to the log parser.
+    pub fn from_reader(
+        mut reader: impl std::io::Read,
+        origin: &str,
+        jwks: Option<(&str, &str)>,
+    ) -> Result<Self, InputError> {
+        use std::io::Read;
+        let read_error = |e: std::io::Error| InputError::Read {
+            path: origin.into(),
+            reason: e.to_string(),
+        };
+        let mut head = Vec::new();
+        (&mut reader)
+            .take(DETECT_BYTES as u64 + 1)
+            .read_to_end(&mut head)
+            .map_err(read_error)?;
+        if head.len() <= DETECT_BYTES {
+            return Self::detect(&String::from_utf8_lossy(&head), origin, jwks);
+        }
+        let body = head.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&head);
+        let first = body.iter().position(|b| !b.is_ascii_whitespace());
+        let starts = |p: &[u8]| first.is_some_and(|i| body[i..].starts_with(p));
+        if starts(b"eyJ") && !body[..DETECT_BYTES / 2].contains(&b'\n') {
+            return Err(InputError::parse(
+                origin,
+                format!(
+                    "not a JWT: more than {DETECT_BYTES} bytes, and a token is at most {} (GitHub's OIDC tokens are about 1 KB)",
+                    jwt::MAX_TOKEN_BYTES
+                ),
+            ));
+        }
+        if starts(b"{") {
+            let max = crate::error::MAX_TEXT_BYTES;
+            reader
+                .take(max.saturating_sub(head.len() as u64) + 1)
+                .read_to_end(&mut head)
+                .map_err(read_error)?;
+            if head.len() as u64 > max {
+                return Err(InputError::parse(
+                    origin,
+                    format!("a claims document of more than {max} bytes"),
+                ));
+            }
+            return Self::from_claims_json(&String::from_utf8_lossy(&head), origin);
+        }
+        let stream = std::io::BufReader::new(std::io::Cursor::new(head).chain(reader));
+        Self::from_log(stream, origin)
     }
 
     /// Reads a file given to `--log`, streaming it.

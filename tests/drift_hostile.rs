@@ -1,0 +1,231 @@
+//! `drift` from the command line against a hostile server on loopback: one answer closes the
+//! connection mid-body, one is a gigantic body, one never comes, and GitHub echoes the token
+//! back. The report is still written, complete for everything else, and the token is nowhere:
+//! not on standard output or error, not in the report file, not in the recording.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use serde_json::Value;
+use trustpub::drift::store::{Service, relative_path};
+
+/// A classic GitHub token: 40 hex digits, no prefix, so only exact redaction can catch it.
+const TOKEN: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c";
+
+fn recording() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/drift/as-declared/recorded")
+}
+
+fn read_request(stream: &mut TcpStream) -> Option<String> {
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1024];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 64 * 1024 {
+        let n = stream.read(&mut byte).ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&byte[..n]);
+    }
+    let text = String::from_utf8_lossy(&buf);
+    Some(text.split_whitespace().nth(1)?.to_owned())
+}
+
+fn respond(stream: &mut TcpStream, status: u64, body: &[u8]) {
+    let head = format!(
+        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(body);
+}
+
+/// Serves the `as-declared` recording, except for the three hostile answers; stops after 200
+/// connections (the run needs about 20).
+fn hostile_server() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let services: Vec<Service> = ["github", "pypi", "testpypi"]
+        .into_iter()
+        .map(|id| Service {
+            id,
+            base: format!("{base}/{id}"),
+        })
+        .collect();
+    let root = base.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(200) {
+            let Ok(mut stream) = stream else { continue };
+            let services = services.clone();
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let Some(path) = read_request(&mut stream) else {
+                    return;
+                };
+                if path.starts_with("/pypi/integrity/") && path.contains(".tar.gz") {
+                    // Never answers (for longer than the client waits), then hangs up.
+                    std::thread::sleep(Duration::from_secs(5));
+                    return;
+                }
+                if path.starts_with("/pypi/integrity/") {
+                    // Promises 1000 bytes, sends 10, hangs up.
+                    let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{\"attesta");
+                    return;
+                }
+                if path == "/testpypi/pypi/owlclaw/json" {
+                    // A body without end: streamed until the client stops reading.
+                    let _ = stream.write_all(
+                        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{\"info\": \"",
+                    );
+                    let chunk = vec![b'x'; 64 * 1024];
+                    for _ in 0..1024 {
+                        if stream.write_all(&chunk).is_err() {
+                            break;
+                        }
+                    }
+                    return;
+                }
+                let file = recording().join(relative_path(&services, &format!("{root}{path}")));
+                let Ok(text) = std::fs::read_to_string(&file) else {
+                    respond(&mut stream, 404, b"{\"message\": \"Not Found\"}");
+                    return;
+                };
+                let env: Value = serde_json::from_str(&text).unwrap();
+                let status = env["status"].as_u64().unwrap_or(200);
+                let mut body = match (env.get("body"), env.get("text")) {
+                    (Some(b), _) => b.clone(),
+                    (None, Some(Value::String(t))) => Value::String(t.clone()),
+                    _ => Value::Null,
+                };
+                if path == "/github/repos/yeemio/owlclaw" {
+                    // A proxy that echoes the request's credentials into the answer.
+                    body["debug"] = Value::String(format!("Authorization: Bearer {TOKEN}"));
+                }
+                respond(&mut stream, status, body.to_string().as_bytes());
+            });
+        }
+    });
+    base
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files(&p, out)
+        } else {
+            out.push(p)
+        }
+    }
+}
+
+#[test]
+fn broken_gigantic_and_silent_answers_leave_a_complete_report_and_no_token() {
+    let base = hostile_server();
+    let dir = std::env::temp_dir().join(format!("trustpub-drift-hostile-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (out_file, rec) = (dir.join("drift.json"), dir.join("rec"));
+    let start = Instant::now();
+    let run = Command::cargo_bin("trustpub")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("SOURCE_DATE_EPOCH", "1795694400")
+        .env("GITHUB_TOKEN", TOKEN)
+        .env("TRUSTPUB_BACKOFF_BASE_MS", "1")
+        .env_remove("GH_TOKEN")
+        .env_remove("GITHUB_API_URL")
+        .env_remove("TRUSTPUB_CONFIG")
+        .args([
+            "--format",
+            "json",
+            "drift",
+            "--timeout",
+            "1",
+            "--retries",
+            "1",
+        ])
+        .args(["--max-body-bytes", "1048576"])
+        .args(["--github-api-url", &format!("{base}/github")])
+        .args(["--pypi-url", &format!("{base}/pypi")])
+        .args(["--testpypi-url", &format!("{base}/testpypi")])
+        .arg("--output")
+        .arg(&out_file)
+        .arg("--record")
+        .arg(&rec)
+        .output()
+        .unwrap();
+    let took = start.elapsed();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    // Nothing drifted; some checks could not be made.
+    assert_eq!(run.status.code(), Some(3), "{stderr}");
+    assert!(took < Duration::from_secs(30), "{took:?}");
+    let text = std::fs::read_to_string(&out_file).expect("the report is written");
+    let report: Value = serde_json::from_str(&text).unwrap();
+    let publishers = report["publishers"].as_array().unwrap();
+    assert_eq!(publishers.len(), 2);
+    let reasons = |p: &Value| -> Vec<String> {
+        p["unknown"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| format!("{} {}", u["check"], u["reason"]))
+            .collect()
+    };
+    for p in publishers {
+        // GitHub's checks all completed, for both publishers.
+        let confirmed: Vec<&str> = p["confirmed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["check"].as_str().unwrap())
+            .collect();
+        for check in [
+            "repository",
+            "owner-id",
+            "environment",
+            "oidc-subject",
+            "workflow",
+        ] {
+            assert!(
+                confirmed.iter().any(|c| c.starts_with(check)),
+                "{check} not confirmed: {confirmed:?}"
+            );
+        }
+        assert!(p["drifts"].as_array().unwrap().is_empty(), "{p}");
+    }
+    let pypi = publishers.iter().find(|p| p["registry"] == "pypi").unwrap();
+    let testpypi = publishers
+        .iter()
+        .find(|p| p["registry"] == "testpypi")
+        .unwrap();
+    let pypi_reasons = reasons(pypi).join("\n");
+    assert!(
+        pypi_reasons.contains("no answer within 1 s"),
+        "{pypi_reasons}"
+    );
+    assert!(pypi_reasons.contains("network error"), "{pypi_reasons}");
+    let test_reasons = reasons(testpypi).join("\n");
+    assert!(
+        test_reasons.contains("larger than 1048576 bytes"),
+        "{test_reasons}"
+    );
+    // The token: nowhere.
+    assert!(!text.contains(TOKEN));
+    assert!(!String::from_utf8_lossy(&run.stdout).contains(TOKEN));
+    assert!(!stderr.contains(TOKEN));
+    let mut recorded = Vec::new();
+    files(&rec, &mut recorded);
+    assert_eq!(recorded.len(), 9, "{recorded:?}");
+    let mut echoed = false;
+    for f in &recorded {
+        let t = std::fs::read_to_string(f).unwrap();
+        assert!(!t.contains(TOKEN), "{}", f.display());
+        echoed |= t.contains("Authorization: Bearer [REDACTED]");
+    }
+    assert!(echoed, "the echoing answer was recorded, redacted");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,372 @@
+//! Hostile inputs, through the command line: each is refused or handled with a clear message, in
+//! bounded time and memory, and never stops the other files from being checked.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command as Process, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const DESIRED: &str = "[[publisher]]\nregistry = \"pypi\"\nproject = \"widget\"\nowner = \"octo-org\"\nrepository = \"widget\"\nworkflow = \"release.yml\"\nenvironment = \"pypi\"\n";
+
+/// A workflow whose publishing job runs in `release`, not `pypi`: one finding, at 9:18.
+const RELEASE: &str = "name: release\non:\n  push:\n    tags: [\"v*\"]\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    permissions: {id-token: write}\n    environment: release\n    steps:\n      - uses: pypa/gh-action-pypi-publish@release/v1\n";
+
+/// A fresh repository folder with the desired state and the given workflow files.
+fn repo(name: &str, workflows: &[(&str, &[u8])]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("trustpub-hostile-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join(".github/workflows")).unwrap();
+    std::fs::write(dir.join("expected-publishers.toml"), DESIRED).unwrap();
+    for (file, text) in workflows {
+        std::fs::write(dir.join(".github/workflows").join(file), text).unwrap();
+    }
+    dir
+}
+
+fn check_json(dir: &Path, extra: &[&str]) -> (Value, i32, Duration) {
+    let start = Instant::now();
+    let out = Command::cargo_bin("trustpub")
+        .unwrap()
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("TRUSTPUB_CONFIG")
+        .args([
+            "--format",
+            "json",
+            "check",
+            "--repository",
+            "octo-org/widget",
+        ])
+        .args(extra)
+        .output()
+        .unwrap();
+    let took = start.elapsed();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (json, out.status.code().unwrap_or(-1), took)
+}
+
+/// (file, rule, message) of every finding.
+fn findings(json: &Value) -> Vec<(String, String, String)> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_owned(),
+                f["rule"].as_str().unwrap().to_owned(),
+                f["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The finding on `file`, which must be `workflow-invalid`, and that the good workflow was
+/// still checked (its environment finding is there).
+fn assert_invalid_and_others_checked(json: &Value, file: &str, says: &str) {
+    let all = findings(json);
+    let bad: Vec<_> = all.iter().filter(|(f, _, _)| f.ends_with(file)).collect();
+    assert_eq!(bad.len(), 1, "{all:?}");
+    assert_eq!(bad[0].1, "workflow-invalid");
+    assert!(bad[0].2.contains(says), "{}", bad[0].2);
+    assert!(
+        all.iter()
+            .any(|(f, r, _)| f.ends_with("release.yml") && r == "environment-mismatch"),
+        "the other workflow was not checked: {all:?}"
+    );
+}
+
+#[test]
+fn an_alias_bomb_is_a_finding_in_bounded_time() {
+    let mut bomb = String::from("on: push\na: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    let mut prev = 'a';
+    for name in ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'] {
+        let refs = vec![format!("*{prev}"); 10].join(", ");
+        bomb.push_str(&format!("{name}: &{name} [{refs}]\n"));
+        prev = name;
+    }
+    bomb.push_str("jobs: {}\n");
+    let dir = repo(
+        "bomb",
+        &[
+            ("bomb.yml", bomb.as_bytes()),
+            ("release.yml", RELEASE.as_bytes()),
+        ],
+    );
+    let (json, code, took) = check_json(&dir, &[]);
+    assert_eq!(code, 1);
+    assert_invalid_and_others_checked(&json, "bomb.yml", "more than 1000000 nodes");
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}
+
+#[test]
+fn deep_nesting_is_a_finding_not_a_stack_overflow() {
+    for (i, doc) in [
+        "on: ".to_owned() + &"[".repeat(200_000),
+        "on: push\njobs:\n  ".to_owned() + &"- ".repeat(100_000) + "x\n",
+        "on: ".to_owned() + &"{a: ".repeat(100_000),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let dir = repo(
+            &format!("deep{i}"),
+            &[
+                ("deep.yml", doc.as_bytes()),
+                ("release.yml", RELEASE.as_bytes()),
+            ],
+        );
+        let (json, code, _) = check_json(&dir, &[]);
+        assert_eq!(code, 1);
+        let all = findings(&json);
+        assert!(
+            all.iter()
+                .any(|(f, r, _)| f.ends_with("deep.yml") && r == "workflow-invalid"),
+            "{all:?}"
+        );
+        assert!(all.iter().any(|(_, r, _)| r == "environment-mismatch"));
+    }
+}
+
+#[test]
+fn a_50_mb_workflow_is_a_finding_and_is_not_read_whole() {
+    let mut huge = RELEASE.replace("release", "huge").into_bytes();
+    huge.resize(50 * 1024 * 1024, b'#');
+    let dir = repo(
+        "huge",
+        &[("huge.yml", &huge), ("release.yml", RELEASE.as_bytes())],
+    );
+    let (json, code, took) = check_json(&dir, &[]);
+    assert_eq!(code, 1);
+    assert_invalid_and_others_checked(&json, "huge.yml", "too large (52428800 bytes)");
+    assert!(took < Duration::from_secs(10), "{took:?}");
+}
+
+#[test]
+fn invalid_utf8_is_a_finding_with_its_position() {
+    let mut bad = b"on: push\njobs:\n  x:\n    name: caf".to_vec();
+    bad.extend_from_slice(&[0xe9, b'\n']);
+    let dir = repo(
+        "utf8",
+        &[("latin1.yml", &bad), ("release.yml", RELEASE.as_bytes())],
+    );
+    let (json, _, _) = check_json(&dir, &[]);
+    assert_invalid_and_others_checked(&json, "latin1.yml", "not valid UTF-8");
+    let f = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["file"].as_str().unwrap().ends_with("latin1.yml"))
+        .unwrap();
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(4), Some(14))
+    );
+}
+
+/// The position of every finding of one workflow, written as given.
+fn positions(name: &str, text: &[u8]) -> Vec<(u64, u64, u64, u64)> {
+    let dir = repo(name, &[("release.yml", text)]);
+    let (json, _, _) = check_json(&dir, &[]);
+    let out: Vec<_> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let n = |k: &str| f[k].as_u64().unwrap();
+            (n("line"), n("column"), n("end_line"), n("end_column"))
+        })
+        .collect();
+    assert!(!out.is_empty());
+    out
+}
+
+#[test]
+fn crlf_and_a_byte_order_mark_keep_lines_and_columns() {
+    let plain = positions("lf", RELEASE.as_bytes());
+    assert_eq!(plain[0].0..plain[0].2 + 1, 9..10);
+    assert_eq!(plain[0].1, 18, "{plain:?}");
+    let crlf = RELEASE.replace('\n', "\r\n");
+    assert_eq!(positions("crlf", crlf.as_bytes()), plain);
+    let bom = format!("\u{feff}{RELEASE}");
+    assert_eq!(positions("bom", bom.as_bytes()), plain);
+    let both = format!("\u{feff}{crlf}");
+    assert_eq!(positions("bom-crlf", both.as_bytes()), plain);
+    // Non-ASCII before the value: columns count characters, as editors do.
+    let accented = RELEASE.replace("name: release", "name: réléase 🐍");
+    assert_eq!(positions("accents", accented.as_bytes()), plain);
+    // On the value's own line: the end column counts `é` as one column, not two bytes.
+    let on_the_line = RELEASE.replace("environment: release", "environment: rélease");
+    assert_eq!(positions("same-line", on_the_line.as_bytes()), plain);
+}
+
+#[test]
+fn duplicate_keys_are_a_finding_at_the_second_key() {
+    let dup = RELEASE.replace(
+        "    environment: release\n",
+        "    environment: release\n    environment: pypi\n",
+    );
+    let dir = repo(
+        "dup",
+        &[
+            ("dup.yml", dup.as_bytes()),
+            ("release.yml", RELEASE.as_bytes()),
+        ],
+    );
+    let (json, _, _) = check_json(&dir, &[]);
+    assert_invalid_and_others_checked(&json, "dup.yml", "duplicate key `environment`");
+    let f = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["file"].as_str().unwrap().ends_with("dup.yml"))
+        .unwrap();
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(10), Some(5))
+    );
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn a_jwt_with_a_10_mb_payload_is_refused_quickly_and_not_echoed() {
+    let payload = "A".repeat(10 * 1024 * 1024);
+    let token = format!("eyJhbGciOiJSUzI1NiJ9.{payload}.c2lnbmF0dXJl");
+    let dir = repo("bigjwt", &[]);
+    std::fs::write(dir.join("token.jwt"), &token).unwrap();
+    let config = root().join("expected-publishers.toml");
+    for (args, stdin) in [
+        (vec!["explain", "--token-file", "token.jwt"], None),
+        (vec!["explain", "-"], Some(token.clone())),
+    ] {
+        let start = Instant::now();
+        let mut cmd = Command::cargo_bin("trustpub").unwrap();
+        cmd.current_dir(&dir)
+            .arg("--config")
+            .arg(&config)
+            .args(&args);
+        if let Some(s) = stdin {
+            cmd.write_stdin(s);
+        }
+        let out = cmd.output().unwrap();
+        assert!(start.elapsed() < Duration::from_secs(10));
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("not a JWT: "), "{stderr}");
+        assert!(stderr.contains("a token"), "{stderr}");
+        assert!(stderr.len() < 1000, "the error repeats the input");
+        assert!(!stderr.contains("AAAAAAAA") && out.stdout.is_empty());
+    }
+}
+
+/// Runs `trustpub explain -` on a generated log streamed through a pipe, under an
+/// address-space limit far below the log's size; returns the exit code, stdout and the time.
+fn explain_streamed_log(
+    total: usize,
+    line: &'static [u8],
+    tail: Vec<u8>,
+    limit_kib: u64,
+) -> (Option<i32>, String, Duration) {
+    use std::io::Write;
+    let bin = assert_cmd::cargo::cargo_bin("trustpub");
+    let start = Instant::now();
+    let mut child = Process::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {limit_kib} && exec \"$0\" \"$@\""))
+        .arg(&bin)
+        .arg("--config")
+        .arg(root().join("expected-publishers.toml"))
+        .args(["--format", "json", "explain", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let chunk: Vec<u8> = line.iter().copied().cycle().take(1 << 20).collect();
+        let mut written = 0;
+        while written < total {
+            if stdin.write_all(&chunk).is_err() {
+                return;
+            }
+            written += chunk.len();
+        }
+        let _ = stdin.write_all(&tail);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+        start.elapsed(),
+    )
+}
+
+/// The address-space limit of the log tests, in KiB: 96 MiB. The debug binary explains the
+/// bundled example within 40 MiB; a 200 MB input held whole does not fit.
+fn baseline_kib() -> u64 {
+    96 * 1024
+}
+
+#[test]
+fn a_200_mb_log_is_streamed_in_bounded_memory() {
+    let tail =
+        std::fs::read(root().join("fixtures/logs/owlclaw-invalid-publisher.gh.log")).unwrap();
+    let (code, out, took) = explain_streamed_log(
+        200 * 1024 * 1024,
+        b"2026-02-24T09:12:01.1234567Z noise line of a long job, nothing to see here at all ....\n",
+        tail,
+        baseline_kib(),
+    );
+    // The claims at the very end were found: the verdict is the bundled example's.
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("\"verdict\": \"match\""), "{out}");
+    eprintln!("200 MB log streamed in {took:?}");
+}
+
+#[test]
+fn a_200_mb_log_without_a_newline_is_streamed_in_bounded_memory() {
+    let tail = b"\nToken request failed: the server refused the request\n".to_vec();
+    let (code, out, _) = explain_streamed_log(200 * 1024 * 1024, b"x", tail, baseline_kib());
+    // The failure stage after the giant line was still found.
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("\"id\": \"token-exchange\""), "{out}");
+}
+
+#[test]
+fn the_memory_limit_of_the_log_tests_would_stop_a_program_holding_the_log() {
+    // Under the same limit, a program that holds 200 MB at once fails: the limit is real.
+    let held = Process::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {} && exec dd if=/dev/zero of=/dev/null bs=200M count=1",
+            baseline_kib()
+        ))
+        .output()
+        .unwrap();
+    assert!(!held.status.success());
+}
+
+#[test]
+fn a_200_mb_claims_document_is_refused_at_the_16_mib_cap() {
+    let (code, out, _) = explain_streamed_log(
+        200 * 1024 * 1024,
+        b"{\"a\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\",\n",
+        Vec::new(),
+        baseline_kib(),
+    );
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("a claims document of more than"), "{out}");
+}

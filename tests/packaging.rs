@@ -1,0 +1,196 @@
+//! The files that fit trustpub into other tools: the composite action (`action.yml`), the
+//! pre-commit hook (`.pre-commit-hooks.yaml`) and the wheel (`pyproject.toml`). The wheel and
+//! the hook are also built and run for real by `ci/packaging.sh`, from `.ci/run`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use trustpub::workflow::yaml::{self, Item};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn yaml_file(name: &str) -> (String, Item) {
+    let text = std::fs::read_to_string(root().join(name)).unwrap();
+    let doc = yaml::parse(&text).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    (text, doc)
+}
+
+/// Every `inputs.NAME` / `steps.ID.outputs.NAME` an expression names.
+fn references<'t>(text: &'t str, prefix: &str) -> Vec<&'t str> {
+    text.match_indices(prefix)
+        .map(|(i, _)| {
+            let rest = &text[i + prefix.len()..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                .unwrap_or(rest.len());
+            &rest[..end]
+        })
+        .collect()
+}
+
+#[test]
+fn the_action_is_a_composite_whose_expressions_name_declared_inputs() {
+    let (text, doc) = yaml_file("action.yml");
+    for key in ["name", "description", "inputs", "runs"] {
+        assert!(doc.get(key).is_some(), "action.yml has no `{key}`");
+    }
+    let runs = doc.value("runs").unwrap();
+    assert_eq!(
+        runs.value("using").and_then(Item::as_str),
+        Some("composite")
+    );
+    let inputs: Vec<&str> = doc
+        .value("inputs")
+        .and_then(Item::as_map)
+        .unwrap()
+        .iter()
+        .map(|(k, _)| k.name.as_str())
+        .collect();
+    for name in references(&text, "inputs.") {
+        assert!(inputs.contains(&name), "`inputs.{name}` is not declared");
+    }
+    let steps = runs.value("steps").and_then(Item::as_seq).unwrap();
+    let ids: Vec<&str> = steps
+        .iter()
+        .filter_map(|s| s.value("id").and_then(Item::as_str))
+        .collect();
+    for id in references(&text, "steps.") {
+        assert!(ids.contains(&id), "`steps.{id}` is not a step id");
+    }
+    for step in steps {
+        if step.get("run").is_some() {
+            assert!(
+                step.get("shell").is_some(),
+                "a composite `run` step needs `shell`"
+            );
+        }
+    }
+}
+
+/// The `run:` script of the action's step with this id.
+fn action_script(id: &str) -> String {
+    let (_, doc) = yaml_file("action.yml");
+    doc.value("runs")
+        .and_then(|r| r.value("steps"))
+        .and_then(Item::as_seq)
+        .unwrap()
+        .iter()
+        .find(|s| s.value("id").and_then(Item::as_str) == Some(id))
+        .and_then(|s| s.value("run"))
+        .and_then(Item::as_str)
+        .unwrap()
+        .to_owned()
+}
+
+/// Runs the action's `check` step with bash, as the runner would, in a golden case's folder.
+fn run_check_step(case: &str, sarif: bool, args: &str) -> (Option<i32>, String, PathBuf) {
+    let dir = root().join("tests/golden/check").join(case);
+    let tmp = std::env::temp_dir().join(format!(
+        "trustpub-action-{case}-{sarif}-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("trustpub");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("bash")
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c"])
+        .arg(action_script("check"))
+        .current_dir(&dir)
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .env("TRUSTPUB_ARGS", args)
+        .env("TRUSTPUB_CONFIG", "expected-publishers.toml")
+        .env("SARIF", if sarif { "true" } else { "false" })
+        .env("SARIF_FILE", tmp.join("trustpub.sarif"))
+        .env("GITHUB_OUTPUT", tmp.join("output"))
+        .output()
+        .unwrap();
+    let outputs = std::fs::read_to_string(tmp.join("output")).unwrap_or_default();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &outputs,
+        tmp,
+    )
+}
+
+#[test]
+fn the_actions_check_step_reports_findings_as_annotations_or_sarif() {
+    if Command::new("bash").arg("--version").output().is_err() {
+        eprintln!("no bash: skipped");
+        return;
+    }
+    let (code, out, _) = run_check_step(
+        "environment-mismatch",
+        false,
+        "--repository octo-org/widget",
+    );
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("::error file=.github/workflows/release.yml,line=19"),
+        "{out}"
+    );
+    assert!(out.contains("exit-code=1"), "{out}");
+    let (code, out, tmp) =
+        run_check_step("environment-mismatch", true, "--repository octo-org/widget");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("exit-code=1") && out.contains("sarif-file="),
+        "{out}"
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.join("trustpub.sarif")).unwrap()).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["ruleId"],
+        "environment-mismatch"
+    );
+    let (code, out, _) = run_check_step("clean", false, "--repository octo-org/widget");
+    assert_eq!(code, Some(0));
+    assert!(out.contains("exit-code=0"), "{out}");
+    // Unusable input fails the step at once.
+    let (code, out, _) = run_check_step("clean", false, "--repository not-a-slug");
+    assert_eq!(code, Some(2), "{out}");
+}
+
+#[test]
+fn the_pre_commit_hook_runs_check_on_workflow_and_desired_state_changes() {
+    let (_, doc) = yaml_file(".pre-commit-hooks.yaml");
+    let hooks = doc.as_seq().expect("a list of hooks");
+    let hook = hooks
+        .iter()
+        .find(|h| h.value("id").and_then(Item::as_str) == Some("trustpub"))
+        .expect("a hook with id `trustpub`");
+    assert_eq!(
+        hook.value("entry").and_then(Item::as_str),
+        Some("trustpub check")
+    );
+    assert_eq!(
+        hook.value("pass_filenames").map(|v| &v.node),
+        Some(&yaml::Node::Bool(false))
+    );
+    let language = hook.value("language").and_then(Item::as_str).unwrap();
+    assert!(["rust", "python"].contains(&language), "{language}");
+    let files = hook.value("files").and_then(Item::as_str).unwrap();
+    assert!(
+        files.contains(r"\.github/workflows/") && files.contains("expected-publishers"),
+        "{files}"
+    );
+}
+
+#[test]
+fn the_wheel_is_built_by_maturin_as_a_binary_and_takes_its_version_from_cargo() {
+    let text = std::fs::read_to_string(root().join("pyproject.toml")).unwrap();
+    let t: toml::Table = text.parse().unwrap();
+    assert_eq!(t["build-system"]["build-backend"].as_str(), Some("maturin"));
+    assert_eq!(t["tool"]["maturin"]["bindings"].as_str(), Some("bin"));
+    assert_eq!(t["project"]["name"].as_str(), Some("trustpub"));
+    let dynamic = t["project"]["dynamic"].as_array().unwrap();
+    assert!(dynamic.iter().any(|v| v.as_str() == Some("version")));
+    assert!(Path::new(&root().join("README.md")).is_file());
+}
