@@ -108,6 +108,45 @@ fn an_alias_bomb_is_a_finding_in_bounded_time() {
 }
 
 #[test]
+fn an_alias_bomb_of_long_strings_is_a_finding_in_bounded_memory() {
+    // 60 KB that expand to under a million nodes but a gigabyte of strings: refused by the byte
+    // budget, under a 512 MiB address-space limit (the gigabyte would not fit).
+    let long = format!("\"{}\"", "x".repeat(1000));
+    let mut bomb = format!("on: push\na: &a [{}]\n", vec![long; 10].join(", "));
+    let mut prev = 'a';
+    for name in ['b', 'c', 'd', 'e', 'f'] {
+        let refs = vec![format!("*{prev}"); 10].join(", ");
+        bomb.push_str(&format!("{name}: &{name} [{refs}]\n"));
+        prev = name;
+    }
+    let dir = repo(
+        "long-bomb",
+        &[
+            ("bomb.yml", bomb.as_bytes()),
+            ("release.yml", RELEASE.as_bytes()),
+        ],
+    );
+    let bin = assert_cmd::cargo::cargo_bin("trustpub");
+    let out = Process::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 524288 && exec \"$0\" \"$@\"")
+        .arg(&bin)
+        .args([
+            "--format",
+            "json",
+            "check",
+            "--repository",
+            "octo-org/widget",
+        ])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_invalid_and_others_checked(&json, "bomb.yml", "bytes of text");
+}
+
+#[test]
 fn deep_nesting_is_a_finding_not_a_stack_overflow() {
     for (i, doc) in [
         "on: ".to_owned() + &"[".repeat(200_000),

@@ -348,36 +348,20 @@ impl LogReport {
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
 
 /// Reads one line into `buf` (emptied first), keeping at most `max` bytes of it and skipping
-/// the rest up to and including the newline. Returns the bytes consumed (0 at the end).
+/// the rest up to and including the newline. Returns whether a line was read (false at the end).
+/// Built on the standard library's `read_until` and `skip_until`, which search with `memchr`.
 fn read_line_bounded<R: BufRead>(
     reader: &mut R,
     buf: &mut Vec<u8>,
     max: usize,
-) -> std::io::Result<usize> {
+) -> std::io::Result<bool> {
+    use std::io::Read;
     buf.clear();
-    let mut consumed = 0;
-    loop {
-        let chunk = match reader.fill_buf() {
-            Ok(c) => c,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if chunk.is_empty() {
-            return Ok(consumed);
-        }
-        let (line, done) = match chunk.iter().position(|b| *b == b'\n') {
-            Some(i) => (&chunk[..=i], true),
-            None => (chunk, false),
-        };
-        let room = max.saturating_sub(buf.len());
-        buf.extend_from_slice(&line[..line.len().min(room)]);
-        let n = line.len();
-        reader.consume(n);
-        consumed += n;
-        if done {
-            return Ok(consumed);
-        }
+    let n = reader.take(max as u64).read_until(b'\n', buf)?;
+    if n == max && buf.last() != Some(&b'\n') {
+        reader.skip_until(b'\n')?;
     }
+    Ok(n > 0)
 }
 
 /// Parses a log, streaming it line by line. Invalid UTF-8 is replaced; CRLF is accepted; a line
@@ -387,7 +371,7 @@ pub fn parse_log<R: BufRead>(mut reader: R) -> std::io::Result<LogReport> {
     let mut buf = Vec::new();
     let mut number = 0;
     loop {
-        if read_line_bounded(&mut reader, &mut buf, MAX_LINE_BYTES)? == 0 {
+        if !read_line_bounded(&mut reader, &mut buf, MAX_LINE_BYTES)? {
             break;
         }
         number += 1;

@@ -3,7 +3,8 @@
 //!
 //! Built from the events of granit-parser (the pure-Rust, fuzzed YAML 1.2 parser under
 //! serde-saphyr): going through serde's `Spanned` wrappers cost three quarters of `check`'s time.
-//! Aliases are expanded under a node budget (no "billion laughs"), nesting is bounded, and
+//! Aliases are expanded under a budget of nodes and of bytes (no "billion laughs", even of long
+//! strings), nesting is bounded, and
 //! duplicate keys are errors, as GitHub treats them. The typed view of a workflow is built from
 //! this tree by hand, which keeps spans on every `string | map` union GitHub's schema has.
 
@@ -106,6 +107,11 @@ impl Item {
 /// The most nodes one document may expand to: aliases copy the anchored node, so a few lines
 /// can otherwise expand exponentially ("billion laughs").
 pub const MAX_NODES: usize = 1_000_000;
+
+/// The most bytes of text (scalars and keys) one document may expand to. The node budget alone
+/// does not bound memory: ten 1 KB strings aliased over and over stay under a million nodes
+/// and take a gigabyte. 32 MiB is 32 times the largest workflow file read.
+pub const MAX_EXPANDED_BYTES: usize = 32 * 1024 * 1024;
 
 /// The deepest nesting accepted.
 pub const MAX_DEPTH: usize = 256;
@@ -218,28 +224,64 @@ enum Open {
 struct Builder<'t> {
     text: &'t str,
     stack: Vec<Open>,
-    anchors: std::collections::HashMap<usize, (Item, usize)>,
+    anchors: std::collections::HashMap<usize, (Item, Weight)>,
     nodes: usize,
+    bytes: usize,
     root: Option<Item>,
 }
 
-fn weight(item: &Item) -> usize {
+/// What a node costs: how many nodes, and how many bytes of text, it holds.
+#[derive(Debug, Clone, Copy, Default)]
+struct Weight {
+    nodes: usize,
+    bytes: usize,
+}
+
+fn weight(item: &Item) -> Weight {
+    let mut w = Weight { nodes: 1, bytes: 0 };
     match &item.node {
-        Node::Seq(items) => 1 + items.iter().map(weight).sum::<usize>(),
-        Node::Map(entries) => 1 + entries.iter().map(|(_, v)| 1 + weight(v)).sum::<usize>(),
-        _ => 1,
+        Node::Seq(items) => {
+            for i in items {
+                let iw = weight(i);
+                w.nodes = w.nodes.saturating_add(iw.nodes);
+                w.bytes = w.bytes.saturating_add(iw.bytes);
+            }
+        }
+        Node::Map(entries) => {
+            for (k, v) in entries {
+                let vw = weight(v);
+                w.nodes = w.nodes.saturating_add(1).saturating_add(vw.nodes);
+                w.bytes = w
+                    .bytes
+                    .saturating_add(k.name.len())
+                    .saturating_add(vw.bytes);
+            }
+        }
+        Node::String(t) | Node::Number(t) => w.bytes = t.len(),
+        Node::Null | Node::Bool(_) => {}
     }
+    w
 }
 
 impl Builder<'_> {
-    fn count(&mut self, n: usize, at: &granit_parser::Marker) -> Result<(), YamlError> {
-        self.nodes += n;
+    fn count(&mut self, w: Weight, at: &granit_parser::Marker) -> Result<(), YamlError> {
+        self.nodes = self.nodes.saturating_add(w.nodes);
+        self.bytes = self.bytes.saturating_add(w.bytes);
         if self.nodes > MAX_NODES {
             return Err(error_at(
                 self.text,
                 at,
                 format!(
                     "the document expands to more than {MAX_NODES} nodes (aliases copying aliases?)"
+                ),
+            ));
+        }
+        if self.bytes > MAX_EXPANDED_BYTES {
+            return Err(error_at(
+                self.text,
+                at,
+                format!(
+                    "the document expands to more than {MAX_EXPANDED_BYTES} bytes of text (aliases copying aliases?)"
                 ),
             ));
         }
@@ -329,6 +371,7 @@ pub fn parse(text: &str) -> Result<Item, YamlError> {
         stack: Vec::new(),
         anchors: std::collections::HashMap::new(),
         nodes: 0,
+        bytes: 0,
         root: None,
     };
     let options = granit_parser::Options::default();
@@ -348,7 +391,13 @@ pub fn parse(text: &str) -> Result<Item, YamlError> {
             }
             E::DocumentEnd => {}
             E::Scalar(value, style, anchor, _tag) => {
-                builder.count(1, &span.start)?;
+                builder.count(
+                    Weight {
+                        nodes: 1,
+                        bytes: value.len(),
+                    },
+                    &span.start,
+                )?;
                 let node = if style == granit_parser::ScalarStyle::Plain {
                     plain_scalar(&value)
                 } else {
@@ -357,7 +406,7 @@ pub fn parse(text: &str) -> Result<Item, YamlError> {
                 builder.place(Item { node, span: here }, anchor, &span.start)?;
             }
             E::SequenceStart(_, anchor, _) | E::MappingStart(_, anchor, _) => {
-                builder.count(1, &span.start)?;
+                builder.count(Weight { nodes: 1, bytes: 0 }, &span.start)?;
                 if builder.stack.len() >= MAX_DEPTH {
                     return Err(error_at(
                         text,
@@ -503,6 +552,23 @@ mod tests {
         let start = std::time::Instant::now();
         let err = parse(&doc).unwrap_err();
         assert!(err.message.contains("more than"), "{}", err.message);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn an_alias_bomb_of_long_strings_is_refused_by_its_size() {
+        // 60 KB of text, under a million nodes once expanded, but a gigabyte of strings.
+        let long = format!("\"{}\"", "x".repeat(1000));
+        let mut doc = format!("a: &a [{}]\n", vec![long; 10].join(", "));
+        let mut prev = 'a';
+        for name in ['b', 'c', 'd', 'e', 'f'] {
+            let refs = vec![format!("*{prev}"); 10].join(", ");
+            doc.push_str(&format!("{name}: &{name} [{refs}]\n"));
+            prev = name;
+        }
+        let start = std::time::Instant::now();
+        let err = parse(&doc).unwrap_err();
+        assert!(err.message.contains("bytes of text"), "{}", err.message);
         assert!(start.elapsed() < std::time::Duration::from_secs(5));
     }
 

@@ -313,3 +313,16 @@ fn stage_ids_are_the_documented_contract() {
         ]
     );
 }
+
+#[test]
+fn an_overlong_line_is_cut_and_the_next_line_keeps_its_number() {
+    let mut log = "x".repeat(3 * super::MAX_LINE_BYTES + 17);
+    log.push_str("\nToken request failed: the server refused the request\n");
+    let r = parse(&log);
+    assert_eq!(r.signals.len(), 1);
+    assert_eq!(r.signals[0].line, 2);
+    // A needle straddling the cut is not invented from the two halves.
+    let mut cut = "y".repeat(super::MAX_LINE_BYTES - 10);
+    cut.push_str("Token request failed: the server refused\n");
+    assert!(parse(&cut).signals.is_empty());
+}
