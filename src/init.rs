@@ -7,8 +7,10 @@
 //! written as a commented-out key with the reason, so `trustpub check` asks for it until it is
 //! filled in: `init` never invents what a registry must trust.
 //!
-//! The keys written are [`config::PUBLISHER_KEYS`], in that order, and the registries
-//! [`Registry::ALL`]: a key or a registry added there appears here with no change.
+//! The keys written are [`config::PUBLISHER_KEYS`], in that order, then any other key the
+//! validator requires of the publisher's registry (asked of the validator itself, see
+//! [`crate::schema::required_keys`]), and the registries are [`Registry::ALL`]: a key or a
+//! registry added there appears here with no change.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -204,6 +206,10 @@ fn infer(key: &str, entry: &Entry<'_>, repository: Option<&Repository>, root: &P
                 "the job has no `environment:`, so the publisher would accept any: add one to the job and here to pin it".into(),
             ),
         },
+        // The workflows read are GitHub Actions workflows: the default provider.
+        "provider" => Inferred::Omitted(
+            "github, the default: these are GitHub Actions workflows".into(),
+        ),
         "owner-id" => Inferred::Unknown(match repository {
             Some(r) => format!(
                 "GitHub's numeric id of `{}`: the \"id\" of https://api.github.com/users/{}",
@@ -296,7 +302,11 @@ pub fn generate(read: &ReadWorkflows, repository: Option<&Repository>, root: &Pa
         }
         let required = entry.registry.map(required_keys).unwrap_or_default();
         out.push_str("[[publisher]]\n");
-        for key in PUBLISHER_KEYS {
+        // The common keys, then any other key the validator requires of this registry.
+        let keys = PUBLISHER_KEYS
+            .iter()
+            .chain(required.iter().filter(|k| !PUBLISHER_KEYS.contains(k)));
+        for key in keys {
             match infer(key, entry, repository, root) {
                 Inferred::Value { toml, from } => {
                     let _ = write!(out, "{key} = {toml}");

@@ -187,6 +187,26 @@ fn a_50_mb_workflow_is_a_finding_and_is_not_read_whole() {
     assert_eq!(code, 1);
     assert_invalid_and_others_checked(&json, "huge.yml", "too large (52428800 bytes)");
     assert!(took < Duration::from_secs(10), "{took:?}");
+    // Under a 64 MiB address-space limit: the binary needs about 40 MiB, so the 50 MB file
+    // held whole would not fit beside it.
+    let bin = assert_cmd::cargo::cargo_bin("trustpub");
+    let out = Process::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 65536 && exec \"$0\" \"$@\"")
+        .arg(&bin)
+        .args([
+            "--format",
+            "json",
+            "check",
+            "--repository",
+            "octo-org/widget",
+        ])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let limited: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(limited, json);
 }
 
 #[test]
