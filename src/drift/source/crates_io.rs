@@ -25,7 +25,8 @@ use serde_json::Value;
 
 use super::{
     Fetched, LivePublisher, LivePublishers, Project, RegistryFacts, RegistrySource, Unknown,
-    error_detail, segment, str_field, text_field,
+    project_and_publishers, project_without_provenance, refused_text, segment, str_field,
+    text_field,
 };
 use crate::config::Publisher;
 use crate::drift::http::{FetchError, Http, Response};
@@ -57,16 +58,9 @@ impl RegistrySource for CratesIoSource {
     }
 
     fn observe(&self, http: &Http, publisher: &Publisher) -> RegistryFacts {
-        let project = krate(http, &publisher.project);
-        let publishers = match &project {
-            Ok(Project::Missing { .. }) => None,
-            _ => Some(configs(http, &publisher.project)),
-        };
-        RegistryFacts {
-            registry: Registry::CratesIo,
-            project,
-            publishers,
-        }
+        project_and_publishers(Registry::CratesIo, krate(http, &publisher.project), || {
+            configs(http, &publisher.project)
+        })
     }
 }
 
@@ -76,43 +70,25 @@ fn unknown(check: &'static str, url: &str, reason: impl Into<String>) -> Unknown
 
 fn krate(http: &Http, name: &str) -> Fetched<Project> {
     let url = format!("{}/api/v1/crates/{}", http.base(ID), segment(name));
-    let r = http
-        .get(&url, "application/json")
-        .map_err(|e| Unknown::fetch(ID, "project", &url, &e))?;
-    match r.status {
-        200 => {}
-        404 => return Ok(Project::Missing { url }),
-        s => return Err(unknown("project", &url, refused(&r, s, "crate API"))),
-    }
-    let doc = r
-        .json()
-        .map_err(|e| Unknown::fetch(ID, "project", &url, &e))?;
-    if doc
-        .get("crate")
-        .and_then(|c| str_field(c, "name"))
-        .is_none()
-    {
-        return Err(unknown(
-            "project",
-            &url,
-            "unexpected response: no `crate.name`",
-        ));
-    }
-    Ok(Project::ExistsWithoutProvenance {
+    project_without_provenance(
+        http,
+        ID,
         url,
-        reason: NO_PROVENANCE.into(),
-    })
+        "crates.io's",
+        "crate API",
+        |doc| {
+            doc.get("crate")
+                .and_then(|c| str_field(c, "name"))
+                .is_some()
+        },
+        "crate.name",
+        NO_PROVENANCE,
+    )
 }
 
-/// `HTTP {status} from crates.io's {api}`, with the error's detail when it has one.
+/// `HTTP {status} from crates.io's {api}`, with the error's text when it has one.
 fn refused(r: &Response, status: u16, api: &str) -> String {
-    match error_detail(&r.body) {
-        Some(d) => format!(
-            "HTTP {status} from crates.io's {api}: {}",
-            d.trim_end_matches('.')
-        ),
-        None => format!("HTTP {status} from crates.io's {api}"),
-    }
+    refused_text(&r.body, status, "crates.io's", api)
 }
 
 fn configs(http: &Http, name: &str) -> Fetched<LivePublishers> {

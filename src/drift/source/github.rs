@@ -166,6 +166,14 @@ fn refused(http: &Http, check: &'static str, r: &Response, what: &str) -> Unknow
     Unknown::new(SOURCE, check, Some(&r.url), reason)
 }
 
+/// The JSON of a 200 answer; any other status is [`refused`], saying what was asked for.
+fn ok_json(http: &Http, check: &'static str, r: &Response, what: &str) -> Fetched<Value> {
+    if r.status != 200 {
+        return Err(refused(http, check, r, what));
+    }
+    json(check, r)
+}
+
 fn json(check: &'static str, r: &Response) -> Fetched<Value> {
     r.json()
         .map_err(|e| Unknown::fetch(SOURCE, check, &r.url, &e))
@@ -189,10 +197,7 @@ pub fn observe(http: &Http, publisher: &Publisher, window: u32) -> Fetched<Githu
         segment(&publisher.repository)
     );
     let r = get(http, "repository", &url)?;
-    if r.status != 200 {
-        return Err(refused(http, "repository", &r, "the repository"));
-    }
-    let doc = json("repository", &r)?;
+    let doc = ok_json(http, "repository", &r, "the repository")?;
     let (Some(full_name), Some(default_branch)) = (
         str_field(&doc, "full_name"),
         str_field(&doc, "default_branch"),
@@ -289,15 +294,7 @@ fn environment(
 fn custom_policies(http: &Http, env_url: &str) -> Fetched<Vec<PolicyRule>> {
     let url = format!("{env_url}/deployment-branch-policies?per_page=100");
     let r = get(http, "environment", &url)?;
-    if r.status != 200 {
-        return Err(refused(
-            http,
-            "environment",
-            &r,
-            "the deployment branch policies",
-        ));
-    }
-    let doc = json("environment", &r)?;
+    let doc = ok_json(http, "environment", &r, "the deployment branch policies")?;
     let list = doc
         .get("branch_policies")
         .and_then(Value::as_array)
@@ -320,15 +317,7 @@ fn custom_policies(http: &Http, env_url: &str) -> Fetched<Vec<PolicyRule>> {
 fn branch_protected(http: &Http, base: &str, branch: &str) -> Fetched<bool> {
     let url = format!("{base}/branches/{}", segment(branch));
     let r = get(http, "environment", &url)?;
-    if r.status != 200 {
-        return Err(refused(
-            http,
-            "environment",
-            &r,
-            &format!("branch {branch}"),
-        ));
-    }
-    json("environment", &r)?
+    ok_json(http, "environment", &r, &format!("branch {branch}"))?
         .get("protected")
         .and_then(Value::as_bool)
         .ok_or_else(|| malformed("environment", &url, "no `protected` flag"))
@@ -337,15 +326,7 @@ fn branch_protected(http: &Http, base: &str, branch: &str) -> Fetched<bool> {
 fn subject(http: &Http, base: &str) -> Fetched<SubjectFacts> {
     let url = format!("{base}/actions/oidc/customization/sub");
     let r = get(http, "oidc-subject", &url)?;
-    if r.status != 200 {
-        return Err(refused(
-            http,
-            "oidc-subject",
-            &r,
-            "the OIDC subject customization",
-        ));
-    }
-    let doc = json("oidc-subject", &r)?;
+    let doc = ok_json(http, "oidc-subject", &r, "the OIDC subject customization")?;
     let use_default = doc
         .get("use_default")
         .and_then(Value::as_bool)
@@ -408,10 +389,7 @@ fn runs(http: &Http, base: &str, file: &str, window: u32) -> Fetched<RunsFacts> 
             format!("GitHub knows no workflow `{file}` in this repository, so it has no runs");
         return Err(Unknown::new(SOURCE, "runs", Some(&url), reason));
     }
-    if r.status != 200 {
-        return Err(refused(http, "runs", &r, "the workflow's runs"));
-    }
-    let doc = json("runs", &r)?;
+    let doc = ok_json(http, "runs", &r, "the workflow's runs")?;
     let list = doc
         .get("workflow_runs")
         .and_then(Value::as_array)
@@ -445,10 +423,7 @@ fn runs(http: &Http, base: &str, file: &str, window: u32) -> Fetched<RunsFacts> 
 fn jobs(http: &Http, base: &str, run: &Run) -> Fetched<JobsFacts> {
     let url = format!("{base}/actions/runs/{}/jobs?per_page=100", run.r#ref.id);
     let r = get(http, "runs", &url)?;
-    if r.status != 200 {
-        return Err(refused(http, "runs", &r, "the run's jobs"));
-    }
-    let doc = json("runs", &r)?;
+    let doc = ok_json(http, "runs", &r, "the run's jobs")?;
     let jobs = doc
         .get("jobs")
         .and_then(Value::as_array)

@@ -198,6 +198,80 @@ pub fn segment(s: &str) -> String {
     out
 }
 
+/// The facts of a registry whose publishers are read after its project: when the project is
+/// missing they are not asked for.
+pub fn project_and_publishers(
+    registry: Registry,
+    project: Fetched<Project>,
+    publishers: impl FnOnce() -> Fetched<LivePublishers>,
+) -> RegistryFacts {
+    let publishers = match &project {
+        Ok(Project::Missing { .. }) => None,
+        _ => Some(publishers()),
+    };
+    RegistryFacts {
+        registry,
+        project,
+        publishers,
+    }
+}
+
+/// `HTTP {status} from {whose} {api}`, with the error's text when the body has one.
+pub fn refused_text(body: &[u8], status: u16, whose: &str, api: &str) -> String {
+    match error_detail(body) {
+        Some(d) => format!(
+            "HTTP {status} from {whose} {api}: {}",
+            d.trim_end_matches('.')
+        ),
+        None => format!("HTTP {status} from {whose} {api}"),
+    }
+}
+
+/// A project of a registry that keeps no provenance trustpub reads: it exists when `url`
+/// answers 200 with a document that `named` accepts, is missing on 404, and unknown otherwise.
+#[allow(clippy::too_many_arguments)]
+pub fn project_without_provenance(
+    http: &super::http::Http,
+    source: &'static str,
+    url: String,
+    whose: &str,
+    api: &str,
+    named: impl Fn(&serde_json::Value) -> bool,
+    expected: &str,
+    no_provenance: &str,
+) -> Fetched<Project> {
+    let r = http
+        .get(&url, "application/json")
+        .map_err(|e| Unknown::fetch(source, "project", &url, &e))?;
+    match r.status {
+        200 => {}
+        404 => return Ok(Project::Missing { url }),
+        s => {
+            return Err(Unknown::new(
+                source,
+                "project",
+                Some(&url),
+                refused_text(&r.body, s, whose, api),
+            ));
+        }
+    }
+    let doc = r
+        .json()
+        .map_err(|e| Unknown::fetch(source, "project", &url, &e))?;
+    if !named(&doc) {
+        return Err(Unknown::new(
+            source,
+            "project",
+            Some(&url),
+            format!("unexpected response: no `{expected}`"),
+        ));
+    }
+    Ok(Project::ExistsWithoutProvenance {
+        url,
+        reason: no_provenance.into(),
+    })
+}
+
 /// The first error text of an API's error body: crates.io's `{"errors": [{"detail": ...}]}`,
 /// RubyGems' `{"error": ...}` or plain text; at most 200 characters, on one line.
 pub fn error_detail(body: &[u8]) -> Option<String> {

@@ -27,7 +27,8 @@ use serde_json::Value;
 
 use super::{
     Fetched, LivePublisher, LivePublishers, Project, RegistryFacts, RegistrySource, Unknown,
-    error_detail, segment, str_field, text_field,
+    project_and_publishers, project_without_provenance, refused_text, segment, str_field,
+    text_field,
 };
 use crate::config::Publisher;
 use crate::drift::http::{FetchError, Http, Response};
@@ -62,16 +63,9 @@ impl RegistrySource for RubyGemsSource {
     }
 
     fn observe(&self, http: &Http, publisher: &Publisher) -> RegistryFacts {
-        let project = gem(http, &publisher.project);
-        let publishers = match &project {
-            Ok(Project::Missing { .. }) => None,
-            _ => Some(trusted_publishers(http, &publisher.project)),
-        };
-        RegistryFacts {
-            registry: Registry::RubyGems,
-            project,
-            publishers,
-        }
+        project_and_publishers(Registry::RubyGems, gem(http, &publisher.project), || {
+            trusted_publishers(http, &publisher.project)
+        })
     }
 }
 
@@ -79,37 +73,23 @@ fn unknown(check: &'static str, url: &str, reason: impl Into<String>) -> Unknown
     Unknown::new(ID, check, Some(url), reason)
 }
 
-/// `HTTP {status} from RubyGems' {api}`, with the error text when it has one.
+/// `HTTP {status} from RubyGems' {api}`, with the error's text when it has one.
 fn refused(r: &Response, status: u16, api: &str) -> String {
-    match error_detail(&r.body) {
-        Some(d) => format!(
-            "HTTP {status} from RubyGems' {api}: {}",
-            d.trim_end_matches('.')
-        ),
-        None => format!("HTTP {status} from RubyGems' {api}"),
-    }
+    refused_text(&r.body, status, "RubyGems'", api)
 }
 
 fn gem(http: &Http, name: &str) -> Fetched<Project> {
     let url = format!("{}/api/v1/gems/{}.json", http.base(ID), segment(name));
-    let r = http
-        .get(&url, "application/json")
-        .map_err(|e| Unknown::fetch(ID, "project", &url, &e))?;
-    match r.status {
-        200 => {}
-        404 => return Ok(Project::Missing { url }),
-        s => return Err(unknown("project", &url, refused(&r, s, "gem API"))),
-    }
-    let doc = r
-        .json()
-        .map_err(|e| Unknown::fetch(ID, "project", &url, &e))?;
-    if str_field(&doc, "name").is_none() {
-        return Err(unknown("project", &url, "unexpected response: no `name`"));
-    }
-    Ok(Project::ExistsWithoutProvenance {
+    project_without_provenance(
+        http,
+        ID,
         url,
-        reason: NO_PROVENANCE.into(),
-    })
+        "RubyGems'",
+        "gem API",
+        |doc| str_field(doc, "name").is_some(),
+        "name",
+        NO_PROVENANCE,
+    )
 }
 
 fn trusted_publishers(http: &Http, name: &str) -> Fetched<LivePublishers> {
