@@ -211,6 +211,27 @@ impl Problems<'_> {
         d.help = help;
         self.diagnostics.push(d);
     }
+
+    /// `unknown {what} `name``, with the nearest of `known` or the list of them (`plural`).
+    pub(crate) fn unknown(
+        &mut self,
+        span: Range<usize>,
+        what: &str,
+        plural: &str,
+        name: &str,
+        known: &[&str],
+    ) {
+        let help = match nearest(name, known) {
+            Some(k) => format!("did you mean `{k}`?"),
+            None => format!("known {plural}: {}", known.join(", ")),
+        };
+        self.push(
+            span,
+            format!("unknown {what} `{name}`"),
+            &format!("unknown {what}"),
+            Some(help),
+        );
+    }
 }
 
 fn read_document(doc: &DeTable<'_>, problems: &mut Problems<'_>) -> (Vec<Publisher>, Thresholds) {
@@ -279,16 +300,7 @@ fn read_publisher(
     for (key, value) in table {
         let name = key.get_ref().as_ref();
         let Some(&known) = all_keys.iter().find(|k| **k == name) else {
-            let help = match nearest(name, &all_keys) {
-                Some(k) => format!("did you mean `{k}`?"),
-                None => format!("known keys: {}", all_keys.join(", ")),
-            };
-            problems.push(
-                key.span(),
-                format!("unknown key `{name}`"),
-                "unknown key",
-                Some(help),
-            );
+            problems.unknown(key.span(), "key", "keys", name, &all_keys);
             continue;
         };
         key_spans.push((known.to_owned(), key.span()));
@@ -340,16 +352,7 @@ fn read_publisher(
         let r = Registry::from_id(&f.value);
         if r.is_none() {
             let ids: Vec<&str> = Registry::ALL.iter().map(|r| r.id()).collect();
-            let help = match nearest(&f.value, &ids) {
-                Some(k) => format!("did you mean `{k}`?"),
-                None => format!("known registries: {}", ids.join(", ")),
-            };
-            problems.push(
-                f.span.clone(),
-                format!("unknown registry `{}`", f.value),
-                "unknown registry",
-                Some(help),
-            );
+            problems.unknown(f.span.clone(), "registry", "registries", &f.value, &ids);
         }
         r
     });

@@ -14,7 +14,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::{Problems, describe, nearest};
+use super::{Problems, describe};
 
 /// The keys `[thresholds]` may hold.
 pub const THRESHOLD_KEYS: &[&str] = &[
@@ -81,16 +81,7 @@ fn read_table(table: &DeTable<'_>, problems: &mut Problems<'_>, t: &mut Threshol
     for (key, value) in table {
         let name = key.get_ref().as_ref();
         if !THRESHOLD_KEYS.contains(&name) {
-            let help = match nearest(name, THRESHOLD_KEYS) {
-                Some(k) => format!("did you mean `{k}`?"),
-                None => format!("known keys: {}", THRESHOLD_KEYS.join(", ")),
-            };
-            problems.push(
-                key.span(),
-                format!("unknown key `{name}`"),
-                "unknown key",
-                Some(help),
-            );
+            problems.unknown(key.span(), "key", "keys", name, THRESHOLD_KEYS);
             continue;
         }
         let span: Range<usize> = value.span();
