@@ -62,7 +62,7 @@ pub struct Diagnostic {
     /// What to do about it, if there is something specific to say.
     pub help: Option<String>,
     /// The declared publisher it concerns, if any: registry id and project.
-    pub publisher: Option<(crate::registry::Registry, String)>,
+    pub publisher: Option<(crate::identity::Registry, String)>,
 }
 
 impl Diagnostic {
@@ -99,7 +99,7 @@ impl Diagnostic {
     }
 
     /// Says which declared publisher it concerns.
-    pub fn for_publisher(mut self, p: &crate::config::Publisher) -> Self {
+    pub fn for_publisher(mut self, p: &crate::identity::Publisher) -> Self {
         self.publisher = Some((p.registry, p.project.clone()));
         self
     }

@@ -1,12 +1,14 @@
 //! `trustpub explain`: what each declared registry decides for the claims a run presented, why,
 //! and what to do. This module decides; the renderers only print what it decided.
 
-use crate::claims::Claim;
-use crate::config::{DesiredState, Publisher};
+use crate::config::DesiredState;
 use crate::evidence::Evidence;
 use crate::evidence::jwt::Verification;
+use crate::identity::Claim;
+use crate::identity::Publisher;
+use crate::identity::Registry;
 use crate::registry::pypi;
-use crate::registry::{EvidenceFacts, Judgement, Outcome, Registry};
+use crate::registry::{EvidenceFacts, Judgement, Outcome};
 
 /// Which declared publishers to judge.
 #[derive(Debug, Clone, Default)]
@@ -319,7 +321,7 @@ fn steps_for_refusal(
         }
         "invalid-payload" => next.push(format!(
             "{reason}: PyPI accepts GitHub tokens issued by {} only (GitHub Enterprise Server and enterprise-specific issuers are refused).",
-            crate::claims::GITHUB_ISSUER
+            crate::identity::GITHUB_ISSUER
         )),
         "server-error" => next.push("The `repository` claim must be `owner/name`; this is not a token GitHub Actions issues.".into()),
         _ if reason.starts_with("Missing claim") => next.push(format!(

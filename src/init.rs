@@ -17,7 +17,7 @@ use std::path::Path;
 
 use crate::check::{Context, ReadWorkflows, Repository, Site};
 use crate::config::{self, DesiredState, PUBLISHER_KEYS};
-use crate::registry::Registry;
+use crate::identity::Registry;
 use crate::schema::{publisher_key_doc, required_keys};
 use crate::source::SourceFile;
 use crate::workflow::publish::{Auth, Target};

@@ -1,13 +1,15 @@
 //! trustpub: makes three things agree: what a registry trusts (the desired state), what the
 //! workflow does, and what the run's OIDC token says; and says precisely why they don't.
 //!
-//! Data flows one way: sources ([`config`], [`evidence`]) become one identity model
-//! ([`config::Publisher`], [`claims::Claims`]); a registry's matcher ([`registry`]) compares them
-//! with that registry's exact rules; [`explain`] turns judgements into a report; [`render`]
-//! prints it.
+//! Data flows one way: sources ([`config`] for the desired state, [`evidence`] for a run's token,
+//! claims or log, [`workflow`] for what the workflows do, [`net`] for live state) become one
+//! identity model at the bottom of the crate ([`identity`]: declared publishers, observed and
+//! predicted claims); a registry's matcher ([`registry`]) compares them with that registry's exact
+//! rules; the commands ([`check`], [`explain`], [`drift`]) turn judgements into findings and
+//! reports; [`render`] prints them; [`cli`] wires flags to commands. No two modules import each
+//! other.
 
 pub mod check;
-pub mod claims;
 pub mod cli;
 pub mod config;
 pub mod diag;
@@ -15,7 +17,9 @@ pub mod drift;
 pub mod error;
 pub mod evidence;
 pub mod explain;
+pub mod identity;
 pub mod init;
+pub mod net;
 pub mod paths;
 pub mod redact;
 pub mod registry;

@@ -11,7 +11,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::config::{self, PUBLISHER_KEYS, THRESHOLD_KEYS, Thresholds};
-use crate::registry::Registry;
+use crate::identity::Registry;
 use crate::source::SourceFile;
 
 /// What a publisher key means, for the schema's `description` and `init`'s comments. A key

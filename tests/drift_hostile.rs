@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use serde_json::Value;
-use trustpub::drift::store::{Service, relative_path};
+use trustpub::net::store::{Service, relative_path};
 
 /// A classic GitHub token: 40 hex digits, no prefix, so only exact redaction can catch it.
 const TOKEN: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c";

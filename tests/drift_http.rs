@@ -8,9 +8,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use mockito::{Matcher, Server};
-use trustpub::drift::http::{FetchError, Http, Mode, Settings};
-use trustpub::drift::retry::Policy;
-use trustpub::drift::store::Service;
+use trustpub::net::http::{Http, Mode, Settings};
+use trustpub::net::response::FetchError;
+use trustpub::net::retry::Policy;
+use trustpub::net::store::Service;
 
 type Waits = Arc<Mutex<Vec<Duration>>>;
 

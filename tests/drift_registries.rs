@@ -8,13 +8,14 @@ use std::time::Duration;
 
 use mockito::{Matcher, Mock, Server, ServerGuard};
 use serde_json::{Value, json};
-use trustpub::config::{self, Publisher};
+use trustpub::config::{self};
 use trustpub::drift::compare;
-use trustpub::drift::http::{Http, Mode, Settings};
 use trustpub::drift::report::{DriftKind, PublisherReport, Status};
-use trustpub::drift::retry::Policy;
 use trustpub::drift::source::{Fetched, Unknown};
-use trustpub::drift::store::Service;
+use trustpub::identity::Publisher;
+use trustpub::net::http::{Http, Mode, Settings};
+use trustpub::net::retry::Policy;
+use trustpub::net::store::Service;
 use trustpub::source::SourceFile;
 
 const TOKEN: &str = "cio0123456789abcdefghijklmnopqrstuvwx";

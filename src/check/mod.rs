@@ -9,10 +9,11 @@ pub mod rules;
 
 use std::path::{Path, PathBuf};
 
-use crate::config::{DesiredState, Publisher};
+use crate::config::DesiredState;
 use crate::diag::{Diagnostic, Label, Severity};
 use crate::error::InputError;
-use crate::registry::Registry;
+use crate::identity::Publisher;
+use crate::identity::Registry;
 use crate::source::{SourceFile, display_path};
 use crate::workflow::publish::{self, PublishStep, Target};
 use crate::workflow::yaml::Span;

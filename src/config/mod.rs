@@ -15,7 +15,8 @@ use toml::de::{DeTable, DeValue};
 
 use crate::diag::{Diagnostic, Label};
 use crate::error::InputError;
-use crate::registry::Registry;
+use crate::identity::Registry;
+use crate::identity::{Provider, Publisher};
 use crate::source::SourceFile;
 
 pub use suggest::nearest;
@@ -27,48 +28,6 @@ pub const DEFAULT_PATH: &str = "expected-publishers.toml";
 /// The rule id of every desired-state problem.
 pub const RULE: &str = "config-invalid";
 
-/// One publisher a registry must trust.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Publisher {
-    /// The registry that must trust it.
-    pub registry: Registry,
-    /// The project (package) name on the registry.
-    pub project: String,
-    /// GitHub user or organization.
-    pub owner: String,
-    /// Repository name, without the owner.
-    pub repository: String,
-    /// Workflow file name, as the registry's form takes it.
-    pub workflow: String,
-    /// Environment; `None` means the publisher accepts any environment.
-    pub environment: Option<String>,
-    /// The numeric id GitHub gives the owner, if declared.
-    pub owner_id: Option<String>,
-    /// The CI system the registry trusts (GitHub Actions unless `provider = "gitlab"`). For
-    /// GitLab, `owner` holds the namespace, `repository` the project and `workflow` the
-    /// top-level pipeline file path.
-    pub provider: Provider,
-    /// RubyGems: the repository that holds a reusable workflow defined elsewhere
-    /// (`workflow-repository-owner`, `workflow-repository-name`).
-    pub workflow_repository: Option<(String, String)>,
-    /// NuGet: the NuGet user name that owns the policy (`policy-owner`).
-    pub policy_owner: Option<String>,
-    /// The `[[publisher]]` table in the file.
-    pub span: Range<usize>,
-    /// The span of each key the user wrote, for "declared here".
-    pub key_spans: Vec<(String, Range<usize>)>,
-}
-
-impl Publisher {
-    /// The span of `key` as written in the file, or the table's span.
-    pub fn span_of(&self, key: &str) -> Range<usize> {
-        self.key_spans
-            .iter()
-            .find(|(k, _)| k == key)
-            .map_or_else(|| self.span.clone(), |(_, s)| s.clone())
-    }
-}
-
 /// The validated desired-state file.
 #[derive(Debug, Clone)]
 pub struct DesiredState {
@@ -78,26 +37,6 @@ pub struct DesiredState {
     pub publishers: Vec<Publisher>,
     /// The playbook's thresholds (`[thresholds]`, defaults when absent), for `drift`.
     pub thresholds: Thresholds,
-}
-
-/// The CI systems a publisher can trust.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Provider {
-    /// GitHub Actions.
-    #[default]
-    GitHub,
-    /// GitLab CI/CD (PyPI and TestPyPI).
-    GitLab,
-}
-
-impl Provider {
-    /// The id used in the desired state and in JSON.
-    pub fn id(self) -> &'static str {
-        match self {
-            Provider::GitHub => "github",
-            Provider::GitLab => "gitlab",
-        }
-    }
 }
 
 /// Every key a `[[publisher]]` table may hold: the common keys, then each registry's own.

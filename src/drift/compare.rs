@@ -11,8 +11,8 @@ use super::source::{
     UploaderIdentity,
 };
 use super::workflow::check_rules;
-use crate::config::Publisher;
-use crate::registry::Registry;
+use crate::identity::Publisher;
+use crate::identity::Registry;
 use crate::registry::github::{Case, Rules};
 
 /// Findings collected for one publisher.

@@ -10,7 +10,8 @@
 use super::report::{Comparison, ThresholdRow};
 use super::source::github::{GithubFacts, JobsFacts, RunsFacts, Step};
 use super::source::{Fetched, Project, Provenance, RegistryFacts};
-use crate::config::{Publisher, Thresholds};
+use crate::config::Thresholds;
+use crate::identity::Publisher;
 
 /// Conclusions that do not count as an attempt to publish.
 const NOT_ATTEMPTS: &[&str] = &["cancelled", "skipped", "neutral", "stale", ""];

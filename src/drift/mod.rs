@@ -1,29 +1,25 @@
 //! `trustpub drift`: every declared publisher against live state (GitHub's REST API and the
 //! registries' APIs), with the playbook's thresholds as an acceptance matrix.
 //!
-//! Flow: [`source`]s fetch facts through the one [`http`] client (timeouts, retries, cache,
+//! Flow: [`source`]s fetch facts through the one [`crate::net::http`] client (timeouts, retries, cache,
 //! record and replay) on a bounded pool of worker threads; [`compare`] turns facts into drifts
 //! and [`measure`] into threshold rows; [`report`] holds the result for `render::drift`.
 
-pub mod command;
 pub mod compare;
-pub mod http;
 pub mod measure;
 pub mod policy;
 pub mod report;
-pub mod retry;
 pub mod source;
-pub mod store;
-pub mod time;
 pub mod workflow;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::config::{Publisher, Thresholds};
-use crate::registry::Registry;
-use http::Http;
+use crate::config::Thresholds;
+use crate::identity::Publisher;
+use crate::identity::Registry;
+use crate::net::http::Http;
 use report::DriftReport;
 use source::github::{self, GithubFacts};
 use source::pypi::PypiSource;
@@ -123,7 +119,7 @@ pub fn run(
         work();
     });
     let mut report = DriftReport {
-        generated_at: time::format_rfc3339(time::now_epoch()),
+        generated_at: crate::net::time::format_rfc3339(crate::net::time::now_epoch()),
         publishers: Vec::new(),
         thresholds: Vec::new(),
     };

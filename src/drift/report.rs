@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::source::Unknown;
-use crate::config::Publisher;
+use crate::identity::Publisher;
 
 /// The kinds of drift, each a stable id in the JSON output (documented in the README).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

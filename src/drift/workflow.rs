@@ -2,7 +2,8 @@
 //! it, for the environment's branch policy) and the rules of `trustpub check` run on it.
 
 use crate::check::{self, Repository};
-use crate::config::{DesiredState, Publisher};
+use crate::config::DesiredState;
+use crate::identity::Publisher;
 use crate::source::SourceFile;
 use crate::workflow::Workflow;
 use crate::workflow::yaml::{Item, Node};

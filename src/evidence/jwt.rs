@@ -8,8 +8,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use crate::claims::{Claims, GITHUB_ISSUER};
 use crate::error::InputError;
+use crate::identity::{Claims, GITHUB_ISSUER};
 
 /// PyPI verifies with 30 seconds of leeway (`warehouse/oidc/services.py`).
 pub const LEEWAY_SECONDS: u64 = 30;

@@ -17,7 +17,7 @@ use std::io::BufRead;
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use crate::claims::Claims;
+use crate::identity::Claims;
 use crate::redact::redact;
 
 /// The claims gh-action-pypi-publish and uv print, old and new sets together.

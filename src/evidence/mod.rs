@@ -9,8 +9,8 @@ use std::path::Path;
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use crate::claims::Claims;
 use crate::error::InputError;
+use crate::identity::Claims;
 
 /// How much of standard input is held to detect its kind: 1 MiB, far more than a token or a
 /// claims document; a longer input is a log, streamed.

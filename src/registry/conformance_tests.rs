@@ -4,9 +4,11 @@
 use indexmap::IndexMap;
 use serde_json::{Value, json};
 
-use crate::claims::Claims;
-use crate::config::{Provider, Publisher, test_publisher};
-use crate::registry::{EvidenceFacts, Judgement, Outcome, Registry};
+use crate::config::test_publisher;
+use crate::identity::Claims;
+use crate::identity::Registry;
+use crate::identity::{Provider, Publisher};
+use crate::registry::{EvidenceFacts, Judgement, Outcome};
 
 /// A complete GitHub token's claims for `octo-org/widget`, workflow `release.yml`, environment
 /// `release`, with the audience of `registry`.

@@ -9,18 +9,17 @@
 //! file from `workflow_ref` (the top-level caller, not a reusable workflow it calls) compared
 //! exactly, the environment case-insensitive, `pull_request_target` and `workflow_run` refused.
 
-use crate::claims::Claim;
-use crate::config::Publisher;
+use crate::identity::Claim;
+use crate::identity::Publisher;
+use crate::identity::Registry;
 use crate::registry::github::{self, Case, Rules};
 use crate::registry::{
-    EvidenceFacts, FieldCheck, FormProblem, FormValue, Judgement, Note, Outcome, Refusal, Registry,
-    Spec, Template, WorkflowClaim,
+    EvidenceFacts, FieldCheck, FormProblem, FormValue, Judgement, Note, Outcome, Refusal, Spec,
+    Template, WorkflowClaim,
 };
 
 /// The table entry.
 pub const SPEC: Spec = Spec {
-    id: "crates-io",
-    name: "crates.io",
     audience: "crates.io",
     workflow_claim: WorkflowClaim::Caller,
     judge,

@@ -2,8 +2,8 @@
 //! the rows of the comparison table under a registry's own case rules. The order of checks and
 //! the reason texts stay in each registry's module.
 
-use crate::claims::{Claim, Claims, GITHUB_ISSUER};
-use crate::config::Publisher;
+use crate::identity::Publisher;
+use crate::identity::{Claim, Claims, GITHUB_ISSUER};
 use crate::registry::{FieldCheck, Outcome, WorkflowClaim};
 
 /// How a registry compares a field.

@@ -9,30 +9,9 @@ pub mod nuget;
 pub mod pypi;
 pub mod rubygems;
 
-use std::fmt;
-
 use serde::Serialize;
 
-use crate::claims::{Claim, Claims};
-use crate::config::Publisher;
-
-/// A package registry that accepts Trusted Publishing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Registry {
-    /// pypi.org
-    Pypi,
-    /// test.pypi.org, a separate instance with its own publishers and audience.
-    TestPypi,
-    /// crates.io
-    CratesIo,
-    /// registry.npmjs.org
-    Npm,
-    /// rubygems.org
-    RubyGems,
-    /// nuget.org
-    NuGet,
-}
+use crate::identity::{Claim, Claims, Publisher, Registry};
 
 /// Which claim a registry takes the workflow file from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,10 +53,6 @@ pub type FieldLookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
 /// Everything that makes a registry itself: one entry per registry, so adding one touches its
 /// module and this table.
 pub struct Spec {
-    /// The id used in `expected-publishers.toml` and JSON output.
-    pub id: &'static str,
-    /// The name people call it.
-    pub name: &'static str,
     /// The OIDC audience a token for it carries.
     pub audience: &'static str,
     /// Which claim names the workflow file it matches.
@@ -106,16 +81,6 @@ pub struct FormProblem {
 }
 
 impl Registry {
-    /// Every registry, in the order reports list them.
-    pub const ALL: [Registry; 6] = [
-        Registry::Pypi,
-        Registry::TestPypi,
-        Registry::CratesIo,
-        Registry::Npm,
-        Registry::RubyGems,
-        Registry::NuGet,
-    ];
-
     /// The registry's table entry.
     pub fn spec(self) -> &'static Spec {
         match self {
@@ -128,40 +93,14 @@ impl Registry {
         }
     }
 
-    /// The id used in `expected-publishers.toml` and JSON output.
-    pub fn id(self) -> &'static str {
-        self.spec().id
-    }
-
-    /// The name people call it.
-    pub fn name(self) -> &'static str {
-        self.spec().name
-    }
-
-    /// The registry for an id, if there is one.
-    pub fn from_id(id: &str) -> Option<Registry> {
-        Registry::ALL.into_iter().find(|r| r.id() == id)
-    }
-
     /// The OIDC audience a token for this registry carries.
     pub fn audience(self) -> &'static str {
         self.spec().audience
     }
 
-    /// Whether this is PyPI or TestPyPI.
-    pub fn is_python_index(self) -> bool {
-        matches!(self, Registry::Pypi | Registry::TestPypi)
-    }
-
     /// Judges one declared publisher against the claims a run presented.
     pub fn judge(self, publisher: &Publisher, evidence: &EvidenceFacts<'_>) -> Judgement {
         (self.spec().judge)(self, publisher, evidence)
-    }
-}
-
-impl fmt::Display for Registry {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
     }
 }
 

@@ -5,18 +5,16 @@
 //! `npm:registry.npmjs.org`, and one answer for every mismatch: HTTP 404
 //! `OIDC token exchange error - package not found` (observed in issue reports).
 
-use crate::claims::Claim;
-use crate::config::Publisher;
+use crate::identity::Claim;
+use crate::identity::Publisher;
+use crate::identity::Registry;
 use crate::registry::github::{self, Case, Rules};
 use crate::registry::{
-    EvidenceFacts, FormProblem, FormValue, Judgement, Note, Refusal, Registry, Spec, Template,
-    WorkflowClaim,
+    EvidenceFacts, FormProblem, FormValue, Judgement, Note, Refusal, Spec, Template, WorkflowClaim,
 };
 
 /// The table entry.
 pub const SPEC: Spec = Spec {
-    id: "npm",
-    name: "npm",
     audience: "npm:registry.npmjs.org",
     workflow_claim: WorkflowClaim::Caller,
     judge,

@@ -9,18 +9,17 @@
 //! request is `Unauthorized` (HTTP 401); the detailed reasons are disclosed only once owner and
 //! repository matched.
 
-use crate::claims::Claim;
-use crate::config::Publisher;
+use crate::identity::Claim;
+use crate::identity::Publisher;
+use crate::identity::Registry;
 use crate::registry::github::{self, Case, Rules};
 use crate::registry::{
-    EvidenceFacts, FieldCheck, FormProblem, FormValue, Judgement, Note, Outcome, Refusal, Registry,
-    Spec, Template, WorkflowClaim,
+    EvidenceFacts, FieldCheck, FormProblem, FormValue, Judgement, Note, Outcome, Refusal, Spec,
+    Template, WorkflowClaim,
 };
 
 /// The table entry.
 pub const SPEC: Spec = Spec {
-    id: "nuget",
-    name: "NuGet",
     audience: "https://www.nuget.org",
     workflow_claim: WorkflowClaim::Defining,
     judge,

@@ -8,18 +8,17 @@
 //! repository itself or in the declared `workflow-repository-*`; the owner id was pinned when the
 //! publisher was created; and almost every refusal is a bare HTTP 404 `Not Found`.
 
-use crate::claims::Claim;
-use crate::config::Publisher;
+use crate::identity::Claim;
+use crate::identity::Publisher;
+use crate::identity::Registry;
 use crate::registry::github::{self, Case, Rules};
 use crate::registry::{
-    EvidenceFacts, FieldCheck, FormProblem, FormValue, Judgement, Note, Outcome, Refusal, Registry,
-    Spec, Template, WorkflowClaim,
+    EvidenceFacts, FieldCheck, FormProblem, FormValue, Judgement, Note, Outcome, Refusal, Spec,
+    Template, WorkflowClaim,
 };
 
 /// The table entry.
 pub const SPEC: Spec = Spec {
-    id: "rubygems",
-    name: "RubyGems",
     audience: "rubygems.org",
     workflow_claim: WorkflowClaim::Defining,
     judge,

@@ -6,10 +6,10 @@ use std::io::{self, Write};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use anstyle::{AnsiColor, Style};
 
-use crate::claims::{Claim, Coverage};
 use crate::diag::{Diagnostic, Severity};
 use crate::evidence::jwt::Verification;
 use crate::explain::{ExplainReport, PublisherResult};
+use crate::identity::{Claim, Coverage};
 use crate::redact::redact;
 use crate::registry::{FieldCheck, Outcome};
 use crate::source::SourceFile;

@@ -2,9 +2,9 @@
 
 use serde_json::{Value, json};
 
-use crate::claims::Claim;
 use crate::evidence::jwt::Verification;
 use crate::explain::{ExplainReport, PublisherResult};
+use crate::identity::Claim;
 use crate::redact::redact;
 use crate::registry::Outcome;
 

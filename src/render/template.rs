@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 use serde_json::{Value, json};
 
-use crate::config::Publisher;
+use crate::identity::Publisher;
 
 const BOLD: Style = Style::new().bold();
 const LINK: Style = AnsiColor::Cyan.on_default();

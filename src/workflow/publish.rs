@@ -72,7 +72,7 @@ impl Tool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// A registry trustpub knows (pypi.org is the default of every Python tool).
-    Registry(crate::registry::Registry),
+    Registry(crate::identity::Registry),
     /// Another index.
     Other(String),
     /// Decided at run time (an expression).
@@ -143,12 +143,12 @@ pub fn target_of(value: &str) -> Target {
     if v.contains("${{") || v.starts_with('$') {
         Target::Unknown(v.to_owned())
     } else if v.contains("test.pypi.org") || matches!(v, "testpypi" | "test") {
-        Target::Registry(crate::registry::Registry::TestPypi)
+        Target::Registry(crate::identity::Registry::TestPypi)
     } else if v.contains("upload.pypi.org")
         || v.contains("://pypi.org")
         || matches!(v, "pypi" | "main" | "")
     {
-        Target::Registry(crate::registry::Registry::Pypi)
+        Target::Registry(crate::identity::Registry::Pypi)
     } else {
         Target::Other(v.to_owned())
     }
@@ -188,7 +188,7 @@ pub fn recognise(workflow: &Workflow, job: &Job) -> Vec<PublishStep> {
                 found.push(p);
             }
             if action == "rubygems/release-gem" {
-                let target = Target::Registry(crate::registry::Registry::RubyGems);
+                let target = Target::Registry(crate::identity::Registry::RubyGems);
                 found.push(PublishStep {
                     step_index: step.index,
                     tool: Tool::Gem,
@@ -246,7 +246,7 @@ fn other_registry_commands(
     run: &super::Text,
     env: &[&(Key, Item)],
 ) -> Vec<PublishStep> {
-    use crate::registry::Registry;
+    use crate::identity::Registry;
     let env_value = |name: &str| {
         env.iter()
             .find(|(k, v)| k.name == name && non_empty(v))
@@ -378,7 +378,7 @@ fn pypa_action(step: &Step, span: Span) -> PublishStep {
             target_of(&v.scalar_text().unwrap_or_default()),
             Some(v.span.clone()),
         ),
-        None => (Target::Registry(crate::registry::Registry::Pypi), None),
+        None => (Target::Registry(crate::identity::Registry::Pypi), None),
     };
     let auth = match (step.input("password"), step.input("user")) {
         (Some((k, v)), _) if non_empty(v) => Auth::Stored {
@@ -418,7 +418,7 @@ fn maturin_action(step: &Step, span: Span, env: &[&(Key, Item)]) -> Option<Publi
             )
         })
         .or_else(|| env_target(env))
-        .unwrap_or((Target::Registry(crate::registry::Registry::Pypi), None));
+        .unwrap_or((Target::Registry(crate::identity::Registry::Pypi), None));
     let auth = env_credential(env).unwrap_or(Auth::TrustedPublishing);
     Some(PublishStep {
         step_index: step.index,
@@ -625,7 +625,7 @@ fn run_commands(
             let (target, target_span) = match flag_value(command, spec.target_flags) {
                 Some(v) => (target_of(&v), Some(span.clone())),
                 None => env_target(env)
-                    .unwrap_or((Target::Registry(crate::registry::Registry::Pypi), None)),
+                    .unwrap_or((Target::Registry(crate::identity::Registry::Pypi), None)),
             };
             let auth = if has_flag(command, spec.credential_flags) {
                 Auth::Stored {
@@ -754,7 +754,7 @@ mod tests {
 
     #[test]
     fn targets_by_url_or_name() {
-        use crate::registry::Registry;
+        use crate::identity::Registry;
         assert_eq!(
             target_of("https://test.pypi.org/legacy/"),
             Target::Registry(Registry::TestPypi)

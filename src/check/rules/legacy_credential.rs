@@ -15,8 +15,8 @@ pub const RULE: Rule = Rule {
 };
 
 /// How to publish to `registry` without a stored credential.
-fn remedy(registry: crate::registry::Registry) -> &'static str {
-    use crate::registry::Registry as R;
+fn remedy(registry: crate::identity::Registry) -> &'static str {
+    use crate::identity::Registry as R;
     match registry {
         R::Pypi | R::TestPypi => {
             "remove the stored credential and give the job `id-token: write`; gh-action-pypi-publish, twine, uv, pdm and maturin then exchange the OIDC token themselves"

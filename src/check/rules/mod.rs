@@ -19,8 +19,8 @@ mod reusable_workflow;
 mod workflow_missing;
 
 use crate::check::{Context, Site};
-use crate::config::Publisher;
 use crate::diag::{Diagnostic, Severity};
+use crate::identity::Publisher;
 
 /// A rule: its contract (id, severity) and its logic.
 pub struct Rule {

@@ -16,7 +16,7 @@ pub const RULE: Rule = Rule {
 
 /// Whether the registry refuses a job defined in another repository's workflow: those that
 /// match `job_workflow_ref`, except RubyGems when the publisher names that repository.
-fn refuses_foreign_callee(p: &crate::config::Publisher) -> bool {
+fn refuses_foreign_callee(p: &crate::identity::Publisher) -> bool {
     p.registry.spec().workflow_claim == WorkflowClaim::Defining && p.workflow_repository.is_none()
 }
 

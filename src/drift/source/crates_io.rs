@@ -28,9 +28,10 @@ use super::{
     project_and_publishers, project_without_provenance, refused_text, segment, str_field,
     text_field,
 };
-use crate::config::Publisher;
-use crate::drift::http::{FetchError, Http, Response};
-use crate::registry::Registry;
+use crate::identity::Publisher;
+use crate::identity::Registry;
+use crate::net::http::Http;
+use crate::net::response::{FetchError, Response};
 
 /// The service id, and the source of its unknowns.
 pub const ID: &str = "crates-io";

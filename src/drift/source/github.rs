@@ -7,10 +7,11 @@ use base64::Engine;
 use serde_json::Value;
 
 use super::{Fetched, Unknown, segment, str_field};
-use crate::config::Publisher;
-use crate::drift::http::{Http, Response};
 use crate::drift::policy::{BranchPolicy, PolicyRule, RefKind, RunRef, TriggerRef, trigger_refs};
 use crate::drift::workflow::WorkflowFile;
+use crate::identity::Publisher;
+use crate::net::http::Http;
+use crate::net::response::Response;
 
 /// `Accept` of the REST API.
 pub const ACCEPT: &str = "application/vnd.github+json";
@@ -428,7 +429,7 @@ fn jobs(http: &Http, base: &str, run: &Run) -> Fetched<JobsFacts> {
         .get("jobs")
         .and_then(Value::as_array)
         .ok_or_else(|| malformed("runs", &url, "no `jobs` list"))?;
-    let time = |s: &Value, k: &str| str_field(s, k).and_then(crate::drift::time::parse_rfc3339);
+    let time = |s: &Value, k: &str| str_field(s, k).and_then(crate::net::time::parse_rfc3339);
     let steps = jobs
         .iter()
         .flat_map(|job| {

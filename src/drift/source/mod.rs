@@ -10,10 +10,11 @@ pub mod pypi;
 pub mod rubygems;
 pub mod unread;
 
-use crate::config::Publisher;
-use crate::registry::Registry;
+use crate::identity::Publisher;
+use crate::identity::Registry;
 
-use super::http::{FetchError, Http};
+use crate::net::http::Http;
+use crate::net::response::FetchError;
 
 /// A check that could not be made, and why. It becomes an `unknown` entry of the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -231,7 +232,7 @@ pub fn refused_text(body: &[u8], status: u16, whose: &str, api: &str) -> String 
 /// answers 200 with a document that `named` accepts, is missing on 404, and unknown otherwise.
 #[allow(clippy::too_many_arguments)]
 pub fn project_without_provenance(
-    http: &super::http::Http,
+    http: &crate::net::http::Http,
     source: &'static str,
     url: String,
     whose: &str,

@@ -14,9 +14,10 @@ use super::{
     Artifact, Fetched, Project, Provenance, RegistryFacts, RegistrySource, Release, Unknown,
     UploaderIdentity, segment, str_field,
 };
-use crate::config::Publisher;
-use crate::drift::http::{FetchError, Http};
-use crate::registry::Registry;
+use crate::identity::Publisher;
+use crate::identity::Registry;
+use crate::net::http::Http;
+use crate::net::response::FetchError;
 
 /// `Accept` of the simple API's JSON form (PEP 691).
 pub const SIMPLE_JSON: &str = "application/vnd.pypi.simple.v1+json";

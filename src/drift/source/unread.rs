@@ -7,9 +7,9 @@
 //! [`super::rubygems`]) when a token is set.
 
 use super::{RegistryFacts, RegistrySource, Unknown};
-use crate::config::Publisher;
-use crate::drift::http::Http;
-use crate::registry::Registry;
+use crate::identity::Publisher;
+use crate::identity::Registry;
+use crate::net::http::Http;
 
 /// A registry `drift` does not read.
 pub struct UnreadSource {

@@ -1,7 +1,7 @@
 //! The log parser on hand-written logs of every shape it meets.
 
 use super::*;
-use crate::claims::Claim;
+use crate::identity::Claim;
 
 fn parse(text: &str) -> LogReport {
     parse_log(text.as_bytes()).unwrap()

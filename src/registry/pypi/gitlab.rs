@@ -8,12 +8,11 @@
 //! A declared publisher stores the namespace in `owner`, the project name in `repository` and
 //! the pipeline file path in `workflow`.
 
-use crate::claims::Claim;
-use crate::config::Publisher;
+use crate::identity::Claim;
+use crate::identity::Publisher;
+use crate::identity::Registry;
 use crate::registry::github::{Case, compare};
-use crate::registry::{
-    EvidenceFacts, FieldCheck, FormProblem, Judgement, Note, Outcome, Refusal, Registry,
-};
+use crate::registry::{EvidenceFacts, FieldCheck, FormProblem, Judgement, Note, Outcome, Refusal};
 
 use super::{NOT_FOUND, invalid_publisher, py_repr};
 

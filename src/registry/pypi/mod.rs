@@ -9,19 +9,18 @@
 //! `_get_publisher_for_environment`, `_check_job_workflow_ref`, `_check_event_name`) and
 //! `warehouse/oidc/forms/github.py` (form rules).
 
-use crate::claims::{Claim, GITHUB_ISSUER};
-use crate::config::Publisher;
+use crate::identity::Publisher;
+use crate::identity::Registry;
+use crate::identity::{Claim, GITHUB_ISSUER};
 use crate::registry::{
-    EvidenceFacts, FieldCheck, FormProblem, FormValue, Judgement, Note, Outcome, Refusal, Registry,
-    Spec, Template, WorkflowClaim,
+    EvidenceFacts, FieldCheck, FormProblem, FormValue, Judgement, Note, Outcome, Refusal, Spec,
+    Template, WorkflowClaim,
 };
 
 pub mod gitlab;
 
 /// PyPI's table entry.
 pub const PYPI: Spec = Spec {
-    id: "pypi",
-    name: "PyPI",
     audience: "pypi",
     workflow_claim: WorkflowClaim::Defining,
     judge: judge_any,
@@ -33,8 +32,6 @@ pub const PYPI: Spec = Spec {
 
 /// TestPyPI's table entry: the same verifier, another instance with its own audience.
 pub const TESTPYPI: Spec = Spec {
-    id: "testpypi",
-    name: "TestPyPI",
     audience: "testpypi",
     ..PYPI
 };
@@ -42,8 +39,8 @@ pub const TESTPYPI: Spec = Spec {
 /// Judges a GitHub or a GitLab publisher.
 fn judge_any(registry: Registry, p: &Publisher, ev: &EvidenceFacts<'_>) -> Judgement {
     match p.provider {
-        crate::config::Provider::GitHub => judge(registry, p, ev),
-        crate::config::Provider::GitLab => gitlab::judge(registry, p, ev),
+        crate::identity::Provider::GitHub => judge(registry, p, ev),
+        crate::identity::Provider::GitLab => gitlab::judge(registry, p, ev),
     }
 }
 
@@ -58,7 +55,7 @@ fn form_rules(_: Registry, get: &dyn Fn(&str) -> Option<String>) -> Vec<FormProb
 
 /// What to enter in PyPI's form, the pre-filled link, and the pending-publisher page.
 pub fn template(p: &Publisher) -> Template {
-    let gitlab = p.provider == crate::config::Provider::GitLab;
+    let gitlab = p.provider == crate::identity::Provider::GitLab;
     let values = if gitlab {
         vec![
             FormValue {
@@ -280,7 +277,7 @@ pub fn environment_accepts(declared: Option<&str>, claim: Option<&str>) -> bool 
 
 /// The default `sub` GitHub would put in this run's token (not checked by PyPI since
 /// warehouse PR #19422, 2026-01-29).
-fn default_subject(p: &Publisher, claims: &crate::claims::Claims) -> Option<String> {
+fn default_subject(p: &Publisher, claims: &crate::identity::Claims) -> Option<String> {
     let repo = format!("repo:{}/{}", p.owner, p.repository);
     if let Some(env) = &p.environment {
         return Some(format!("{repo}:environment:{}", env.replace(':', "%3A")));

@@ -5,7 +5,7 @@ use indexmap::IndexMap;
 use serde_json::{Value, json};
 
 use super::*;
-use crate::claims::Claims;
+use crate::identity::Claims;
 
 fn publisher(
     owner: &str,

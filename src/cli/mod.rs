@@ -9,8 +9,10 @@ use crate::config;
 use crate::error::InputError;
 use crate::evidence::Evidence;
 use crate::explain::{self, Selection};
-use crate::registry::Registry;
+use crate::identity::Registry;
 use crate::render::{self, Format};
+
+mod drift;
 
 /// The version `--version` prints: the package version and the git commit built from
 /// (`unknown` when built outside a git checkout, as from a tarball).
@@ -336,7 +338,7 @@ fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, In
         Command::Drift(args) => {
             guard_config(&cli.config)?;
             let desired = config::load(&cli.config)?;
-            crate::drift::command::execute(&desired, cli.format, args, out, err)
+            drift::execute(&desired, cli.format, args, out, err)
         }
         Command::Init(args) => run_init(cli, args, out, err),
         Command::Schema => {
@@ -418,7 +420,7 @@ fn run_init(
         finish_output(out.write_all(generated.text.as_bytes()))?;
         return Ok(0);
     }
-    crate::drift::store::write_atomically(target, generated.text.as_bytes()).map_err(|e| {
+    crate::paths::write_atomically(target, generated.text.as_bytes()).map_err(|e| {
         InputError::Read {
             path: crate::source::display_path(target),
             reason: format!("cannot write: {e}"),
@@ -463,7 +465,7 @@ fn run_template(cli: &Cli, args: &TemplateArgs, out: &mut dyn Write) -> Result<u
         return Err(InputError::Usage("template prints human or json".into()));
     }
     let desired = config::load(&cli.config)?;
-    let chosen: Vec<&config::Publisher> = desired
+    let chosen: Vec<&crate::identity::Publisher> = desired
         .publishers
         .iter()
         .filter(|p| args.registry.is_none_or(|r| r == p.registry))

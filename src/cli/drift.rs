@@ -4,14 +4,14 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::cli::DriftArgs;
+use super::DriftArgs;
 use crate::config::DesiredState;
 use crate::error::InputError;
 use crate::render::{self, Format};
 
-use super::http::{Http, Mode, Settings};
-use super::retry::Policy;
-use super::store::Service;
+use crate::net::http::{Http, Mode, Settings};
+use crate::net::retry::Policy;
+use crate::net::store::Service;
 
 /// The GitHub token from `GITHUB_TOKEN`, else `GH_TOKEN`. It is sent to GitHub only, and never
 /// printed or recorded.
@@ -37,7 +37,7 @@ fn first_var(vars: &[&str]) -> Option<String> {
 /// from `RUBYGEMS_OTP` when set. Each goes to its registry only, and is never printed or
 /// recorded.
 pub fn registry_credentials() -> Vec<(&'static str, Vec<(&'static str, String)>)> {
-    use super::source::{crates_io, rubygems};
+    use crate::drift::source::{crates_io, rubygems};
     let mut out = Vec::new();
     if let Some(token) = first_var(&crates_io::TOKEN_VARS) {
         out.push((crates_io::ID, vec![("authorization", token)]));
@@ -98,11 +98,11 @@ pub fn client(args: &DriftArgs) -> Result<Http, InputError> {
             base: base_url("--testpypi-url", &args.testpypi_url)?,
         },
         Service {
-            id: super::source::crates_io::ID,
+            id: crate::drift::source::crates_io::ID,
             base: base_url("--crates-io-url", &args.crates_io_url)?,
         },
         Service {
-            id: super::source::rubygems::ID,
+            id: crate::drift::source::rubygems::ID,
             base: base_url("--rubygems-url", &args.rubygems_url)?,
         },
     ];
@@ -173,7 +173,7 @@ pub fn execute(
         ));
     }
     let http = client(args)?;
-    let report = super::run(
+    let report = crate::drift::run(
         &publishers,
         &desired.thresholds,
         &http,
@@ -217,7 +217,7 @@ pub fn execute(
 }
 
 fn write_report(path: &Path, bytes: &[u8]) -> Result<(), InputError> {
-    super::store::write_atomically(path, bytes).map_err(|e| InputError::Read {
+    crate::paths::write_atomically(path, bytes).map_err(|e| InputError::Read {
         path: crate::source::display_path(path),
         reason: format!("cannot write the report: {e}"),
     })

@@ -16,12 +16,11 @@
 //! `body` holds a JSON body as JSON; a body that is not JSON is kept as a string in `text`.
 //! Only a few response headers are kept, and nothing of the request: the token is never written.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
-use super::http::Response;
+use super::response::Response;
 
 /// The response headers a recording keeps.
 pub const KEPT_HEADERS: &[&str] = &[
@@ -154,29 +153,6 @@ pub fn read_envelope(file: &Path, url: &str) -> Result<Response, String> {
     })
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file beside it, flushed, then renamed over
-/// it. An interrupted run leaves the old file or none, never half of a new one.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
 /// Saves `response` under `root` (for `--record`).
 pub fn record(root: &Path, services: &[Service], response: &Response) -> std::io::Result<()> {
     let file = root.join(relative_path(services, &response.url));
@@ -186,7 +162,7 @@ pub fn record(root: &Path, services: &[Service], response: &Response) -> std::io
     let mut text =
         serde_json::to_string_pretty(&envelope(response)).map_err(std::io::Error::other)?;
     text.push('\n');
-    write_atomically(&file, text.as_bytes())
+    crate::paths::write_atomically(&file, text.as_bytes())
 }
 
 #[cfg(test)]
@@ -250,7 +226,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("trustpub-store-{}", std::process::id()));
         let file = dir.join("x.json");
         std::fs::create_dir_all(&dir).unwrap();
-        write_atomically(&file, env.to_string().as_bytes()).unwrap();
+        crate::paths::write_atomically(&file, env.to_string().as_bytes()).unwrap();
         let back = read_envelope(&file, &r.url).unwrap();
         assert_eq!(back.status, 404);
         assert_eq!(back.body, r.body);
