@@ -91,6 +91,7 @@ pub fn workflow(data: &[u8]) {
         unreadable_sources,
         repository: check::Repository::parse("yeemio/owlclaw", "fuzz"),
         complete: true,
+        files: Default::default(),
     });
     for d in &report.findings {
         assert!(d.primary.position.line >= 1 && d.primary.position.column >= 1);

@@ -1,11 +1,15 @@
 //! `trustpub init`: a starting `expected-publishers.toml` from the workflows and the git remote.
 //!
-//! One `[[publisher]]` per publishing step `check` recognises (identical ones merged), with the
-//! registry, the workflow file the registry matches (the file that defines the publishing job),
-//! the job's environment, the owner and repository from the `origin` remote, and the project
-//! name from the package metadata beside the workflows. A value that cannot be inferred is
-//! written as a commented-out key with the reason, so `trustpub check` asks for it until it is
-//! filled in: `init` never invents what a registry must trust.
+//! One `[[publisher]]` per distinct identity the workflows really publish with: for each
+//! publishing site `check` recognises, each project it publishes (read from the package's own
+//! manifest: `pyproject.toml`, `Cargo.toml`, `package.json`, `*.gemspec`, `*.csproj`), and each
+//! workflow file the registry would match on some way the job runs. Which file a registry
+//! matches (the file that defines the job, or the top-level caller) is asked of the registry's
+//! own matcher on the predicted token, so `init` never writes what `check` then rejects. The
+//! owner and repository come from the `origin` remote, the environment from the job. A value
+//! that cannot be inferred is written as a commented-out key with the reason, so
+//! `trustpub check` asks for it until it is filled in: `init` never invents what a registry
+//! must trust.
 //!
 //! The keys written are [`config::PUBLISHER_KEYS`], in that order, then any other key the
 //! validator requires of the publisher's registry (asked of the validator itself, see
@@ -13,14 +17,14 @@
 //! registry added there appears here with no change.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
-use crate::check::{Context, ReadWorkflows, Repository, Site};
+use crate::check::{Context, ReadWorkflows, RepoFiles, Repository, Site};
 use crate::config::{self, DesiredState, PUBLISHER_KEYS};
-use crate::identity::Registry;
+use crate::identity::{Claim, Publisher, Registry};
+use crate::registry::{EvidenceFacts, Outcome};
 use crate::schema::{publisher_key_doc, required_keys};
 use crate::source::SourceFile;
-use crate::workflow::publish::{Auth, Target};
+use crate::workflow::publish::{Auth, PublishStep, Target};
 
 /// What `init` found: the file's text and a few counts for the summary line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,94 +56,128 @@ fn toml_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
-/// The package name the metadata files at `root` give for a registry, with the file's name.
-fn project_name(registry: Registry, root: &Path) -> Result<(String, &'static str), String> {
-    // A metadata file that is a symbolic link out of the repository is not read.
-    let read = |file: &str| -> Option<String> {
-        let path = root.join(file);
-        if crate::paths::escapes(&path) {
-            return None;
-        }
-        let bytes = crate::error::read_bytes_limited(&path, 1024 * 1024).ok()?;
-        String::from_utf8(bytes).ok()
-    };
-    let read_toml = |file: &str| -> Option<toml::Table> {
-        let text = read(file)?;
-        text.parse::<toml::Table>().ok()
-    };
-    let field = |t: &toml::Table, path: &[&str]| -> Option<String> {
-        let mut v = t.get(path[0])?;
-        for p in &path[1..] {
-            v = v.get(p)?;
-        }
-        v.as_str().map(str::to_owned)
-    };
-    match registry.id() {
-        "pypi" | "testpypi" => {
-            let t = read_toml("pyproject.toml")
-                .ok_or("no readable pyproject.toml beside the workflows")?;
-            field(&t, &["project", "name"])
-                .or_else(|| field(&t, &["tool", "poetry", "name"]))
-                .map(|n| (n, "pyproject.toml"))
-                .ok_or_else(|| "pyproject.toml names no project (`[project] name`)".into())
-        }
-        "crates-io" => {
-            let t = read_toml("Cargo.toml").ok_or("no readable Cargo.toml")?;
-            field(&t, &["package", "name"])
-                .map(|n| (n, "Cargo.toml"))
-                .ok_or_else(|| "Cargo.toml names no package".into())
-        }
-        "npm" => {
-            let text = read("package.json").ok_or("no readable package.json")?;
-            let v: serde_json::Value =
-                serde_json::from_str(&text).map_err(|_| "package.json is not JSON")?;
-            v.get("name")
-                .and_then(|n| n.as_str())
-                .map(|n| (n.to_owned(), "package.json"))
-                .ok_or_else(|| "package.json has no name".into())
-        }
-        _ => Err("the package metadata of this registry is not read by init".into()),
-    }
-}
-
 /// One publisher to write, and the steps it stands for.
-struct Entry<'a> {
-    site: Site<'a>,
+struct Entry {
     registry: Option<Registry>,
+    /// Why the registry is not known, when it is not.
+    registry_unknown: String,
+    project: crate::manifest::Named,
+    workflow: String,
+    /// Why this file: the caller of a reusable workflow, or its defining file.
+    workflow_from: Option<String>,
+    environment: Claim,
+    environment_text: Option<String>,
     steps: Vec<String>,
+    stored: Option<String>,
 }
 
-fn describe_step(site: &Site<'_>) -> String {
-    let step = site.job.steps.get(site.step.step_index);
-    let name = step
+fn describe_step(site: &Site<'_>, step: &PublishStep) -> String {
+    let name = site
+        .job
+        .steps
+        .get(step.step_index)
         .and_then(|s| s.name.as_ref())
         .map(|n| format!(" \"{}\"", comment_text(&n.value)))
         .unwrap_or_default();
+    let place = match &step.action {
+        Some(a) => format!("{}, line {}", comment_text(a), step.span.line),
+        None => format!("line {}", step.span.line),
+    };
     format!(
-        "{}, job `{}`, step {}{} ({}, line {})",
+        "{}, job `{}`, step {}{} ({}, {place})",
         site.workflow.file_name,
         comment_text(&site.job.id.name),
-        site.step.step_index + 1,
+        step.step_index + 1,
         name,
-        site.step.tool.name(),
-        site.step.span.line,
+        step.tool.name(),
     )
 }
 
-/// The identity a site's token carries, for merging identical publishers.
-fn identity(site: &Site<'_>, registry: Option<Registry>) -> (Option<Registry>, String, String) {
-    let env = site
-        .job
-        .environment
-        .as_ref()
-        .and_then(|e| e.name.as_ref())
-        .map(|n| n.value.clone())
-        .unwrap_or_default();
-    (registry, site.workflow.file_name.clone(), env)
+/// The workflow files `registry` would match for this site, each with why: for every way the
+/// job runs, the defining file and the top-level caller are tried as a publisher, and the
+/// registry's own matcher says which it would look up.
+fn matched_files(
+    site: &Site<'_>,
+    registry: Registry,
+    repository: Option<&Repository>,
+) -> Vec<(String, Option<String>)> {
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    for token in &site.predicted {
+        let mut candidates = vec![site.workflow.file_name.clone()];
+        if let Some(top) = &token.via.workflow
+            && !candidates.contains(top)
+        {
+            candidates.push(top.clone());
+        }
+        for file in candidates {
+            let trial = Publisher {
+                registry,
+                project: String::new(),
+                owner: repository.map_or_else(|| "owner".into(), |r| r.owner.clone()),
+                repository: repository.map_or_else(|| "repository".into(), |r| r.name.clone()),
+                workflow: file.clone(),
+                environment: token.environment.value().map(str::to_owned),
+                owner_id: None,
+                provider: crate::identity::Provider::GitHub,
+                workflow_repository: None,
+                policy_owner: None,
+                span: 0..0,
+                key_spans: Vec::new(),
+            };
+            let claims = token.claims(
+                Some((trial.owner.as_str(), trial.repository.as_str())),
+                Some(registry.spec().audience),
+            );
+            let judgement = registry.judge(
+                &trial,
+                &EvidenceFacts {
+                    claims: &claims,
+                    is_token: false,
+                    token_rejected: None,
+                },
+            );
+            let field = judgement.field("workflow");
+            if field.is_some_and(|f| f.outcome == Outcome::Differs) {
+                continue;
+            }
+            let why = if file != site.workflow.file_name {
+                Some(format!(
+                    "{} matches the top-level workflow of the run: the caller of `{}` (job `{}`)",
+                    registry.name(),
+                    site.workflow.file_name,
+                    comment_text(
+                        &token
+                            .via
+                            .callers
+                            .last()
+                            .map_or(String::new(), |(_, j)| j.clone())
+                    )
+                ))
+            } else if !site.callers.is_empty() {
+                Some(format!(
+                    "{} matches the reusable workflow that defines the publishing job (called by {})",
+                    registry.name(),
+                    site.callers
+                        .iter()
+                        .map(|(w, j)| format!("{} job `{}`", w.file_name, comment_text(&j.id.name)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            } else {
+                None
+            };
+            if !out.iter().any(|(f, _)| *f == file) {
+                out.push((file, why));
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push((site.workflow.file_name.clone(), None));
+    }
+    out
 }
 
-fn infer(key: &str, entry: &Entry<'_>, repository: Option<&Repository>, root: &Path) -> Inferred {
-    let site = &entry.site;
+fn infer(key: &str, entry: &Entry, repository: Option<&Repository>) -> Inferred {
     let no_repo = || {
         Inferred::Unknown(
             "no GitHub `origin` remote in .git/config: give --repository OWNER/NAME".into(),
@@ -153,23 +191,16 @@ fn infer(key: &str, entry: &Entry<'_>, repository: Option<&Repository>, root: &P
             },
             None => {
                 let ids: Vec<&str> = Registry::ALL.iter().map(|r| r.id()).collect();
-                let why = match &site.step.target {
-                    Target::Unknown(v) => format!("the index is chosen at run time (`{v}`)"),
-                    Target::Other(v) => format!("the step uploads to `{v}`"),
-                    _ => "the step's index is not one trustpub knows".into(),
-                };
-                Inferred::Unknown(format!("{}; one of {}", why, ids.join(", ")))
+                Inferred::Unknown(format!("{}; one of {}", entry.registry_unknown, ids.join(", ")))
             }
         },
-        "project" => match entry.registry {
-            Some(r) => match project_name(r, root) {
-                Ok((name, file)) => Inferred::Value {
-                    toml: toml_string(&name),
-                    from: Some(format!("from {file}")),
-                },
-                Err(why) => Inferred::Unknown(why),
+        "project" => match (&entry.registry, &entry.project) {
+            (Some(_), Ok((name, file))) => Inferred::Value {
+                toml: toml_string(name),
+                from: Some(format!("from {file}")),
             },
-            None => Inferred::Unknown("the registry is not known".into()),
+            (Some(_), Err(why)) => Inferred::Unknown(why.clone()),
+            (None, _) => Inferred::Unknown("the registry is not known".into()),
         },
         "owner" => repository.map_or_else(no_repo, |r| Inferred::Value {
             toml: toml_string(&r.owner),
@@ -180,29 +211,18 @@ fn infer(key: &str, entry: &Entry<'_>, repository: Option<&Repository>, root: &P
             from: None,
         }),
         "workflow" => Inferred::Value {
-            toml: toml_string(&site.workflow.file_name),
-            from: (!site.callers.is_empty()).then(|| {
-                let callers: Vec<String> = site
-                    .callers
-                    .iter()
-                    .map(|(w, j)| format!("{} job `{}`", w.file_name, comment_text(&j.id.name)))
-                    .collect();
-                format!(
-                    "the reusable workflow that defines the publishing job (called by {}): the file registries match",
-                    callers.join(", ")
-                )
-            }),
+            toml: toml_string(&entry.workflow),
+            from: entry.workflow_from.clone(),
         },
-        "environment" => match site.job.environment.as_ref().and_then(|e| e.name.as_ref()) {
-            Some(name) if name.is_expression() => Inferred::Unknown(format!(
-                "the job's environment is decided at run time (`{}`)",
-                name.value
-            )),
-            Some(name) => Inferred::Value {
-                toml: toml_string(&name.value),
+        "environment" => match (&entry.environment, &entry.environment_text) {
+            (Claim::Present(name), _) => Inferred::Value {
+                toml: toml_string(name),
                 from: None,
             },
-            None => Inferred::Omitted(
+            (Claim::Unknown, Some(text)) => Inferred::Unknown(format!(
+                "the job's environment is decided at run time (`{text}`)"
+            )),
+            _ => Inferred::Omitted(
                 "the job has no `environment:`, so the publisher would accept any: add one to the job and here to pin it".into(),
             ),
         },
@@ -222,40 +242,83 @@ fn infer(key: &str, entry: &Entry<'_>, repository: Option<&Repository>, root: &P
 }
 
 /// Writes the file for the publishing steps found in `read`.
-pub fn generate(read: &ReadWorkflows, repository: Option<&Repository>, root: &Path) -> Generated {
+pub fn generate(
+    read: &ReadWorkflows,
+    repository: Option<&Repository>,
+    files: &RepoFiles,
+) -> Generated {
     let empty = DesiredState {
         source: SourceFile::new(config::DEFAULT_PATH, ""),
         publishers: Vec::new(),
         thresholds: config::Thresholds::default(),
     };
-    let ctx = Context::new(&empty, &read.workflows, repository);
-    let mut entries: Vec<Entry<'_>> = Vec::new();
+    let ctx = Context::new(&empty, &read.workflows, repository, files);
+    let mut entries: Vec<Entry> = Vec::new();
     let mut skipped = Vec::new();
-    for site in ctx.sites {
+    for site in &ctx.sites {
+        let Some(step) = &site.step else { continue };
         let registry = site.registry();
+        let described = describe_step(site, step);
         if registry.is_none() && !site.target_unknown() {
             skipped.push(format!(
-                "{}: uploads to {}",
-                describe_step(&site),
-                match &site.step.target {
+                "{described}: uploads to {}",
+                match &step.target {
                     Target::Other(v) => format!("`{}`", comment_text(v)),
                     _ => "an index trustpub does not know".into(),
                 }
             ));
             continue;
         }
-        let step = describe_step(&site);
-        let id = identity(&site, registry);
-        match entries
-            .iter_mut()
-            .find(|e| registry.is_some() && identity(&e.site, e.registry) == id)
-        {
-            Some(e) => e.steps.push(step),
-            None => entries.push(Entry {
-                site,
-                registry,
-                steps: vec![step],
-            }),
+        let registry_unknown = match &step.target {
+            Target::Unknown(v) => format!("the index is chosen at run time (`{v}`)"),
+            _ => "the step's index is not one trustpub knows".into(),
+        };
+        let projects: Vec<crate::manifest::Named> = match registry {
+            Some(r) => crate::manifest::project_names(r, &step.package, files),
+            None => vec![Err("the registry is not known".into())],
+        };
+        let workflows = match registry {
+            Some(r) => matched_files(site, r, repository),
+            None => vec![(site.workflow.file_name.clone(), None)],
+        };
+        let (environment, environment_text) =
+            match site.job.environment.as_ref().and_then(|e| e.name.as_ref()) {
+                Some(n) if n.is_expression() => (Claim::Unknown, Some(n.value.clone())),
+                Some(n) => (Claim::Present(n.value.clone()), None),
+                None => (Claim::Missing, None),
+            };
+        let stored = match &step.auth {
+            Auth::Stored { what, .. } => Some(what.clone()),
+            Auth::TrustedPublishing => None,
+        };
+        for project in &projects {
+            for (workflow, workflow_from) in &workflows {
+                let same = |e: &Entry| {
+                    registry.is_some()
+                        && e.registry == registry
+                        && e.project == *project
+                        && e.workflow == *workflow
+                        && e.environment == environment
+                };
+                match entries.iter_mut().find(|e| same(e)) {
+                    Some(e) => {
+                        if !e.steps.contains(&described) {
+                            e.steps.push(described.clone());
+                        }
+                    }
+                    None => entries.push(Entry {
+                        registry,
+                        registry_unknown: registry_unknown.clone(),
+                        project: project.clone(),
+                        workflow: workflow.clone(),
+                        workflow_from: workflow_from.clone(),
+                        environment: environment.clone(),
+                        environment_text: environment_text.clone(),
+                        steps: vec![described.clone()],
+                        stored: stored.clone(),
+                    }),
+                }
+            }
         }
     }
 
@@ -292,7 +355,7 @@ pub fn generate(read: &ReadWorkflows, repository: Option<&Repository>, root: &Pa
         for step in &entry.steps {
             let _ = writeln!(out, "# {step}");
         }
-        if let Auth::Stored { what, .. } = &entry.site.step.auth {
+        if let Some(what) = &entry.stored {
             let _ = writeln!(
                 out,
                 "# This step uploads with a stored credential ({}): Trusted Publishing needs it removed\n\
@@ -307,7 +370,7 @@ pub fn generate(read: &ReadWorkflows, repository: Option<&Repository>, root: &Pa
             .iter()
             .chain(required.iter().filter(|k| !PUBLISHER_KEYS.contains(k)));
         for key in keys {
-            match infer(key, entry, repository, root) {
+            match infer(key, entry, repository) {
                 Inferred::Value { toml, from } => {
                     let _ = write!(out, "{key} = {toml}");
                     if let Some(from) = from {
@@ -355,7 +418,7 @@ mod tests {
         ReadWorkflows {
             workflows: files
                 .iter()
-                .map(|(n, t)| Workflow::parse(Path::new(n), (*t).to_owned()).unwrap())
+                .map(|(n, t)| Workflow::parse(std::path::Path::new(n), (*t).to_owned()).unwrap())
                 .collect(),
             ..ReadWorkflows::default()
         }
@@ -369,7 +432,7 @@ mod tests {
         let g = generate(
             &read(&[("release.yml", RELEASE)]),
             repo.as_ref(),
-            Path::new("/nonexistent"),
+            &RepoFiles::default(),
         );
         assert_eq!(g.publishers, 2, "{}", g.text);
         assert!(g.text.contains("registry = \"pypi\""));
@@ -397,7 +460,7 @@ mod tests {
     #[test]
     fn a_run_time_index_and_environment_are_left_to_the_user() {
         let text = "on: workflow_dispatch\njobs:\n  up:\n    environment: ${{ inputs.env }}\n    steps:\n      - run: twine upload --repository-url ${{ inputs.url }} dist/*\n";
-        let g = generate(&read(&[("up.yml", text)]), None, Path::new("/nonexistent"));
+        let g = generate(&read(&[("up.yml", text)]), None, &RepoFiles::default());
         assert_eq!(g.publishers, 1, "{}", g.text);
         assert!(
             g.text.contains(
@@ -418,7 +481,7 @@ mod tests {
                 "on: push\njobs:\n  t:\n    steps:\n      - run: make\n",
             )]),
             None,
-            Path::new("/nonexistent"),
+            &RepoFiles::default(),
         );
         assert_eq!(g.publishers, 0);
         for key in PUBLISHER_KEYS {

@@ -19,6 +19,7 @@ pub mod evidence;
 pub mod explain;
 pub mod identity;
 pub mod init;
+pub mod manifest;
 pub mod net;
 pub mod paths;
 pub mod redact;

@@ -61,7 +61,8 @@ fn rules_for(entry: &Entry) -> Result<(BTreeSet<String>, bool, bool), String> {
         publishers: vec![],
         thresholds: Default::default(),
     };
-    let probe = Context::new(&empty, &read.workflows, None);
+    let files = check::RepoFiles::default();
+    let probe = Context::new(&empty, &read.workflows, None, &files);
     let (owner, name) = entry.repo.split_once('/').unwrap();
     let mut toml = String::new();
     let mut registries = BTreeSet::new();
@@ -95,14 +96,18 @@ fn rules_for(entry: &Entry) -> Result<(BTreeSet<String>, bool, bool), String> {
     let folder = check::collect_files(&[entry.local.parent().unwrap().to_path_buf()])
         .map_err(|e| e.to_string())?;
     let all = check::read_workflows(&folder).map_err(|e| e.to_string())?;
-    let stored = probe
-        .sites
-        .iter()
-        .any(|s| s.registry().is_some() && matches!(s.step.auth, Auth::Stored { .. }));
-    let oidc_capable = probe
-        .sites
-        .iter()
-        .any(|s| s.registry().is_some() && s.step.tool.supports_trusted_publishing());
+    let stored = probe.sites.iter().any(|s| {
+        s.registry().is_some()
+            && s.step
+                .as_ref()
+                .is_some_and(|p| matches!(p.auth, Auth::Stored { .. }))
+    });
+    let oidc_capable = probe.sites.iter().any(|s| {
+        s.registry().is_some()
+            && s.step
+                .as_ref()
+                .is_some_and(|p| p.tool.supports_trusted_publishing())
+    });
     let inputs = Inputs {
         desired,
         config_problems,
@@ -111,6 +116,7 @@ fn rules_for(entry: &Entry) -> Result<(BTreeSet<String>, bool, bool), String> {
         unreadable_sources: Vec::new(),
         repository: None,
         complete: true,
+        files: Default::default(),
     };
     let report = check::check(inputs);
     let mine = trustpub::source::display_path(&entry.local);

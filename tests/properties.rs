@@ -92,6 +92,7 @@ fn report_for_environment(environment: &str) -> trustpub::check::Report {
         unreadable_sources: Vec::new(),
         repository: check::Repository::parse("o/r", "test"),
         complete: true,
+        files: Default::default(),
     })
 }
 

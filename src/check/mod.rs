@@ -9,15 +9,20 @@ pub mod rules;
 
 use std::path::{Path, PathBuf};
 
+pub mod site;
+
 use crate::config::DesiredState;
 use crate::diag::{Diagnostic, Label, Severity};
 use crate::error::InputError;
 use crate::identity::Publisher;
-use crate::identity::Registry;
+use crate::identity::predicted::PredictedToken;
+use crate::registry::{EvidenceFacts, FieldCheck, Judgement, Outcome};
 use crate::source::{SourceFile, display_path};
-use crate::workflow::publish::{self, PublishStep, Target};
+use crate::workflow::action::{Action, local_action_dir};
+use crate::workflow::publish;
 use crate::workflow::yaml::Span;
-use crate::workflow::{Job, Trigger, Workflow};
+use crate::workflow::{Job, Workflow};
+pub use site::Site;
 
 /// The repository the workflows belong to, as `owner/name`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,96 +70,33 @@ impl Repository {
     }
 }
 
-/// A publishing step with the identity its token would carry.
+/// One judgement: what a declared publisher's registry decides for one way a site can run.
 #[derive(Debug, Clone)]
-pub struct Site<'a> {
-    /// The workflow that defines the publishing job: the file PyPI matches.
-    pub workflow: &'a Workflow,
-    /// The publishing job.
-    pub job: &'a Job,
-    /// The step.
-    pub step: PublishStep,
-    /// Same-repository jobs that call `workflow` as a reusable workflow.
-    pub callers: Vec<(&'a Workflow, &'a Job)>,
+pub struct Verdict {
+    /// Index of the publisher in the desired state.
+    pub publisher: usize,
+    /// Index of the site in [`Context::sites`].
+    pub site: usize,
+    /// Index of the predicted token in the site's [`Site::predicted`].
+    pub token: usize,
+    /// The registry's decision, by the registry module's own matcher.
+    pub judgement: Judgement,
 }
 
-impl Site<'_> {
-    /// The registry this step uploads to, when it is PyPI or TestPyPI.
-    pub fn registry(&self) -> Option<Registry> {
-        match self.step.target {
-            Target::Registry(r) => Some(r),
-            _ => None,
-        }
+impl Verdict {
+    /// Whether the registry would look this publisher up for this token: its workflow file
+    /// matches (or cannot be told), so every other difference is a refusal of this publisher.
+    pub fn matches_workflow(&self) -> bool {
+        self.judgement
+            .field("workflow")
+            .is_none_or(|f| f.outcome != Outcome::Differs)
     }
 
-    /// Whether the target index is decided at run time.
-    pub fn target_unknown(&self) -> bool {
-        matches!(self.step.target, Target::Unknown(_))
-    }
-
-    /// Whether this step could publish to `registry`.
-    pub fn may_publish_to(&self, registry: Registry) -> bool {
-        self.registry() == Some(registry) || self.target_unknown()
-    }
-
-    /// The workflow files whose name `registry` matches for this site: the file that defines
-    /// the job, or for registries that match the caller (`workflow_ref`), the files that call
-    /// it (or the file itself when nothing calls it).
-    pub fn identity_files(&self, registry: Registry) -> Vec<&str> {
-        match registry.spec().workflow_claim {
-            crate::registry::WorkflowClaim::Caller if !self.callers.is_empty() => self
-                .callers
-                .iter()
-                .map(|(w, _)| w.file_name.as_str())
-                .collect(),
-            _ => vec![self.workflow.file_name.as_str()],
-        }
-    }
-
-    /// Whether the job lives in a reusable workflow.
-    pub fn is_reusable(&self) -> bool {
-        self.workflow.triggered_by("workflow_call").is_some()
-    }
-
-    /// Whether an `if:` on the job or the step selects events or refs (`github.event_name`,
-    /// `github.ref`, `startsWith(...)`): then a trigger alone does not reach the upload.
-    pub fn guarded_by_event(&self) -> bool {
-        let step = self.job.steps.get(self.step.step_index);
-        [
-            self.job.condition.as_ref(),
-            step.and_then(|s| s.condition.as_ref()),
-        ]
-        .into_iter()
-        .flatten()
-        .any(|c| {
-            [
-                "event_name",
-                "github.ref",
-                "startsWith(",
-                "github.event.release",
-                "refs/tags",
-                "github.event.action",
-            ]
-            .iter()
-            .any(|needle| c.value.contains(needle))
-        })
-    }
-
-    /// The events that can start the publishing job: the callers' events for a reusable
-    /// workflow with known callers, otherwise the workflow's own.
-    pub fn triggers(&self) -> Vec<(&Workflow, &Trigger)> {
-        if self.callers.is_empty() {
-            self.workflow
-                .triggers
-                .iter()
-                .map(|t| (self.workflow, t))
-                .collect()
-        } else {
-            self.callers
-                .iter()
-                .flat_map(|(w, _)| w.triggers.iter().map(move |t| (*w, t)))
-                .collect()
-        }
+    /// The field the registry refuses, when it does: the compared field that differs.
+    pub fn differs(&self, name: &str) -> Option<&FieldCheck> {
+        self.judgement
+            .field(name)
+            .filter(|f| f.outcome == Outcome::Differs)
     }
 }
 
@@ -164,24 +106,34 @@ pub struct Context<'a> {
     pub desired: &'a DesiredState,
     /// Every workflow read.
     pub workflows: &'a [Workflow],
-    /// Every publishing step found.
+    /// Every publishing site found, with its predicted tokens.
     pub sites: Vec<Site<'a>>,
+    /// Every judgement of a declared publisher on a site's token that could concern it.
+    pub verdicts: Vec<Verdict>,
+    /// The judgement of each publisher on the checkout's own identity (repository and owner
+    /// only), by publisher index.
+    pub checkout: Vec<Option<Judgement>>,
+    /// Jobs that get `id-token: write` and publish nowhere trustpub recognises.
+    pub unrecognised: Vec<(&'a Workflow, &'a Job)>,
     /// The repository, when known.
     pub repository: Option<&'a Repository>,
     /// Whether a whole workflows folder was read (so a missing file is really missing).
     pub complete: bool,
+    /// The local composite actions read.
+    pub actions: &'a [Action],
 }
 
 impl<'a> Context<'a> {
-    /// Builds the sites of every workflow.
+    /// Builds the sites of every workflow, predicts their tokens and judges each declared
+    /// publisher on each token that could concern it.
     pub fn new(
         desired: &'a DesiredState,
         workflows: &'a [Workflow],
         repository: Option<&'a Repository>,
+        files: &'a RepoFiles,
     ) -> Self {
         // Who calls whom, once: file name of a called workflow -> calling jobs.
-        let mut callers: std::collections::HashMap<&str, Vec<(&'a Workflow, &'a Job)>> =
-            std::collections::HashMap::new();
+        let mut callers: site::Callers<'a> = std::collections::HashMap::new();
         for w in workflows {
             for job in &w.jobs {
                 if let Some(called) = job
@@ -194,28 +146,132 @@ impl<'a> Context<'a> {
             }
         }
         let mut sites = Vec::new();
+        let mut unrecognised = Vec::new();
         for w in workflows {
             for job in &w.jobs {
-                for step in publish::recognise(w, job) {
-                    let callers = callers
-                        .get(w.file_name.as_str())
-                        .cloned()
-                        .unwrap_or_default();
+                let before = sites.len();
+                let direct_callers = callers
+                    .get(w.file_name.as_str())
+                    .cloned()
+                    .unwrap_or_default();
+                let flat = publish::flatten(w, job, files);
+                for step in publish::recognise(w, job, files) {
+                    let step_source = match &step.action {
+                        Some(a) => files
+                            .actions
+                            .iter()
+                            .find(|x| &x.uses == a)
+                            .map_or(&w.source, |x| &x.source),
+                        None => &w.source,
+                    };
+                    let conditions: Vec<&str> = flat
+                        .iter()
+                        .filter(|f| {
+                            f.job_step == step.step_index
+                                && (f.action.is_none()
+                                    || f.step.run.is_some()
+                                    || f.step.uses.is_some())
+                        })
+                        .filter_map(|f| f.step.condition.as_ref().map(|c| c.value.as_str()))
+                        .take(1)
+                        .collect();
+                    let aud = site::audience_of(&step);
+                    let aud_origin = Some(site::origin(step_source, &step.span));
+                    let predicted =
+                        site::predict(w, job, &conditions, &callers, repository, aud, aud_origin);
                     sites.push(Site {
                         workflow: w,
                         job,
-                        step,
-                        callers,
+                        step: Some(step),
+                        callers: direct_callers.clone(),
+                        predicted,
+                        step_source,
                     });
+                }
+                if let Some(uses) = &job.uses
+                    && let Some((repo, file, at)) = site::remote_workflow(&uses.value)
+                    && grants_token(w, job) != Some(false)
+                    && publish::oidc::other_workflow_use(&uses.value).is_none()
+                {
+                    let mut predicted =
+                        site::predict(w, job, &[], &callers, repository, None, None);
+                    for t in &mut predicted {
+                        t.defining = file.clone();
+                        t.defining_repository = Some((repo.clone(), at.clone()));
+                        // The called workflow's jobs set their own environment; unseen here.
+                        t.environment = crate::identity::Claim::Unknown;
+                        t.origins.retain(|(c, _)| *c != "environment");
+                        t.origins.retain(|(c, _)| *c != "job_workflow_ref");
+                        t.origins
+                            .push(("job_workflow_ref", site::origin(&w.source, &uses.span)));
+                        if t.via.workflow.is_none() {
+                            t.via.workflow = None;
+                        }
+                    }
+                    // As a top-level caller, this file is `workflow_ref`.
+                    sites.push(Site {
+                        workflow: w,
+                        job,
+                        step: None,
+                        callers: direct_callers.clone(),
+                        predicted,
+                        step_source: &w.source,
+                    });
+                }
+                if sites.len() == before
+                    && job.uses.is_none()
+                    && grants_token(w, job) == Some(true)
+                    && publish::oidc::other_use(&flat).is_none()
+                {
+                    unrecognised.push((w, job));
                 }
             }
         }
+        // A grant inherited from the workflow is explained by another job of it that publishes
+        // (and `id-token-workflow-level` is about it).
+        unrecognised.retain(|(w, job)| {
+            job.permissions.is_some()
+                || !sites
+                    .iter()
+                    .any(|s| std::ptr::eq(s.workflow, *w) && !std::ptr::eq(s.job, *job))
+        });
+        let verdicts = judge_all(desired, &sites);
+        let checkout = desired
+            .publishers
+            .iter()
+            .map(|p| {
+                let r = repository?;
+                let claims = crate::identity::Claims::partial(
+                    [
+                        (
+                            "repository".to_owned(),
+                            serde_json::json!(format!("{}/{}", r.owner, r.name)),
+                        ),
+                        ("repository_owner".to_owned(), serde_json::json!(r.owner)),
+                    ]
+                    .into_iter()
+                    .collect(),
+                );
+                Some(p.registry.judge(
+                    p,
+                    &EvidenceFacts {
+                        claims: &claims,
+                        is_token: false,
+                        token_rejected: None,
+                    },
+                ))
+            })
+            .collect();
         Context {
             desired,
             workflows,
             sites,
+            verdicts,
+            checkout,
+            unrecognised,
             repository,
             complete: true,
+            actions: &files.actions,
         }
     }
 
@@ -229,11 +285,248 @@ impl<'a> Context<'a> {
         Label::new(&w.source, span.bytes.clone(), text)
     }
 
+    /// A label on a span of a site's step (in its workflow or composite action).
+    pub fn at_step(&self, site: &Site<'_>, span: &Span, text: impl Into<String>) -> Label {
+        Label::new(site.step_source, span.bytes.clone(), text)
+    }
+
+    /// A label at a predicted claim's origin.
+    pub fn at_origin(
+        &self,
+        origin: &crate::identity::predicted::Origin,
+        text: impl Into<String>,
+    ) -> Label {
+        let source = self
+            .workflows
+            .iter()
+            .map(|w| &w.source)
+            .chain(self.actions.iter().map(|a| &a.source))
+            .find(|s| s.display_path() == origin.path);
+        match source {
+            Some(s) => Label::new(s, origin.bytes.clone(), text),
+            None => Label::new(&self.desired.source, 0..0, text),
+        }
+    }
+
     /// A label on a key of a declared publisher in the desired-state file.
     pub fn declared(&self, p: &Publisher, key: &str, text: impl Into<String>) -> Label {
         Label::new(&self.desired.source, p.span_of(key), text)
     }
+
+    /// The index of a publisher of the desired state.
+    pub fn index_of(&self, p: &Publisher) -> usize {
+        self.desired
+            .publishers
+            .iter()
+            .position(|q| std::ptr::eq(q, p))
+            .unwrap_or(usize::MAX)
+    }
+
+    /// The judgements of `p` on tokens whose workflow file it matches: the ways the registry
+    /// would look this publisher up.
+    pub fn matched(
+        &self,
+        p: &Publisher,
+    ) -> impl Iterator<Item = (&Site<'a>, &PredictedToken, &Verdict)> {
+        let i = self.index_of(p);
+        self.verdicts
+            .iter()
+            .filter(move |v| v.publisher == i && v.matches_workflow())
+            .map(|v| {
+                (
+                    &self.sites[v.site],
+                    &self.sites[v.site].predicted[v.token],
+                    v,
+                )
+            })
+    }
+
+    /// The sites `p` matches on at least one way, each once.
+    pub fn sites_of(&self, p: &Publisher) -> Vec<&Site<'a>> {
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for (s, _, v) in self.matched(p) {
+            if !seen.contains(&v.site) {
+                seen.push(v.site);
+                out.push(s);
+            }
+        }
+        out
+    }
 }
+
+/// Whether the job gets `id-token: write`: its own block, else the workflow's, else none; for
+/// a job of a reusable workflow, unknown without its own block.
+fn grants_token(w: &Workflow, job: &Job) -> Option<bool> {
+    if job.permissions.is_none()
+        && w.permissions.is_none()
+        && w.triggered_by("workflow_call").is_some()
+    {
+        return None;
+    }
+    crate::workflow::permissions::effective(job.permissions.as_ref(), w.permissions.as_ref()).0
+}
+
+/// Judges each publisher on each token of each site that could concern it: a site that may
+/// publish to its registry and reaches its workflow file by name (the defining file or a
+/// top-level caller; which of the two counts is the registry's to say).
+fn judge_all(desired: &DesiredState, sites: &[Site<'_>]) -> Vec<Verdict> {
+    // File name (lowercased: NuGet compares without case) -> sites that reach it.
+    let mut by_file: std::collections::HashMap<String, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, s) in sites.iter().enumerate() {
+        for f in s.files() {
+            let e = by_file.entry(f.to_lowercase()).or_default();
+            if e.last() != Some(&i) {
+                e.push(i);
+            }
+        }
+    }
+    let mut verdicts = Vec::new();
+    for (pi, p) in desired.publishers.iter().enumerate() {
+        let Some(candidates) = by_file.get(&p.workflow.to_lowercase()) else {
+            continue;
+        };
+        for &si in candidates {
+            let site = &sites[si];
+            if !site.may_publish_to(p.registry) {
+                continue;
+            }
+            for (ti, token) in site.predicted.iter().enumerate() {
+                let claims = token.claims(
+                    Some((p.owner.as_str(), p.repository.as_str())),
+                    Some(p.registry.spec().audience),
+                );
+                let judgement = p.registry.judge(
+                    p,
+                    &EvidenceFacts {
+                        claims: &claims,
+                        is_token: false,
+                        token_rejected: None,
+                    },
+                );
+                verdicts.push(Verdict {
+                    publisher: pi,
+                    site: si,
+                    token: ti,
+                    judgement,
+                });
+            }
+        }
+    }
+    verdicts
+}
+
+/// What `check` may read besides the workflows: the local composite actions the workflows use,
+/// and package manifests, inside the repository only.
+#[derive(Debug, Default)]
+pub struct RepoFiles {
+    /// The repository root (`.` for the current directory); `None` reads nothing.
+    pub root: Option<PathBuf>,
+    /// The composite actions read.
+    pub actions: Vec<Action>,
+}
+
+impl publish::Files for RepoFiles {
+    fn action(&self, dir: &str) -> Option<&Action> {
+        self.actions.iter().find(|a| a.uses == format!("./{dir}"))
+    }
+
+    fn read(&self, path: &str) -> Option<String> {
+        let root = self.root.as_ref()?;
+        if path.split('/').any(|p| p == "..") || path.starts_with('/') {
+            return None;
+        }
+        let full = root.join(path);
+        if !full.is_file() || crate::paths::escapes(&full) {
+            return None;
+        }
+        let bytes = crate::error::read_bytes_limited(&full, MAX_MANIFEST_BYTES).ok()?;
+        String::from_utf8(bytes).ok()
+    }
+
+    fn list(&self, dir: &str) -> Vec<String> {
+        let Some(root) = self.root.as_ref() else {
+            return Vec::new();
+        };
+        if dir.split('/').any(|p| p == "..") || dir.starts_with('/') {
+            return Vec::new();
+        }
+        let full = root.join(dir);
+        if crate::paths::escapes(&full) {
+            return Vec::new();
+        }
+        let Ok(entries) = std::fs::read_dir(&full) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .take(MAX_LISTED)
+            .filter_map(|e| {
+                let name = e.file_name().to_str()?.to_owned();
+                let is_dir = e.file_type().ok()?.is_dir();
+                Some(if is_dir { format!("{name}/") } else { name })
+            })
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+/// The most entries read of one folder.
+pub const MAX_LISTED: usize = 10_000;
+
+/// The largest package manifest read: 1 MiB.
+pub const MAX_MANIFEST_BYTES: u64 = 1024 * 1024;
+
+/// Reads, from `root`, the local composite actions that the workflows' steps use
+/// (`uses: ./path`), and those they use in turn; one that cannot be read is a finding.
+pub fn read_local_actions(read: &mut ReadWorkflows, root: &Path) -> Vec<Action> {
+    let mut actions: Vec<Action> = Vec::new();
+    let mut tried: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut wanted: Vec<String> = read
+        .workflows
+        .iter()
+        .flat_map(|w| &w.jobs)
+        .flat_map(|j| &j.steps)
+        .filter_map(|s| s.uses.as_ref().and_then(|u| local_action_dir(&u.value)))
+        .collect();
+    while let Some(dir) = wanted.pop() {
+        if !tried.insert(dir.clone()) || tried.len() > MAX_ACTIONS {
+            continue;
+        }
+        match Action::read(root, &dir) {
+            Ok(Some(a)) => {
+                wanted.extend(
+                    a.steps
+                        .iter()
+                        .filter_map(|s| s.uses.as_ref().and_then(|u| local_action_dir(&u.value))),
+                );
+                actions.push(a);
+            }
+            Ok(None) => {}
+            Err((e, source)) => {
+                let offset = if e.line > 0 {
+                    offset_of(&source.text, e.line, e.column.max(1))
+                } else {
+                    e.offset
+                }
+                .min(source.text.len());
+                let label = Label::new(&source, offset..offset, "here");
+                read.unreadable.push(
+                    Diagnostic::error(WORKFLOW_INVALID, format!("not a valid action: {}", e.message), label)
+                        .with_help("GitHub will not run this action either; the other files were still checked"),
+                );
+                read.unreadable_sources.push(source);
+            }
+        }
+    }
+    actions.sort_by(|a, b| a.uses.cmp(&b.uses));
+    actions
+}
+
+/// The most local actions read for one check.
+pub const MAX_ACTIONS: usize = 1000;
 
 /// The file a job-level `uses:` names when it is a workflow of this repository.
 pub fn local_workflow_name(uses: &str) -> Option<&str> {
@@ -258,6 +551,32 @@ pub struct Inputs {
     pub repository: Option<Repository>,
     /// Whether a whole workflows folder was read.
     pub complete: bool,
+    /// The composite actions and manifests the workflows use.
+    pub files: RepoFiles,
+}
+
+/// A publishing site as reports show it: where it is, what it does, and its predicted tokens.
+#[derive(Debug, Clone)]
+pub struct SiteSummary {
+    /// The workflow that defines the job.
+    pub workflow: String,
+    /// The job id.
+    pub job: String,
+    /// The file that holds the step (the workflow, or a composite action).
+    pub file: String,
+    /// Where the step is.
+    pub line: usize,
+    /// Where the step is.
+    pub column: usize,
+    /// The tool (`npm publish`, `rust-lang/crates-io-auth-action`, ...); `None` for a call of a
+    /// reusable workflow in another repository.
+    pub tool: Option<&'static str>,
+    /// The registry id, when the step names a registry trustpub knows.
+    pub registry: Option<&'static str>,
+    /// `trusted-publishing`, `stored-credential`, or `unknown` (an unseen called workflow).
+    pub auth: &'static str,
+    /// One predicted token per way the job can run.
+    pub predicted: Vec<PredictedToken>,
 }
 
 /// The rule id of a workflow that is not valid YAML or not a workflow.
@@ -473,6 +792,8 @@ pub struct Report {
     pub ignored: usize,
     /// Display path to index in `sources`.
     index: std::collections::HashMap<String, usize>,
+    /// Every publishing site found, with its predicted tokens.
+    pub sites: Vec<SiteSummary>,
 }
 
 impl Report {
@@ -494,19 +815,22 @@ impl Report {
 pub fn check(inputs: Inputs) -> Report {
     let mut findings: Vec<Diagnostic> = inputs.config_problems.clone();
     findings.extend(inputs.unreadable.iter().cloned());
-    {
+    let sites = {
         let mut ctx = Context::new(
             &inputs.desired,
             &inputs.workflows,
             inputs.repository.as_ref(),
+            &inputs.files,
         );
         ctx.complete = inputs.complete;
         for rule in rules::ALL {
             (rule.check)(&ctx, &mut findings);
         }
-    }
+        ctx.sites.iter().map(summary).collect::<Vec<_>>()
+    };
     let mut sources: Vec<SourceFile> = vec![inputs.desired.source];
     sources.extend(inputs.workflows.into_iter().map(|w| w.source));
+    sources.extend(inputs.files.actions.into_iter().map(|a| a.source));
     sources.extend(inputs.unreadable_sources);
     let index = sources
         .iter()
@@ -518,6 +842,7 @@ pub fn check(inputs: Inputs) -> Report {
         sources,
         ignored: 0,
         index,
+        sites,
     };
     let before = findings.len();
     findings.retain(|d| !is_ignored(&report, d));
@@ -551,6 +876,25 @@ pub fn check(inputs: Inputs) -> Report {
     }
     report.findings = merged;
     report
+}
+
+fn summary(site: &Site<'_>) -> SiteSummary {
+    let span = site.step_span();
+    SiteSummary {
+        workflow: site.workflow.source.display_path(),
+        job: site.job.id.name.clone(),
+        file: site.step_source.display_path(),
+        line: span.line,
+        column: span.column,
+        tool: site.step.as_ref().map(|s| s.tool.name()),
+        registry: site.registry().map(|r| r.id()),
+        auth: match &site.step {
+            Some(s) if s.auth == publish::Auth::TrustedPublishing => "trusted-publishing",
+            Some(_) => "stored-credential",
+            None => "unknown",
+        },
+        predicted: site.predicted.clone(),
+    }
 }
 
 /// Whether the line a finding points at carries `# trustpub: ignore[rule, ...]` for its rule.

@@ -404,7 +404,9 @@ fn run_init(
     }
     let root = Path::new(".");
     let files = check::collect_files(&args.paths)?;
-    let read = check::read_workflows(&files)?;
+    let mut read = check::read_workflows(&files)?;
+    check::read_local_calls(&mut read, root)?;
+    let actions = check::read_local_actions(&mut read, root);
     let repository =
         match &args.repository {
             Some(slug) => Some(check::Repository::parse(slug, "--repository").ok_or_else(
@@ -412,7 +414,11 @@ fn run_init(
             )?),
             None => check::Repository::from_git(root),
         };
-    let generated = crate::init::generate(&read, repository.as_ref(), root);
+    let repo_files = check::RepoFiles {
+        root: Some(root.to_path_buf()),
+        actions,
+    };
+    let generated = crate::init::generate(&read, repository.as_ref(), &repo_files);
     for d in &read.unreadable {
         let _ = writeln!(err, "warning: not read: {}", d.headline());
     }
@@ -505,6 +511,12 @@ fn run_check(cli: &Cli, args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Inp
     }
     guard_config(&cli.config)?;
     let (desired, config_problems) = config::load_lenient(&cli.config)?;
+    if desired.publishers.is_empty() && config_problems.is_empty() {
+        return Err(InputError::parse(
+            desired.source.display_path(),
+            "declares no publisher, so there is nothing to check: run `trustpub init` to write one from the workflows, or add a `[[publisher]]` table",
+        ));
+    }
     let files = check::collect_files(&args.paths)?;
     let complete = args.paths.is_empty() || args.paths.iter().any(|p| p.is_dir());
     let mut read = check::read_workflows(&files)?;
@@ -519,6 +531,7 @@ fn run_check(cli: &Cli, args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Inp
             )?),
             None => check::Repository::from_git(Path::new(".")),
         };
+    let actions = check::read_local_actions(&mut read, Path::new("."));
     let inputs = check::Inputs {
         desired,
         config_problems,
@@ -527,6 +540,10 @@ fn run_check(cli: &Cli, args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Inp
         unreadable_sources: read.unreadable_sources,
         repository,
         complete,
+        files: check::RepoFiles {
+            root: Some(PathBuf::from(".")),
+            actions,
+        },
     };
     let report = check::check(inputs);
     let written = match cli.format {

@@ -156,6 +156,7 @@ pub fn check_rules(publisher: &Publisher, workflow: &WorkflowFile) -> Vec<RuleFi
             origin: "the desired state".into(),
         }),
         complete: false,
+        files: check::RepoFiles::default(),
     };
     let report = check::check(inputs);
     report

@@ -27,6 +27,7 @@ pub const SPEC: Spec = Spec {
     template,
     extra_keys: &[],
     refused_events: &["pull_request_target", "workflow_run"],
+    workflow_setup: "add a `rust-lang/crates-io-auth-action` step (with an `id:`) and pass its `outputs.token` as CARGO_REGISTRY_TOKEN, or let release-plz exchange the token itself (no CARGO_REGISTRY_TOKEN at all); give the job `id-token: write`",
 };
 
 /// How crates.io compares the identity fields; `drift` holds live publishers to the same rules.

@@ -67,6 +67,8 @@ pub struct Spec {
     pub extra_keys: &'static [&'static str],
     /// Events whose runs the registry refuses outright.
     pub refused_events: &'static [&'static str],
+    /// How a workflow publishes to it without a stored credential, in one sentence.
+    pub workflow_setup: &'static str,
 }
 
 /// A problem with a publisher as the registry's form would reject it.

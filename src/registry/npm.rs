@@ -22,6 +22,7 @@ pub const SPEC: Spec = Spec {
     template,
     extra_keys: &[],
     refused_events: &[],
+    workflow_setup: "remove NODE_AUTH_TOKEN / NPM_TOKEN and any `_authToken` written into `.npmrc`: npm 11.5.1 or later (Node 24.5.0 or later, or `npm install -g npm@latest`) exchanges the job's OIDC token itself (`id-token: write`, GitHub-hosted runner)",
 };
 
 const RULES: Rules = Rules {

@@ -27,6 +27,7 @@ pub const SPEC: Spec = Spec {
     template,
     extra_keys: &["policy-owner"],
     refused_events: &[],
+    workflow_setup: "add a `NuGet/login` step (with an `id:` and your NuGet user name) and pass its `outputs.NUGET_API_KEY` to `--api-key`; give the job `id-token: write`",
 };
 
 const RULES: Rules = Rules {

@@ -26,6 +26,7 @@ pub const SPEC: Spec = Spec {
     template,
     extra_keys: &["workflow-repository-owner", "workflow-repository-name"],
     refused_events: &[],
+    workflow_setup: "use `rubygems/release-gem`, or `rubygems/configure-rubygems-credentials` before `gem push`, instead of GEM_HOST_API_KEY; give the job `id-token: write`",
 };
 
 /// How RubyGems compares the identity fields; `drift` holds live publishers to the same rules.

@@ -119,7 +119,8 @@ fn end_position(report: &Report, label: &Label) -> (usize, usize) {
     }
 }
 
-/// `{"findings": [...]}`.
+/// `{"findings": [...], "sites": [...]}`: the findings, then every publishing site with the
+/// tokens it would get (`predicted`: one `{"via", "claims"}` per way its job can run).
 pub fn json(report: &Report) -> Value {
     let findings: Vec<Value> = report
         .findings
@@ -144,7 +145,24 @@ pub fn json(report: &Report) -> Value {
             })
         })
         .collect();
-    json!({ "findings": findings })
+    let sites: Vec<Value> = report
+        .sites
+        .iter()
+        .map(|s| {
+            json!({
+                "workflow": s.workflow,
+                "job": s.job,
+                "file": s.file,
+                "line": s.line,
+                "column": s.column,
+                "tool": s.tool,
+                "registry": s.registry,
+                "auth": s.auth,
+                "predicted": s.predicted.iter().map(|t| t.to_json()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({ "findings": findings, "sites": sites })
 }
 
 /// SARIF 2.1.0, as GitHub code scanning takes it: stable rule ids with help text,

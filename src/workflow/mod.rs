@@ -1,6 +1,8 @@
 //! GitHub Actions workflows: the YAML span tree ([`yaml`]), the typed view rules work on
 //! ([`Workflow`]), and the publishing steps recognised in it ([`publish`]).
 
+pub mod action;
+pub mod condition;
 pub mod permissions;
 pub mod publish;
 pub mod yaml;
@@ -9,6 +11,9 @@ use std::path::{Path, PathBuf};
 
 use crate::source::SourceFile;
 use permissions::Permissions;
+
+/// The largest local action file read: 1 MiB, as for a workflow.
+pub const MAX_ACTION_BYTES: u64 = 1024 * 1024;
 use yaml::{Item, Key, Node, Span};
 
 /// A text value with its span, or an expression that only runs at run time.
@@ -34,6 +39,10 @@ pub struct Trigger {
     pub event: String,
     /// Where it is named.
     pub span: Span,
+    /// `tags:` filter patterns (`push`), as written.
+    pub tags: Vec<String>,
+    /// `branches:` filter patterns (`push`, `pull_request`, ...), as written.
+    pub branches: Vec<String>,
 }
 
 /// A step of a job.
@@ -57,6 +66,8 @@ pub struct Step {
     pub with: Vec<(Key, Item)>,
     /// `env:` of the step.
     pub env: Vec<(Key, Item)>,
+    /// `working-directory:` of a `run:` step.
+    pub working_directory: Option<Text>,
 }
 
 impl Step {
@@ -95,6 +106,14 @@ pub struct Job {
     pub container: Option<Key>,
     /// `env:` of the job.
     pub env: Vec<(Key, Item)>,
+    /// `runs-on:`, as written.
+    pub runs_on: Option<Item>,
+    /// `needs:`: the jobs this one waits for.
+    pub needs: Vec<String>,
+    /// `defaults.run.working-directory`.
+    pub working_directory: Option<Text>,
+    /// `with:` of a job that calls a reusable workflow.
+    pub with: Vec<(Key, Item)>,
     /// The steps.
     pub steps: Vec<Step>,
 }
@@ -251,31 +270,32 @@ fn text(item: &Item) -> Option<Text> {
 }
 
 fn triggers(key: &Key, value: &Item) -> Vec<Trigger> {
+    let trigger = |event: &str, span: &Span, filters: Option<&Item>| Trigger {
+        event: event.to_owned(),
+        span: span.clone(),
+        tags: patterns(filters.and_then(|f| f.value("tags"))),
+        branches: patterns(filters.and_then(|f| f.value("branches"))),
+    };
     match &value.node {
-        Node::String(s) => vec![Trigger {
-            event: s.clone(),
-            span: value.span.clone(),
-        }],
+        Node::String(s) => vec![trigger(s, &value.span, None)],
         Node::Seq(items) => items
             .iter()
-            .filter_map(|i| {
-                i.as_str().map(|s| Trigger {
-                    event: s.to_owned(),
-                    span: i.span.clone(),
-                })
-            })
+            .filter_map(|i| i.as_str().map(|s| trigger(s, &i.span, None)))
             .collect(),
         Node::Map(entries) => entries
             .iter()
-            .map(|(k, _)| Trigger {
-                event: k.name.clone(),
-                span: k.span.clone(),
-            })
+            .map(|(k, v)| trigger(&k.name, &k.span, Some(v)))
             .collect(),
-        _ => vec![Trigger {
-            event: String::new(),
-            span: key.span.clone(),
-        }],
+        _ => vec![trigger("", &key.span, None)],
+    }
+}
+
+/// A filter's patterns: one string or a list of strings.
+fn patterns(item: Option<&Item>) -> Vec<String> {
+    match item.map(|i| &i.node) {
+        Some(Node::String(s)) => vec![s.clone()],
+        Some(Node::Seq(items)) => items.iter().filter_map(Item::scalar_text).collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -302,6 +322,18 @@ fn job(id: &Key, item: &Item) -> Job {
         condition: item.value("if").and_then(text),
         container: item.get("container").map(|(k, _)| k.clone()),
         env: map_entries(item.value("env")),
+        runs_on: item.value("runs-on").cloned(),
+        needs: match item.value("needs").map(|n| &n.node) {
+            Some(Node::String(s)) => vec![s.clone()],
+            Some(Node::Seq(items)) => items.iter().filter_map(Item::scalar_text).collect(),
+            _ => Vec::new(),
+        },
+        working_directory: item
+            .value("defaults")
+            .and_then(|d| d.value("run"))
+            .and_then(|r| r.value("working-directory"))
+            .and_then(text),
+        with: map_entries(item.value("with")),
         steps,
     }
 }
@@ -312,7 +344,8 @@ fn map_entries(item: Option<&Item>) -> Vec<(Key, Item)> {
         .unwrap_or_default()
 }
 
-fn step(index: usize, item: &Item) -> Step {
+/// A step of a job or of a composite action.
+pub fn step(index: usize, item: &Item) -> Step {
     Step {
         index,
         span: item.span.clone(),
@@ -323,5 +356,6 @@ fn step(index: usize, item: &Item) -> Step {
         condition: item.value("if").and_then(text),
         with: map_entries(item.value("with")),
         env: map_entries(item.value("env")),
+        working_directory: item.value("working-directory").and_then(text),
     }
 }

@@ -1,6 +1,6 @@
 //! `container-job`: gh-action-pypi-publish in a job with `container:`.
 
-use super::{Rule, diag, sites_for};
+use super::{Rule, diag};
 use crate::check::Context;
 use crate::diag::{Diagnostic, Severity};
 use crate::workflow::publish::Tool;
@@ -16,11 +16,15 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for p in &ctx.desired.publishers {
-        for site in sites_for(ctx, p) {
+        for site in ctx.sites_of(p) {
             let Some(key) = &site.job.container else {
                 continue;
             };
-            if site.step.tool != Tool::PypaAction {
+            if site
+                .step
+                .as_ref()
+                .is_none_or(|s| s.tool != Tool::PypaAction)
+            {
                 continue;
             }
             out.push(

@@ -1,8 +1,9 @@
 //! `environment-mismatch`: the publishing job's environment differs from the declared one.
 
-use super::{Rule, diag, sites_for};
+use super::{Rule, diag};
 use crate::check::Context;
 use crate::diag::{Diagnostic, Severity};
+use crate::identity::Claim;
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -15,7 +16,7 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for p in &ctx.desired.publishers {
-        for site in sites_for(ctx, p) {
+        for site in ctx.sites_of(p) {
             for (cw, cj) in &site.callers {
                 if let Some(env) = &cj.environment {
                     out.push(
@@ -25,26 +26,49 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     );
                 }
             }
-            let Some(declared) = &p.environment else {
+        }
+        let Some(declared) = &p.environment else {
+            continue;
+        };
+        // The registry's own comparison decides; its rule names how it compares.
+        for (site, token, verdict) in ctx.matched(p) {
+            let Some(field) = verdict.differs("environment") else {
                 continue;
             };
-            let name = site.job.environment.as_ref().and_then(|e| e.name.as_ref());
-            match name {
-                Some(n) if n.is_expression() => {}
-                Some(n) if n.value.eq_ignore_ascii_case(declared) => {}
-                Some(n) => out.push(
-                    diag(&RULE, format!("job `{}` runs in environment `{}`, the publisher requires `{declared}`", site.job.id.name, n.value), ctx.at(site.workflow, &n.span, "environment of the publishing job"))
-                        .with_related(ctx.declared(p, "environment", "declared here"))
-                        .with_help(format!("make the two the same (compared case-insensitively): `environment: {declared}`"))
-                        .for_publisher(p),
-                ),
-                None => out.push(
-                    diag(&RULE, format!("job `{}` has no environment, but the publisher requires `{declared}`", site.job.id.name), ctx.at(site.workflow, &site.job.id.span, "publishing job without `environment:`"))
-                        .with_related(ctx.declared(p, "environment", "declared here"))
-                        .with_help(format!("add `environment: {declared}` to job `{}`", site.job.id.name))
-                        .for_publisher(p),
-                ),
-            }
+            let Some(at) = token.origin("environment") else {
+                continue;
+            };
+            let d = match &token.environment {
+                Claim::Present(n) => diag(
+                    &RULE,
+                    format!(
+                        "job `{}` runs in environment `{n}`, the publisher requires `{declared}`",
+                        site.job.id.name
+                    ),
+                    ctx.at_origin(at, "environment of the publishing job"),
+                )
+                .with_help(format!(
+                    "make the two the same ({} on {}): `environment: {declared}`",
+                    field.rule,
+                    p.registry.name()
+                )),
+                _ => diag(
+                    &RULE,
+                    format!(
+                        "job `{}` has no environment, but the publisher requires `{declared}`",
+                        site.job.id.name
+                    ),
+                    ctx.at_origin(at, "publishing job without `environment:`"),
+                )
+                .with_help(format!(
+                    "add `environment: {declared}` to job `{}`",
+                    site.job.id.name
+                )),
+            };
+            out.push(
+                d.with_related(ctx.declared(p, "environment", "declared here"))
+                    .for_publisher(p),
+            );
         }
     }
 }

@@ -1,8 +1,9 @@
 //! `environment-unpinned`: the job uses an environment the publisher does not require.
 
-use super::{Rule, diag, sites_for};
+use super::{Rule, diag};
 use crate::check::Context;
 use crate::diag::{Diagnostic, Severity};
+use crate::identity::Claim;
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -20,17 +21,16 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .iter()
         .filter(|p| p.environment.is_none())
     {
-        for site in sites_for(ctx, p) {
-            let Some(name) = site.job.environment.as_ref().and_then(|e| e.name.as_ref()) else {
+        for (site, token, _) in ctx.matched(p) {
+            let (Claim::Present(name), Some(at)) =
+                (&token.environment, token.origin("environment"))
+            else {
                 continue;
             };
-            if name.is_expression() {
-                continue;
-            }
             out.push(
-                diag(&RULE, format!("job `{}` runs in environment `{}`, but the publisher accepts any environment", site.job.id.name, name.value), ctx.at(site.workflow, &name.span, "not required by the publisher"))
+                diag(&RULE, format!("job `{}` runs in environment `{name}`, but the publisher accepts any environment", site.job.id.name), ctx.at_origin(at, "not required by the publisher"))
                     .with_related(ctx.declared(p, "workflow", "publisher declared without `environment`"))
-                    .with_help(format!("add `environment = \"{}\"` to the publisher, and on the registry", name.value))
+                    .with_help(format!("add `environment = \"{name}\"` to the publisher, and on the registry"))
                     .for_publisher(p),
             );
         }

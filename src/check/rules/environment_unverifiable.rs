@@ -1,6 +1,6 @@
 //! `environment-unverifiable`: the environment is an expression.
 
-use super::{Rule, diag, sites_for};
+use super::{Rule, diag};
 use crate::check::Context;
 use crate::diag::{Diagnostic, Severity};
 
@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for p in &ctx.desired.publishers {
-        for site in sites_for(ctx, p) {
+        for site in ctx.sites_of(p) {
             let Some(name) = site.job.environment.as_ref().and_then(|e| e.name.as_ref()) else {
                 continue;
             };

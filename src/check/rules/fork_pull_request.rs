@@ -1,6 +1,6 @@
 //! `fork-pull-request`: the publishing job can be started by `pull_request`.
 
-use super::{Rule, diag, triggers_for};
+use super::{Rule, diag};
 use crate::check::Context;
 use crate::diag::{Diagnostic, Severity};
 
@@ -15,12 +15,18 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for p in &ctx.desired.publishers {
-        for (w, t) in triggers_for(ctx, p, |e| e == "pull_request") {
+        for (_, token, _) in ctx.matched(p) {
+            if token.via.event.as_deref() != Some("pull_request") {
+                continue;
+            }
+            let (Some(at), Some(top)) = (token.origin("event_name"), &token.via.workflow) else {
+                continue;
+            };
             out.push(
-                    diag(&RULE, format!("`{}` can be started by `pull_request`: runs from forks get no OIDC token", w.file_name), ctx.at(w, &t.span, "pull requests start the publishing job"))
-                        .with_help("guard the publishing job with `if: github.event_name != 'pull_request'`, or publish from another workflow")
-                        .for_publisher(p),
-                );
+                diag(&RULE, format!("`{top}` can be started by `pull_request`: runs from forks get no OIDC token"), ctx.at_origin(at, "pull requests start the publishing job"))
+                    .with_help("guard the publishing job with `if: github.event_name != 'pull_request'`, or publish from another workflow")
+                    .for_publisher(p),
+            );
         }
     }
 }

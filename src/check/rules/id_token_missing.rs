@@ -1,6 +1,6 @@
 //! `id-token-missing`: the publishing job does not get `id-token: write`.
 
-use super::{Rule, diag, sites_for};
+use super::{Rule, diag};
 use crate::check::Context;
 use crate::diag::{Diagnostic, Severity};
 use crate::workflow::permissions::effective;
@@ -16,8 +16,12 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for p in &ctx.desired.publishers {
-        for site in sites_for(ctx, p) {
-            if !site.step.tool.supports_trusted_publishing() {
+        for site in ctx.sites_of(p) {
+            if site
+                .step
+                .as_ref()
+                .is_none_or(|s| !s.tool.supports_trusted_publishing())
+            {
                 continue;
             }
             let own = site

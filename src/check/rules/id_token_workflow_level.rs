@@ -1,6 +1,6 @@
 //! `id-token-workflow-level`: `id-token: write` is granted to every job.
 
-use super::{Rule, diag, sites_for};
+use super::{Rule, diag};
 use crate::check::Context;
 use crate::diag::{Diagnostic, Severity};
 use crate::workflow::permissions::Grant;
@@ -17,7 +17,7 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen = Vec::new();
     for p in &ctx.desired.publishers {
-        for site in sites_for(ctx, p) {
+        for site in ctx.sites_of(p) {
             let Some(block) = &site.workflow.permissions else {
                 continue;
             };

@@ -14,51 +14,31 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// How to publish to `registry` without a stored credential.
-fn remedy(registry: crate::identity::Registry) -> &'static str {
-    use crate::identity::Registry as R;
-    match registry {
-        R::Pypi | R::TestPypi => {
-            "remove the stored credential and give the job `id-token: write`; gh-action-pypi-publish, twine, uv, pdm and maturin then exchange the OIDC token themselves"
-        }
-        R::CratesIo => {
-            "add a `rust-lang/crates-io-auth-action` step (with an `id:`) and pass its `outputs.token` as CARGO_REGISTRY_TOKEN; give the job `id-token: write`"
-        }
-        R::Npm => {
-            "remove NODE_AUTH_TOKEN / NPM_TOKEN: npm 11.5.1 or later exchanges the job's OIDC token itself (`id-token: write`, GitHub-hosted runner)"
-        }
-        R::RubyGems => {
-            "use `rubygems/release-gem`, or `rubygems/configure-rubygems-credentials` before `gem push`, instead of GEM_HOST_API_KEY; give the job `id-token: write`"
-        }
-        R::NuGet => {
-            "add a `NuGet/login` step (with an `id:` and your NuGet user name) and pass its `outputs.NUGET_API_KEY` to `--api-key`; give the job `id-token: write`"
-        }
-    }
-}
-
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for site in &ctx.sites {
-        let Auth::Stored { what, span } = &site.step.auth else {
+    for (si, site) in ctx.sites.iter().enumerate() {
+        let Some(step) = &site.step else { continue };
+        let Auth::Stored { what, span } = &step.auth else {
             continue;
         };
         let Some(registry) = site.registry() else {
             continue;
         };
-        let Some(p) = ctx
-            .desired
-            .publishers
+        // The publisher this step's runs would be judged by, else any of that registry.
+        let matched = ctx
+            .verdicts
             .iter()
-            .find(|p| {
-                p.registry == registry
-                    && site.identity_files(registry).contains(&p.workflow.as_str())
+            .find(|v| {
+                v.site == si
+                    && v.matches_workflow()
+                    && ctx.desired.publishers[v.publisher].registry == registry
             })
-            .or_else(|| {
-                ctx.desired
-                    .publishers
-                    .iter()
-                    .find(|p| p.registry == registry)
-            })
-        else {
+            .map(|v| &ctx.desired.publishers[v.publisher]);
+        let Some(p) = matched.or_else(|| {
+            ctx.desired
+                .publishers
+                .iter()
+                .find(|p| p.registry == registry)
+        }) else {
             continue;
         };
         out.push(
@@ -66,13 +46,13 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 &RULE,
                 format!(
                     "{} uploads to {} with {what}, but a Trusted Publisher is declared",
-                    site.step.tool.name(),
+                    step.tool.name(),
                     registry.name()
                 ),
-                ctx.at(site.workflow, span, "stored credential"),
+                ctx.at_step(site, span, "stored credential"),
             )
             .with_related(ctx.declared(p, "registry", "Trusted Publisher declared here"))
-            .with_help(remedy(registry))
+            .with_help(registry.spec().workflow_setup)
             .for_publisher(p),
         );
     }

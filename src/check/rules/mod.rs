@@ -16,11 +16,11 @@ mod refused_trigger;
 mod registry_mismatch;
 mod repository_mismatch;
 mod reusable_workflow;
+mod unrecognised_oidc_job;
 mod workflow_missing;
 
-use crate::check::{Context, Site};
+use crate::check::Context;
 use crate::diag::{Diagnostic, Severity};
-use crate::identity::Publisher;
 
 /// A rule: its contract (id, severity) and its logic.
 pub struct Rule {
@@ -75,6 +75,7 @@ pub const ALL: &[Rule] = &[
     fork_pull_request::RULE,
     repository_mismatch::RULE,
     container_job::RULE,
+    unrecognised_oidc_job::RULE,
 ];
 
 /// The rule with this id.
@@ -82,37 +83,14 @@ pub fn find(id: &str) -> Option<&'static Rule> {
     ALL.iter().find(|r| r.id == id)
 }
 
-/// The sites whose token a publisher would judge: jobs defined in the declared file that
-/// publish (or may publish) to the declared registry.
-pub(crate) fn sites_for<'c, 'a>(ctx: &'c Context<'a>, p: &Publisher) -> Vec<&'c Site<'a>> {
-    ctx.sites
-        .iter()
-        .filter(|s| {
-            s.identity_files(p.registry).contains(&p.workflow.as_str())
-                && s.may_publish_to(p.registry)
-        })
-        .collect()
-}
-
-/// The triggers, among those that can start a publisher's sites, whose event `wanted` selects;
-/// sites whose job or step `if:` selects events or refs are left out.
-pub(crate) fn triggers_for<'c>(
-    ctx: &'c Context<'_>,
-    p: &Publisher,
-    wanted: impl Fn(&str) -> bool,
-) -> Vec<(&'c crate::workflow::Workflow, &'c crate::workflow::Trigger)> {
-    let mut hits = Vec::new();
-    for site in sites_for(ctx, p)
-        .into_iter()
-        .filter(|s| !s.guarded_by_event())
-    {
-        hits.extend(
-            site.triggers()
-                .into_iter()
-                .filter(|(_, t)| wanted(&t.event)),
-        );
+/// The file a registry reads, as a message names it: "the called workflow `publish.yml`",
+/// "the top-level workflow `release.yml` (`workflow_ref`)".
+pub(crate) fn file_read(claim: &str, file: &str) -> String {
+    match claim {
+        "workflow_ref" => format!("the top-level workflow `{file}` (`workflow_ref`)"),
+        "job_workflow_ref" => format!("the called workflow `{file}`"),
+        _ => format!("the workflow `{file}`"),
     }
-    hits
 }
 
 /// A diagnostic of `rule` at its default severity.

@@ -1,6 +1,6 @@
 //! `publish-job-missing`: the declared workflow has no job that publishes to the registry.
 
-use super::{Rule, diag, sites_for};
+use super::{Rule, diag};
 use crate::check::{Context, local_workflow_name};
 use crate::diag::{Diagnostic, Severity};
 
@@ -18,14 +18,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(w) = ctx.workflow(&p.workflow) else {
             continue;
         };
-        // A site in the declared file that the registry matches elsewhere (a reusable workflow
-        // declared for a registry that matches the caller) is the reusable-workflow rule's.
-        if !sites_for(ctx, p).is_empty()
-            || ctx
-                .sites
-                .iter()
-                .any(|s| s.workflow.file_name == p.workflow && s.may_publish_to(p.registry))
-        {
+        // Any judgement of this publisher means a job reaches the declared file: when the
+        // registry reads another file of it, that is the reusable-workflow rule's business.
+        let i = ctx.index_of(p);
+        if ctx.verdicts.iter().any(|v| v.publisher == i) {
             continue;
         }
         // A job that calls another workflow is the reusable-workflow rule's business, and so is
@@ -35,10 +31,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .as_ref()
                 .is_some_and(|u| match local_workflow_name(&u.value) {
                     None => true,
-                    Some(called) => {
-                        ctx.workflow(called).is_none()
-                            || ctx.sites.iter().any(|s| s.workflow.file_name == called)
-                    }
+                    Some(called) => ctx.workflow(called).is_none(),
                 })
         });
         if calls_elsewhere {
@@ -47,7 +40,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let elsewhere: Vec<String> = ctx
             .sites
             .iter()
-            .filter(|s| s.may_publish_to(p.registry))
+            .filter(|s| s.step.is_some() && s.may_publish_to(p.registry))
             .map(|s| format!("`{}`", s.workflow.file_name))
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()

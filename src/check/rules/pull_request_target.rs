@@ -1,6 +1,6 @@
 //! `pull-request-target`: the publishing job can be started by `pull_request_target`.
 
-use super::{Rule, diag, triggers_for};
+use super::{Rule, diag};
 use crate::check::Context;
 use crate::diag::{Diagnostic, Severity};
 
@@ -14,27 +14,21 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let refusing = ctx.desired.publishers.iter().filter(|p| {
-        p.registry
-            .spec()
-            .refused_events
-            .contains(&"pull_request_target")
-    });
-    for p in refusing {
-        for (w, t) in triggers_for(ctx, p, |e| e == "pull_request_target") {
-            out.push(
-                diag(
-                    &RULE,
-                    format!(
-                        "`{}` can be started by `pull_request_target`, which {} refuses",
-                        w.file_name,
-                        p.registry.name()
-                    ),
-                    ctx.at(w, &t.span, "refused trigger"),
-                )
-                .with_help("publish from `push` of tags, `release` or `workflow_dispatch` instead")
-                .for_publisher(p),
-            );
+    for (p, top, event, at) in super::refused_trigger::refused_events(ctx) {
+        if event != "pull_request_target" {
+            continue;
         }
+        out.push(
+            diag(
+                &RULE,
+                format!(
+                    "`{top}` can be started by `pull_request_target`, which {} refuses",
+                    p.registry.name()
+                ),
+                ctx.at_origin(at, "refused trigger"),
+            )
+            .with_help("publish from `push` of tags, `release` or `workflow_dispatch` instead")
+            .for_publisher(p),
+        );
     }
 }

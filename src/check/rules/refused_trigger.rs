@@ -1,6 +1,6 @@
 //! `refused-trigger`: the publishing job can be started by another event the registry refuses.
 
-use super::{Rule, diag, triggers_for};
+use super::{Rule, diag};
 use crate::check::Context;
 use crate::diag::{Diagnostic, Severity};
 
@@ -14,33 +14,49 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for p in &ctx.desired.publishers {
-        let refused: Vec<&str> = p
-            .registry
-            .spec()
-            .refused_events
-            .iter()
-            .copied()
-            .filter(|e| *e != "pull_request_target")
-            .collect();
-        if refused.is_empty() {
+    for (p, top, event, at) in refused_events(ctx) {
+        if event == "pull_request_target" {
             continue;
         }
-        for (w, t) in triggers_for(ctx, p, |e| refused.contains(&e)) {
-            out.push(
-                diag(
-                    &RULE,
-                    format!(
-                        "`{}` can be started by `{}`, which {} refuses",
-                        w.file_name,
-                        t.event,
-                        p.registry.name()
-                    ),
-                    ctx.at(w, &t.span, "refused trigger"),
-                )
-                .with_help("publish from `push` of tags, `release` or `workflow_dispatch` instead")
-                .for_publisher(p),
-            );
+        out.push(
+            diag(
+                &RULE,
+                format!(
+                    "`{top}` can be started by `{event}`, which {} refuses",
+                    p.registry.name()
+                ),
+                ctx.at_origin(at, "refused trigger"),
+            )
+            .with_help("publish from `push` of tags, `release` or `workflow_dispatch` instead")
+            .for_publisher(p),
+        );
+    }
+}
+
+/// The matched ways whose event the registry's own matcher refuses, `pull_request_target` or
+/// any other: (publisher, top-level file, event, where the event is named).
+pub(crate) fn refused_events<'c>(
+    ctx: &'c Context<'_>,
+) -> Vec<(
+    &'c crate::identity::Publisher,
+    &'c str,
+    &'c str,
+    &'c crate::identity::predicted::Origin,
+)> {
+    let mut out = Vec::new();
+    for p in &ctx.desired.publishers {
+        for (_, token, verdict) in ctx.matched(p) {
+            if verdict.differs("event_name").is_none() {
+                continue;
+            }
+            if let (Some(top), Some(event), Some(at)) = (
+                token.via.workflow.as_deref(),
+                token.via.event.as_deref(),
+                token.origin("event_name"),
+            ) {
+                out.push((p, top, event, at));
+            }
         }
     }
+    out
 }

@@ -15,36 +15,43 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    if ctx.desired.publishers.is_empty() {
-        return;
-    }
-    for site in &ctx.sites {
-        if site.step.auth != Auth::TrustedPublishing {
+    for (si, site) in ctx.sites.iter().enumerate() {
+        let Some(step) = &site.step else { continue };
+        if step.auth != Auth::TrustedPublishing {
             continue;
         }
         let Some(registry) = site.registry() else {
             continue;
         };
-        let file = &site.workflow.file_name;
-        let declared_here = |r| {
-            ctx.desired.publishers.iter().any(|p| {
-                p.registry == r
-                    && (&p.workflow == file
-                        || site
-                            .callers
-                            .iter()
-                            .any(|(cw, _)| cw.file_name == p.workflow))
-            })
-        };
-        if declared_here(registry) {
+        // Covered when a publisher of that registry names a file of the job's runs: whether
+        // the registry reads that file is the reusable-workflow rule's business.
+        let covered = ctx
+            .verdicts
+            .iter()
+            .any(|v| v.site == si && ctx.desired.publishers[v.publisher].registry == registry);
+        if covered {
             continue;
         }
-        let other = ctx.desired.publishers.iter().find(|p| &p.workflow == file);
-        let span = site
-            .step
+        let file = &site.workflow.file_name;
+        let files = site.files();
+        let other = ctx
+            .desired
+            .publishers
+            .iter()
+            .find(|p| files.contains(&p.workflow.as_str()));
+        let span = step
             .target_span
             .clone()
-            .unwrap_or_else(|| site.step.span.clone());
+            .unwrap_or_else(|| step.span.clone());
+        let label_source = if step.target_span.is_some() && step.action.is_none() {
+            ctx.at(
+                site.workflow,
+                &span,
+                format!("uploads to {}", registry.name()),
+            )
+        } else {
+            ctx.at_step(site, &span, format!("uploads to {}", registry.name()))
+        };
         let message = match other {
             Some(p) => format!(
                 "this step publishes to {}, but `{file}` is declared for {} only",
@@ -56,7 +63,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 registry.name()
             ),
         };
-        let mut d = diag(&RULE, message, ctx.at(site.workflow, &span, format!("uploads to {}", registry.name())))
+        let mut d = diag(&RULE, message, label_source)
             .with_help(format!("declare a `{}` publisher for `{file}` (and register it), or upload to the declared index", registry.id()));
         if let Some(p) = other {
             d = d

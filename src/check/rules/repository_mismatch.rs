@@ -3,6 +3,7 @@
 use super::{Rule, diag};
 use crate::check::Context;
 use crate::diag::{Diagnostic, Severity};
+use crate::registry::Outcome;
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -15,18 +16,20 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(repo) = ctx.repository else { return };
-    for p in &ctx.desired.publishers {
-        let same = p.owner == repo.owner && p.repository == repo.name;
-        if same {
-            continue;
-        }
+    for (p, judgement) in ctx.desired.publishers.iter().zip(&ctx.checkout) {
+        let Some(judgement) = judgement else { continue };
+        // The registry's own comparison of owner and repository decides.
+        let differs: Vec<&str> = ["owner", "repository"]
+            .into_iter()
+            .filter(|f| {
+                judgement
+                    .field(f)
+                    .is_some_and(|c| c.outcome == Outcome::Differs)
+            })
+            .collect();
+        let Some(key) = differs.first() else { continue };
         let case_only = p.owner.eq_ignore_ascii_case(&repo.owner)
             && p.repository.eq_ignore_ascii_case(&repo.name);
-        let key = if p.owner.eq_ignore_ascii_case(&repo.owner) {
-            "repository"
-        } else {
-            "owner"
-        };
         let mut d = diag(
             &RULE,
             format!(
@@ -37,8 +40,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         )
         .for_publisher(p);
         if case_only {
+            // The remote's casing may not be GitHub's: say so rather than fail.
             d.severity = Severity::Warning;
-            d = d.with_help("they differ only in case: PyPI compares the name byte for byte with the casing GitHub puts in the token; use GitHub's canonical casing");
+            d = d.with_help(format!("they differ only in case, and {} compares `{key}` byte for byte: use the casing GitHub puts in the token (the repository's canonical name)", p.registry.name()));
         } else {
             d = d.with_help("if the repository was renamed or transferred, update the publisher on the registry and in expected-publishers.toml");
         }

@@ -1,9 +1,8 @@
 //! `reusable-workflow`: the publishing job lives in a reusable workflow.
 
-use super::{Rule, diag, sites_for};
-use crate::check::{Context, local_workflow_name};
+use super::{Rule, diag};
+use crate::check::Context;
 use crate::diag::{Diagnostic, Severity};
-use crate::registry::WorkflowClaim;
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -14,96 +13,147 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// Whether the registry refuses a job defined in another repository's workflow: those that
-/// match `job_workflow_ref`, except RubyGems when the publisher names that repository.
-fn refuses_foreign_callee(p: &crate::identity::Publisher) -> bool {
-    p.registry.spec().workflow_claim == WorkflowClaim::Defining && p.workflow_repository.is_none()
-}
-
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for p in &ctx.desired.publishers {
-        let Some(w) = ctx.workflow(&p.workflow) else {
-            continue;
-        };
-        let own_sites = sites_for(ctx, p);
-        for job in &w.jobs {
-            let Some(uses) = &job.uses else { continue };
-            match local_workflow_name(&uses.value) {
-                Some(called) => {
-                    let publishes = ctx
-                        .sites
-                        .iter()
-                        .any(|s| s.workflow.file_name == called && s.may_publish_to(p.registry));
-                    if publishes && own_sites.is_empty() {
-                        out.push(
-                            diag(&RULE, format!("{} matches the called workflow `{called}`, not its caller `{}`", p.registry.name(), p.workflow), ctx.at(w, &uses.span, format!("the publishing job is defined in `{called}`")))
-                                .with_related(ctx.declared(p, "workflow", "declared here"))
-                                .with_help(format!("declare and register `workflow = \"{called}\"`, or move the upload into `{}`", p.workflow))
-                                .for_publisher(p),
-                        );
-                    }
+    for (pi, p) in ctx.desired.publishers.iter().enumerate() {
+        let satisfied = ctx
+            .matched(p)
+            .any(|(s, _, v)| s.step.is_some() && v.judgement.accepted());
+        for v in ctx.verdicts.iter().filter(|v| v.publisher == pi) {
+            let site = &ctx.sites[v.site];
+            let token = &site.predicted[v.token];
+            if site.step.is_none() {
+                // A called workflow of another repository: what the registry decides of its
+                // token, when nothing else in this repository publishes for the publisher.
+                if satisfied || v.judgement.accepted() {
+                    continue;
                 }
-                None if own_sites.is_empty()
-                    && !uses.value.starts_with("./")
-                    && refuses_foreign_callee(p) =>
+                let (Some(uses), Some(refusal)) = (&site.job.uses, &v.judgement.refusal) else {
+                    continue;
+                };
+                out.push(
+                    diag(&RULE, format!("job `{}` calls a workflow in another repository: if it publishes, {} refuses its token", site.job.id.name, p.registry.name()), ctx.at(site.workflow, &uses.span, "called from another repository"))
+                        .with_related(ctx.declared(p, "workflow", "declared here"))
+                        .with_help(format!("the token's `job_workflow_ref` would name `{}`, and {} would answer: {}; run the upload in a workflow of this repository{}", token.defining_repository.as_ref().map_or("", |(r, _)| r.as_str()), p.registry.name(), refusal.reason, if p.registry.spec().extra_keys.contains(&"workflow-repository-owner") { ", or declare `workflow-repository-owner` and `workflow-repository-name`" } else { "" }))
+                        .for_publisher(p),
+                );
+                continue;
+            }
+            if v.matches_workflow() {
+                // Matched: a registry that accepts a reusable workflow by accident says so.
+                if let Some(note) = v
+                    .judgement
+                    .notes
+                    .iter()
+                    .find(|n| n.id == "reusable-workflow-accidental")
+                    && let Some(t) = site.workflow.triggered_by("workflow_call")
                 {
+                    let callers: Vec<String> = site
+                        .callers
+                        .iter()
+                        .map(|(cw, _)| format!("`{}`", cw.file_name))
+                        .collect();
+                    let by = if callers.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (called by {})", callers.join(", "))
+                    };
                     out.push(
-                        diag(&RULE, format!("job `{}` calls a workflow in another repository: if it publishes, {} cannot accept it", job.id.name, p.registry.name()), ctx.at(w, &uses.span, "called from another repository"))
-                            .with_related(ctx.declared(p, "workflow", "declared here"))
-                            .with_help("the token's `job_workflow_ref` would name the other repository; run the upload in a workflow of this repository")
-                            .for_publisher(p),
+                        Diagnostic::new(
+                            RULE.id,
+                            Severity::Warning,
+                            format!(
+                                "the publishing job is in the reusable workflow `{}`{by}",
+                                site.workflow.file_name
+                            ),
+                            ctx.at(site.workflow, &t.span, "reusable workflow"),
+                        )
+                        .with_help(note.text.clone())
+                        .for_publisher(p),
                     );
                 }
-                None => {}
+                continue;
             }
-        }
-        // Registries that match the caller: declaring the called file cannot work.
-        if p.registry.spec().workflow_claim == WorkflowClaim::Caller {
-            for site in ctx.sites.iter().filter(|s| {
-                s.workflow.file_name == p.workflow
-                    && s.may_publish_to(p.registry)
-                    && !s.callers.is_empty()
-            }) {
-                let callers: Vec<&str> = site
-                    .callers
-                    .iter()
-                    .map(|(cw, _)| cw.file_name.as_str())
-                    .collect();
-                let trigger = site
-                    .workflow
-                    .triggered_by("workflow_call")
-                    .map_or_else(|| site.job.id.span.clone(), |t| t.span.clone());
+            // The registry reads another file of this way than the declared one. Another
+            // publisher of the registry that matches this way covers it.
+            let covered = ctx.verdicts.iter().any(|o| {
+                o.site == v.site
+                    && o.token == v.token
+                    && o.matches_workflow()
+                    && ctx.desired.publishers[o.publisher].registry == p.registry
+            });
+            if covered {
+                continue;
+            }
+            let Some(field) = v.judgement.field("workflow") else {
+                continue;
+            };
+            let Some(actual) = field.actual.value() else {
+                continue;
+            };
+            let read = super::file_read(field.claim, actual);
+            if p.workflow == site.workflow.file_name {
+                // Declared the defining (called) file; the registry reads the caller.
+                let (span, label) = match site.workflow.triggered_by("workflow_call") {
+                    Some(t) if !site.callers.is_empty() => (
+                        t.span.clone(),
+                        format!(
+                            "called by `{}`",
+                            site.callers
+                                .iter()
+                                .map(|(w, _)| w.file_name.as_str())
+                                .collect::<Vec<_>>()
+                                .join("`, `")
+                        ),
+                    ),
+                    _ => (
+                        token.via.origin.as_ref().map_or_else(
+                            || site.job.id.span.clone(),
+                            |o| crate::workflow::yaml::Span {
+                                bytes: o.bytes.clone(),
+                                line: o.line,
+                                column: o.column,
+                            },
+                        ),
+                        format!("started from `{actual}`"),
+                    ),
+                };
+                let label = match token.via.origin.as_ref().filter(|o| {
+                    o.path != site.workflow.source.display_path() && site.callers.is_empty()
+                }) {
+                    Some(o) => ctx.at_origin(o, label),
+                    None => ctx.at(site.workflow, &span, label),
+                };
                 out.push(
-                    diag(&RULE, format!("{} matches the top-level workflow (`workflow_ref`), not the reusable `{}` it calls", p.registry.name(), p.workflow), ctx.at(site.workflow, &trigger, format!("called by `{}`", callers.join("`, `"))))
+                    diag(
+                        &RULE,
+                        format!(
+                            "{} matches {read}, not the reusable `{}` it calls",
+                            p.registry.name(),
+                            p.workflow
+                        ),
+                        label,
+                    )
+                    .with_related(ctx.declared(p, "workflow", "declared here"))
+                    .with_help(format!("declare and register `workflow = \"{actual}\"`"))
+                    .for_publisher(p),
+                );
+            } else {
+                // Declared a caller; the registry reads the defining (called) file.
+                let Some((cw, cj)) =
+                    token.via.callers.first().and_then(|(f, j)| {
+                        ctx.workflow(f).and_then(|w| w.job(j).map(|job| (w, job)))
+                    })
+                else {
+                    continue;
+                };
+                let Some(uses) = &cj.uses else { continue };
+                out.push(
+                    diag(&RULE, format!("{} matches {read}, not its caller `{}`", p.registry.name(), p.workflow), ctx.at(cw, &uses.span, format!("the publishing job is defined in `{actual}`")))
                         .with_related(ctx.declared(p, "workflow", "declared here"))
-                        .with_help(format!("declare and register `workflow = \"{}\"`", callers[0]))
+                        .with_help(format!("declare and register `workflow = \"{actual}\"`, or move the upload into `{}`", p.workflow))
                         .for_publisher(p),
                 );
             }
-        }
-        for site in own_sites
-            .iter()
-            .filter(|s| s.is_reusable() && p.registry.is_python_index())
-        {
-            let callers: Vec<String> = site
-                .callers
-                .iter()
-                .map(|(cw, _)| format!("`{}`", cw.file_name))
-                .collect();
-            let by = if callers.is_empty() {
-                String::new()
-            } else {
-                format!(" (called by {})", callers.join(", "))
-            };
-            let trigger = site
-                .workflow
-                .triggered_by("workflow_call")
-                .map_or_else(|| site.job.id.span.clone(), |t| t.span.clone());
-            out.push(
-                crate::diag::Diagnostic::new(RULE.id, Severity::Warning, format!("the publishing job is in the reusable workflow `{}`{by}", site.workflow.file_name), ctx.at(site.workflow, &trigger, "reusable workflow"))
-                    .with_help(format!("{} matches `{}`, as declared; this works, but support for reusable workflows is accidental and may change", p.registry.name(), site.workflow.file_name))
-                    .for_publisher(p),
-            );
         }
     }
 }

@@ -28,6 +28,7 @@ pub const PYPI: Spec = Spec {
     template,
     extra_keys: &["namespace"],
     refused_events: &["pull_request_target"],
+    workflow_setup: "remove the stored credential and give the job `id-token: write`; gh-action-pypi-publish, twine, uv, pdm and maturin then exchange the OIDC token themselves",
 };
 
 /// TestPyPI's table entry: the same verifier, another instance with its own audience.
@@ -590,6 +591,21 @@ fn add_notes(
                 registry.name()
             ),
         );
+        let same_repository = claims
+            .get("repository")
+            .value()
+            .is_none_or(|r| j.starts_with(&format!("{r}/")));
+        if called == p.workflow && same_repository {
+            // warehouse#11096: reusable workflows work because the lookup reads
+            // `job_workflow_ref`, not by design.
+            note(
+                "reusable-workflow-accidental",
+                format!(
+                    "{} matches `{called}`, as declared; this works, but support for reusable workflows is accidental and may change",
+                    registry.name()
+                ),
+            );
+        }
     }
     if let (Claim::Present(j), Claim::Present(repo)) = (&jwr, claims.get("repository"))
         && !j.starts_with(&format!("{repo}/"))

@@ -1,0 +1,545 @@
+//! Package names from the package being published: `pyproject.toml` (`[project].name`,
+//! normalised as PyPI does), `Cargo.toml` (`[package].name`; a workspace publishes its
+//! members), `package.json` (`name`; npm and pnpm workspaces publish their packages),
+//! `*.gemspec` (a literal `spec.name`), `*.csproj` (`PackageId`, else the file name). Where the
+//! package is comes from the publishing step ([`Package`]): its folder, manifest or names.
+
+use crate::identity::Registry;
+use crate::workflow::publish::{Files, Package};
+
+/// A project name and the file it was read from; or why it could not be read.
+pub type Named = Result<(String, String), String>;
+
+/// The most workspace members listed for one step.
+pub const MAX_MEMBERS: usize = 500;
+
+/// The names a step publishes to `registry`.
+pub fn project_names(registry: Registry, package: &Package, files: &dyn Files) -> Vec<Named> {
+    let dirs: Vec<String> = if package.dirs.is_empty() {
+        vec![String::new()]
+    } else {
+        package.dirs.clone()
+    };
+    let mut out = Vec::new();
+    for dir in &dirs {
+        let found = match registry {
+            Registry::Pypi | Registry::TestPypi => vec![python(dir, package, files)],
+            Registry::CratesIo => cargo(dir, package, files),
+            Registry::Npm => npm(dir, package, files),
+            Registry::RubyGems => vec![gem(dir, files)],
+            Registry::NuGet => vec![nuget(dir, files)],
+        };
+        for f in found {
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
+fn join(dir: &str, file: &str) -> String {
+    if dir.is_empty() {
+        file.to_owned()
+    } else {
+        format!("{}/{file}", dir.trim_end_matches('/'))
+    }
+}
+
+fn toml_at(files: &dyn Files, path: &str) -> Option<toml::Table> {
+    files.read(path)?.parse::<toml::Table>().ok()
+}
+
+fn field(t: &toml::Table, path: &[&str]) -> Option<String> {
+    let mut v = t.get(path[0])?;
+    for p in &path[1..] {
+        v = v.get(p)?;
+    }
+    v.as_str().map(str::to_owned)
+}
+
+/// PyPI's name normalisation (PEP 503): lowercase, runs of `-`, `_`, `.` become one `-`.
+pub fn normalise_python(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+        } else {
+            if sep && !out.is_empty() {
+                out.push('-');
+            }
+            sep = false;
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+fn python(dir: &str, package: &Package, files: &dyn Files) -> Named {
+    // maturin `-m path/Cargo.toml`: the pyproject beside it, else the crate's name.
+    let dir = package
+        .manifest
+        .as_deref()
+        .map(|m| {
+            m.rsplit_once('/')
+                .map_or(String::new(), |(d, _)| d.to_owned())
+        })
+        .unwrap_or_else(|| dir.to_owned());
+    let path = join(&dir, "pyproject.toml");
+    if let Some(t) = toml_at(files, &path) {
+        if let Some(n) =
+            field(&t, &["project", "name"]).or_else(|| field(&t, &["tool", "poetry", "name"]))
+        {
+            return Ok((normalise_python(&n), path));
+        }
+        if let Some(c) = toml_at(files, &join(&dir, "Cargo.toml"))
+            && let Some(n) = field(&c, &["package", "name"])
+        {
+            return Ok((normalise_python(&n), join(&dir, "Cargo.toml")));
+        }
+        return Err(format!("{path} names no project (`[project] name`)"));
+    }
+    Err(if dir.is_empty() {
+        "no readable pyproject.toml at the repository root, and the workflow names no package folder".into()
+    } else {
+        format!("no readable {path}")
+    })
+}
+
+/// Expands workspace member patterns (`crates/*`, `packages/**`, plain folders) against the
+/// repository's folders.
+fn expand(base: &str, patterns: &[String], files: &dyn Files) -> Vec<String> {
+    let mut out = Vec::new();
+    for pattern in patterns {
+        let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
+        if pattern.starts_with('!') {
+            continue;
+        }
+        let full = join(base, pattern);
+        match full.split_once('*') {
+            None => out.push(full),
+            Some((prefix, _)) => {
+                let parent = prefix.trim_end_matches('/');
+                let recursive = full.contains("**");
+                let mut stack = vec![(parent.to_owned(), 0)];
+                while let Some((d, depth)) = stack.pop() {
+                    for e in files.list(&d) {
+                        let Some(name) = e.strip_suffix('/') else {
+                            continue;
+                        };
+                        if name.starts_with('.') || name == "node_modules" || name == "target" {
+                            continue;
+                        }
+                        let child = join(&d, name);
+                        out.push(child.clone());
+                        if recursive && depth < 3 {
+                            stack.push((child, depth + 1));
+                        }
+                    }
+                    if out.len() > MAX_MEMBERS {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    out.truncate(MAX_MEMBERS);
+    out
+}
+
+fn cargo(dir: &str, package: &Package, files: &dyn Files) -> Vec<Named> {
+    let path = package
+        .manifest
+        .clone()
+        .unwrap_or_else(|| join(dir, "Cargo.toml"));
+    let Some(root) = toml_at(files, &path) else {
+        return vec![Err(format!("no readable {path}"))];
+    };
+    // Named packages (`-p NAME`) are the names.
+    if !package.names.is_empty() {
+        return package
+            .names
+            .iter()
+            .map(|n| Ok((n.clone(), format!("`-p {n}` ({path})"))))
+            .collect();
+    }
+    let publishes = |t: &toml::Table| {
+        t.get("package")
+            .and_then(|p| p.get("publish"))
+            .and_then(toml::Value::as_bool)
+            != Some(false)
+    };
+    let mut out = Vec::new();
+    if let Some(n) = field(&root, &["package", "name"])
+        && publishes(&root)
+    {
+        out.push(Ok((n, path.clone())));
+    }
+    let members: Vec<String> = root
+        .get("workspace")
+        .and_then(|w| w.get("members"))
+        .and_then(toml::Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    if package.workspace || out.is_empty() {
+        let base = path
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_owned());
+        for member in expand(&base, &members, files) {
+            let mpath = join(&member, "Cargo.toml");
+            if let Some(t) = toml_at(files, &mpath)
+                && let Some(n) = field(&t, &["package", "name"])
+                && publishes(&t)
+            {
+                out.push(Ok((n, mpath)));
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push(Err(format!("{path} names no publishable package")));
+    }
+    out
+}
+
+fn npm(dir: &str, package: &Package, files: &dyn Files) -> Vec<Named> {
+    let path = join(dir, "package.json");
+    let Some(json) = files
+        .read(&path)
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+    else {
+        return vec![Err(format!("no readable {path}"))];
+    };
+    let name_of = |v: &serde_json::Value| -> Option<String> {
+        (v.get("private").and_then(serde_json::Value::as_bool) != Some(true))
+            .then(|| v.get("name").and_then(|n| n.as_str()).map(str::to_owned))
+            .flatten()
+    };
+    // `--filter NAME` / `-w NAME` that is a package name.
+    let named: Vec<Named> = package
+        .names
+        .iter()
+        .filter(|n| !n.contains('/') || n.starts_with('@'))
+        .filter(|n| !n.contains('*') && !n.starts_with('.') && !n.starts_with('{'))
+        .map(|n| Ok((n.clone(), format!("`{n}` ({path})"))))
+        .collect();
+    if !named.is_empty() {
+        return named;
+    }
+    if !package.workspace {
+        return vec![
+            name_of(&json)
+                .map(|n| (n, path.clone()))
+                .ok_or_else(|| format!("{path} has no name, or is private")),
+        ];
+    }
+    // The workspace's packages: `workspaces` in package.json, or pnpm-workspace.yaml.
+    let mut patterns: Vec<String> = match json.get("workspaces") {
+        Some(serde_json::Value::Array(a)) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        Some(w) => w
+            .get("packages")
+            .and_then(|p| p.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    if let Some(yaml) = files.read(&join(dir, "pnpm-workspace.yaml"))
+        && let Ok(doc) = crate::workflow::yaml::parse(&yaml)
+        && let Some(items) = doc.value("packages").and_then(|p| p.as_seq())
+    {
+        patterns.extend(items.iter().filter_map(|i| i.scalar_text()));
+    }
+    let mut out: Vec<Named> = Vec::new();
+    if let Some(n) = name_of(&json) {
+        out.push(Ok((n, path.clone())));
+    }
+    for member in expand(dir, &patterns, files) {
+        let mpath = join(&member, "package.json");
+        if let Some(v) = files
+            .read(&mpath)
+            .and_then(|t| serde_json::from_str(&t).ok())
+            && let Some(n) = name_of(&v)
+        {
+            out.push(Ok((n, mpath)));
+        }
+    }
+    if out.is_empty() {
+        out.push(Err(format!(
+            "the workspace of {path} has no public package"
+        )));
+    }
+    out
+}
+
+fn gem(dir: &str, files: &dyn Files) -> Named {
+    let specs: Vec<String> = files
+        .list(dir)
+        .into_iter()
+        .filter(|f| f.ends_with(".gemspec"))
+        .collect();
+    let Some(spec) = specs.first() else {
+        return Err(format!(
+            "no *.gemspec in {}",
+            if dir.is_empty() {
+                "the repository root"
+            } else {
+                dir
+            }
+        ));
+    };
+    let path = join(dir, spec);
+    let text = files
+        .read(&path)
+        .ok_or_else(|| format!("{path} is not readable"))?;
+    // `spec.name = "widget"` (or `s.name = 'widget'`): only a literal is read, never evaluated.
+    for line in text.lines() {
+        let l = line.trim();
+        if let Some((lhs, rhs)) = l.split_once('=')
+            && lhs.trim().ends_with(".name")
+            && !lhs.contains("==")
+        {
+            let v = rhs.trim();
+            let quoted = v
+                .strip_prefix('"')
+                .and_then(|r| r.split_once('"'))
+                .or_else(|| v.strip_prefix('\'').and_then(|r| r.split_once('\'')));
+            return match quoted {
+                Some((name, _)) if !name.contains("#{") => Ok((name.to_owned(), path)),
+                _ => Err(format!(
+                    "{path} computes the name (`{}`): write it here",
+                    v.chars().take(60).collect::<String>()
+                )),
+            };
+        }
+    }
+    Err(format!("{path} sets no `name`"))
+}
+
+fn nuget(dir: &str, files: &dyn Files) -> Named {
+    // The project files in the folder, else one level below (`src/Widget/Widget.csproj`).
+    let mut projects: Vec<String> = Vec::new();
+    for e in files.list(dir) {
+        if e.ends_with(".csproj") || e.ends_with(".fsproj") || e.ends_with(".vbproj") {
+            projects.push(join(dir, &e));
+        }
+    }
+    if projects.is_empty() {
+        for sub in ["", "src"] {
+            let base = join(dir, sub);
+            for d in files
+                .list(&base)
+                .into_iter()
+                .filter_map(|e| e.strip_suffix('/').map(str::to_owned))
+            {
+                for e in files.list(&join(&base, &d)) {
+                    if e.ends_with(".csproj") || e.ends_with(".fsproj") {
+                        projects.push(join(&join(&base, &d), &e));
+                    }
+                }
+            }
+        }
+    }
+    let tag = |text: &str, name: &str| -> Option<String> {
+        let open = format!("<{name}>");
+        let start = text.find(&open)? + open.len();
+        let end = text[start..].find('<')? + start;
+        Some(text[start..end].trim().to_owned()).filter(|v| !v.is_empty() && !v.contains("$("))
+    };
+    let props = files
+        .read(&join(dir, "Directory.Build.props"))
+        .unwrap_or_default();
+    let mut packable: Vec<(String, String)> = Vec::new();
+    for path in &projects {
+        let text = files.read(path).unwrap_or_default();
+        if tag(&text, "IsPackable").as_deref() == Some("false") || path.contains("Test") {
+            continue;
+        }
+        let stem = path.rsplit('/').next().unwrap_or(path);
+        let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
+        let id = tag(&text, "PackageId")
+            .or_else(|| tag(&props, "PackageId"))
+            .unwrap_or_else(|| stem.to_owned());
+        packable.push((id, path.clone()));
+    }
+    match packable.len() {
+        0 => Err("no packable .csproj found beside the workflow's push".into()),
+        1 => Ok(packable.remove(0)),
+        _ => Err(format!(
+            "several packages ({}): a NuGet policy covers every package of its owner; give the policy's name",
+            packable
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workflow::action::Action;
+
+    struct Tree(Vec<(&'static str, &'static str)>);
+
+    impl Files for Tree {
+        fn action(&self, _: &str) -> Option<&Action> {
+            None
+        }
+        fn read(&self, path: &str) -> Option<String> {
+            self.0
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map(|(_, t)| (*t).to_owned())
+        }
+        fn list(&self, dir: &str) -> Vec<String> {
+            let prefix = if dir.is_empty() {
+                String::new()
+            } else {
+                format!("{dir}/")
+            };
+            let mut out: Vec<String> = self
+                .0
+                .iter()
+                .filter_map(|(p, _)| p.strip_prefix(&prefix))
+                .map(|rest| match rest.split_once('/') {
+                    Some((d, _)) => format!("{d}/"),
+                    None => rest.to_owned(),
+                })
+                .collect();
+            out.sort();
+            out.dedup();
+            out
+        }
+    }
+
+    fn names(found: Vec<Named>) -> Vec<String> {
+        found
+            .into_iter()
+            .map(|n| n.map(|(n, _)| n).unwrap_or_else(|e| format!("error: {e}")))
+            .collect()
+    }
+
+    #[test]
+    fn python_names_are_normalised_and_read_from_the_package_folder() {
+        let tree = Tree(vec![
+            ("pyproject.toml", "[project]\nname = 'root'\n"),
+            (
+                "crates/pyo3/pyproject.toml",
+                "[project]\nname = 'Fast_Widget.Core'\n",
+            ),
+        ]);
+        let pkg = Package {
+            dirs: vec!["crates/pyo3".into()],
+            ..Package::default()
+        };
+        assert_eq!(
+            names(project_names(Registry::Pypi, &pkg, &tree)),
+            ["fast-widget-core"]
+        );
+        assert_eq!(
+            names(project_names(Registry::Pypi, &Package::default(), &tree)),
+            ["root"]
+        );
+    }
+
+    #[test]
+    fn a_cargo_workspace_publishes_its_publishable_members() {
+        let tree = Tree(vec![
+            ("Cargo.toml", "[workspace]\nmembers = ['crates/*']\n"),
+            ("crates/a/Cargo.toml", "[package]\nname = 'alpha'\n"),
+            (
+                "crates/b/Cargo.toml",
+                "[package]\nname = 'beta'\npublish = false\n",
+            ),
+            ("crates/c/Cargo.toml", "[package]\nname = 'gamma'\n"),
+        ]);
+        let all = Package {
+            workspace: true,
+            ..Package::default()
+        };
+        assert_eq!(
+            names(project_names(Registry::CratesIo, &all, &tree)),
+            ["alpha", "gamma"]
+        );
+        let one = Package {
+            names: vec!["gamma".into()],
+            ..Package::default()
+        };
+        assert_eq!(
+            names(project_names(Registry::CratesIo, &one, &tree)),
+            ["gamma"]
+        );
+    }
+
+    #[test]
+    fn a_pnpm_workspace_publishes_its_public_packages() {
+        let tree = Tree(vec![
+            ("package.json", r#"{"name": "root", "private": true}"#),
+            ("pnpm-workspace.yaml", "packages:\n  - 'packages/*'\n"),
+            ("packages/ui/package.json", r#"{"name": "@acme/ui"}"#),
+            (
+                "packages/docs/package.json",
+                r#"{"name": "docs", "private": true}"#,
+            ),
+        ]);
+        let pkg = Package {
+            workspace: true,
+            ..Package::default()
+        };
+        assert_eq!(
+            names(project_names(Registry::Npm, &pkg, &tree)),
+            ["@acme/ui"]
+        );
+    }
+
+    #[test]
+    fn gemspec_and_csproj_names() {
+        let tree = Tree(vec![
+            (
+                "widget.gemspec",
+                "Gem::Specification.new do |spec|\n  spec.name = \"widget\"\nend\n",
+            ),
+            (
+                "src/Widget/Widget.csproj",
+                "<Project><PropertyGroup><PackageId>Acme.Widget</PackageId></PropertyGroup></Project>",
+            ),
+            ("src/Widget.Tests/Widget.Tests.csproj", "<Project/>"),
+        ]);
+        assert_eq!(
+            names(project_names(
+                Registry::RubyGems,
+                &Package::default(),
+                &tree
+            )),
+            ["widget"]
+        );
+        assert_eq!(
+            names(project_names(Registry::NuGet, &Package::default(), &tree)),
+            ["Acme.Widget"]
+        );
+        let computed = Tree(vec![(
+            "w.gemspec",
+            "Gem::Specification.new do |s|\n  s.name = NAME\nend\n",
+        )]);
+        assert!(
+            names(project_names(
+                Registry::RubyGems,
+                &Package::default(),
+                &computed
+            ))[0]
+                .starts_with("error")
+        );
+    }
+}

@@ -1,0 +1,401 @@
+//! Reading `run:` scripts: where a command is, its flags, and the folder it runs in. Shell is not
+//! parsed; commands are found as words on a line, after any `&&`, `;` or `|`, and comments and
+//! `--dry-run` rehearsals are left out.
+
+use super::super::Text;
+use super::super::yaml::Span;
+use crate::source::SourceFile;
+
+/// One occurrence of a command in a `run:` script.
+#[derive(Debug, Clone)]
+pub struct Found<'r> {
+    /// The line before the command (`python -m`, `dotnet`, ...).
+    pub before: &'r str,
+    /// The command line from the command on, up to the next `&&`, `;` or `|`.
+    pub command: &'r str,
+    /// Where the command is in the file.
+    pub span: Span,
+    /// The folder a `cd DIR` earlier in the script (or on the line, `cd DIR && ...`) moved to,
+    /// relative to where the script starts.
+    pub cd: Option<String>,
+    /// 0-based index of the script line.
+    pub line_index: usize,
+}
+
+/// Whether a command only rehearses the upload (`--dry-run`).
+pub fn is_dry_run(command: &str) -> bool {
+    command
+        .split_whitespace()
+        .any(|w| w == "--dry-run" || w == "--dry_run")
+}
+
+/// The value after the first of `flags` in a command line (`--flag value` or `--flag=value`). A
+/// `${{ ... }}` expression holds spaces: it is one value.
+pub fn flag_value(command: &str, flags: &[&str]) -> Option<String> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let value_at = |i: usize, first: &str| -> String {
+        let mut value = first.to_owned();
+        let mut j = i;
+        if value.contains("${{") && !value.contains("}}") {
+            while let Some(next) = words.get(j + 1) {
+                value.push(' ');
+                value.push_str(next);
+                j += 1;
+                if next.contains("}}") {
+                    break;
+                }
+            }
+        }
+        value.trim_matches(['"', '\'']).to_owned()
+    };
+    for (i, w) in words.iter().enumerate() {
+        for f in flags {
+            if w == f {
+                return words.get(i + 1).map(|s| value_at(i + 1, s));
+            }
+            if let Some(v) = w.strip_prefix(f).and_then(|r| r.strip_prefix('=')) {
+                return Some(value_at(i, v));
+            }
+        }
+    }
+    None
+}
+
+/// Every value of `flags` in a command line, in order (`-p a -p b`).
+pub fn flag_values(command: &str, flags: &[&str]) -> Vec<String> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let mut out = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        for f in flags {
+            if w == f
+                && let Some(v) = words.get(i + 1)
+            {
+                out.push(v.trim_matches(['"', '\'']).to_owned());
+            } else if let Some(v) = w.strip_prefix(f).and_then(|r| r.strip_prefix('=')) {
+                out.push(v.trim_matches(['"', '\'']).to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// Whether any of `flags` is on the command line.
+pub fn has_flag(command: &str, flags: &[&str]) -> bool {
+    command.split_whitespace().any(|w| {
+        flags
+            .iter()
+            .any(|f| w == *f || w.starts_with(&format!("{f}=")))
+    })
+}
+
+/// The words of a command line that are not flags nor flag values (`flags_with_values` take
+/// one).
+pub fn positionals<'c>(command: &'c str, flags_with_values: &[&str]) -> Vec<&'c str> {
+    let mut out = Vec::new();
+    let mut skip = false;
+    for w in command.split_whitespace() {
+        if skip {
+            skip = false;
+            continue;
+        }
+        if w.starts_with('-') {
+            skip = flags_with_values.contains(&w);
+            continue;
+        }
+        out.push(w);
+    }
+    out
+}
+
+/// Where `pattern` starts on `line`: `words` in order, where `Gap::Options` lets flags (and a
+/// flag's value) stand between the first word and the rest (`pnpm -r publish`,
+/// `pnpm --filter web publish`).
+fn command_at(line: &str, words: &[&str], gap: Gap) -> Option<usize> {
+    let tokens: Vec<(usize, &str)> = line
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - line.as_ptr() as usize, w))
+        .collect();
+    'start: for i in 0..tokens.len() {
+        if tokens[i].1 != words[0] {
+            continue;
+        }
+        let mut j = i + 1;
+        for w in &words[1..] {
+            if gap == Gap::Options {
+                let mut skipped = 0;
+                while let Some((_, t)) = tokens.get(j) {
+                    if t == w || skipped >= 6 {
+                        break;
+                    }
+                    if !t.starts_with('-') && !tokens[j - 1].1.starts_with('-') {
+                        continue 'start;
+                    }
+                    j += 1;
+                    skipped += 1;
+                }
+            }
+            match tokens.get(j) {
+                Some((_, t)) if t == w => j += 1,
+                _ => continue 'start,
+            }
+        }
+        return Some(tokens[i].0);
+    }
+    None
+}
+
+/// How the words of a command may be spread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gap {
+    /// Consecutive words.
+    None,
+    /// Flags may stand between the first word and the next.
+    Options,
+}
+
+/// The folder a `cd` command moves to, when it is a plain relative or `$GITHUB_WORKSPACE` path.
+fn cd_target(segment: &str) -> Option<Option<String>> {
+    let mut words = segment.split_whitespace();
+    if words.next()? != "cd" {
+        return None;
+    }
+    let target = words
+        .next()
+        .unwrap_or("")
+        .trim_matches(['"', '\''])
+        .to_owned();
+    let target = target
+        .strip_prefix("$GITHUB_WORKSPACE")
+        .or_else(|| target.strip_prefix("${GITHUB_WORKSPACE}"))
+        .or_else(|| target.strip_prefix("${{ github.workspace }}"))
+        .map(|t| t.trim_start_matches('/').to_owned())
+        .unwrap_or(target);
+    if target.is_empty() || target == "~" || target.starts_with('/') || target.contains('$') {
+        return Some(None);
+    }
+    Some(Some(target))
+}
+
+/// Joins a relative folder onto another, resolving `.` and `..` by name; `None` when it
+/// leaves the top.
+pub fn join_dir(base: Option<&str>, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base
+        .unwrap_or("")
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    for p in rel.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The segments of a shell line between `&&`, `||`, `;` and `|`, as byte ranges.
+fn segments(line: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = line.as_bytes();
+    let mut out = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        let sep = match bytes[i] {
+            b'&' if bytes.get(i + 1) == Some(&b'&') => 2,
+            b'|' if bytes.get(i + 1) == Some(&b'|') => 2,
+            b';' | b'|' => 1,
+            _ => 0,
+        };
+        if sep > 0 {
+            out.push(start..i);
+            i += sep;
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push(start..bytes.len());
+    out
+}
+
+/// Each occurrence of the command `words` in a `run:` script, comments and `--dry-run`
+/// rehearsals left out.
+pub fn find_commands<'r>(
+    source: &SourceFile,
+    run: &'r Text,
+    words: &[&str],
+    gap: Gap,
+) -> Vec<Found<'r>> {
+    let last = words[words.len() - 1];
+    let mut found = Vec::new();
+    let mut cwd: Option<String> = None;
+    let mut script_in_file: Option<Option<usize>> = None;
+    for (line_index, line) in run.value.lines().enumerate() {
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        let mut here = cwd.clone();
+        let mut only_cd = true;
+        for seg in segments(line) {
+            let text = &line[seg.clone()];
+            if let Some(target) = cd_target(text.trim()) {
+                here = target.and_then(|t| join_dir(here.as_deref(), &t));
+                continue;
+            }
+            if !text.trim().is_empty() {
+                only_cd = false;
+            }
+            // Cheap test first: most lines of most scripts name no upload command at all.
+            if !text.contains(last) {
+                continue;
+            }
+            let Some(at) = command_at(text, words, gap) else {
+                continue;
+            };
+            let command = text[at..].trim_end();
+            if is_dry_run(command) {
+                continue;
+            }
+            let at_in_line = seg.start + at;
+            let script_start = *script_in_file.get_or_insert_with(|| locate_script(source, run));
+            let len = words.join(" ").len().min(command.len());
+            let span = locate(source, script_start, &run.value, line, at_in_line, len)
+                .unwrap_or_else(|| run.span.clone());
+            found.push(Found {
+                before: &line[..at_in_line],
+                command,
+                span,
+                cd: here.clone(),
+                line_index,
+            });
+        }
+        // `cd DIR` on a line of its own moves the rest of the script.
+        if only_cd {
+            cwd = here;
+        }
+    }
+    found
+}
+
+/// Where the script's first line is in the file.
+fn locate_script(source: &SourceFile, run: &Text) -> Option<usize> {
+    let region_start = run.span.bytes.start.min(source.text.len());
+    source.text[region_start..]
+        .find(run.value.lines().next().unwrap_or(""))
+        .map(|i| region_start + i)
+}
+
+/// The span of `len` bytes at column `at` of `line` of the script, found in the file. A block
+/// scalar keeps one file line per script line, so the search starts at the script line's own
+/// line in the file (a repeated line is found where it is, not at its first occurrence).
+fn locate(
+    source: &SourceFile,
+    script_start: Option<usize>,
+    script: &str,
+    line: &str,
+    at: usize,
+    len: usize,
+) -> Option<Span> {
+    let start = script_start?;
+    let line_index = script[..line.as_ptr() as usize - script.as_ptr() as usize]
+        .matches('\n')
+        .count();
+    let from = source
+        .text
+        .get(start..)?
+        .split_inclusive('\n')
+        .take(line_index)
+        .map(str::len)
+        .sum::<usize>()
+        + start;
+    // The script as parsed drops the block's indentation; search the line's text in the file.
+    let needle = line.trim();
+    let lead = line.len() - line.trim_start().len();
+    let in_file = source
+        .text
+        .get(from..)
+        .and_then(|t| t.find(needle))
+        .map(|i| from + i)
+        .or_else(|| source.text.get(start..)?.find(needle).map(|i| start + i))?;
+    let offset = in_file + at.saturating_sub(lead);
+    let pos = source.position(offset);
+    Some(Span {
+        bytes: offset..offset + len,
+        line: pos.line,
+        column: pos.column,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Text {
+        Text {
+            value: s.to_owned(),
+            span: Span::default(),
+        }
+    }
+
+    #[test]
+    fn an_expression_flag_value_is_read_whole() {
+        assert_eq!(
+            flag_value(
+                "dotnet nuget push x --api-key ${{ steps.login.outputs.NUGET_API_KEY }} -s y",
+                &["--api-key"]
+            )
+            .as_deref(),
+            Some("${{ steps.login.outputs.NUGET_API_KEY }}")
+        );
+        assert_eq!(
+            flag_value(
+                "twine upload --repository-url=https://test.pypi.org/legacy/",
+                &["--repository-url"]
+            )
+            .as_deref(),
+            Some("https://test.pypi.org/legacy/")
+        );
+        assert_eq!(
+            flag_values("cargo publish -p a -p b", &["-p", "--package"]),
+            ["a", "b"]
+        );
+    }
+
+    #[test]
+    fn options_may_stand_between_a_command_and_its_subcommand() {
+        let src = SourceFile::new("x.yml", "");
+        for (script, hit) in [
+            ("pnpm -r publish --access public", true),
+            ("pnpm --filter web publish", true),
+            ("pnpm publish", true),
+            ("pnpm run build && npm publish", false),
+            ("pnpm install publish-tool", false),
+        ] {
+            assert_eq!(
+                !find_commands(&src, &text(script), &["pnpm", "publish"], Gap::Options).is_empty(),
+                hit,
+                "{script}"
+            );
+        }
+    }
+
+    #[test]
+    fn cd_moves_the_commands_after_it() {
+        let src = SourceFile::new("x.yml", "");
+        let run = text("cd packages/a\nnpm publish\ncd ../b && npm publish\ncd /tmp\nnpm publish");
+        let found = find_commands(&src, &run, &["npm", "publish"], Gap::None);
+        let dirs: Vec<Option<&str>> = found.iter().map(|f| f.cd.as_deref()).collect();
+        assert_eq!(dirs, [Some("packages/a"), Some("packages/b"), None]);
+    }
+
+    #[test]
+    fn a_command_ends_at_the_next_separator_and_rehearsals_are_skipped() {
+        let src = SourceFile::new("x.yml", "");
+        let run = text("cargo publish -p a && cargo publish --dry-run -p b\n# cargo publish");
+        let found = find_commands(&src, &run, &["cargo", "publish"], Gap::None);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].command.trim(), "cargo publish -p a");
+    }
+}
