@@ -56,6 +56,127 @@ fn toml_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
+/// What to declare for a job that calls a reusable workflow of another repository with an OIDC
+/// token, registry by registry, as each registry's own matcher accepts it: the caller, the
+/// called file, or the called file with its repository named.
+fn remote_call_advice(site: &Site<'_>, repository: Option<&Repository>) -> String {
+    let uses = site.job.uses.as_ref().map_or("", |u| u.value.as_str());
+    let mut by_declaration: Vec<(String, Vec<&'static str>)> = Vec::new();
+    let mut none: Vec<&'static str> = Vec::new();
+    for registry in Registry::ALL {
+        let Some(token) = site.predicted.first() else {
+            break;
+        };
+        let (called_repo, _) = token.defining_repository.clone().unwrap_or_default();
+        let (wo, wn) = called_repo.split_once('/').unwrap_or(("", ""));
+        let candidates: [(String, Option<(String, String)>); 3] = [
+            (site.workflow.file_name.clone(), None),
+            (token.defining.clone(), None),
+            (token.defining.clone(), Some((wo.to_owned(), wn.to_owned()))),
+        ];
+        let accepted = candidates.iter().find(|(file, wr)| {
+            let trial = Publisher {
+                registry,
+                project: String::new(),
+                owner: repository.map_or_else(|| "owner".into(), |r| r.owner.clone()),
+                repository: repository.map_or_else(|| "repository".into(), |r| r.name.clone()),
+                workflow: file.clone(),
+                environment: None,
+                owner_id: None,
+                provider: crate::identity::Provider::GitHub,
+                workflow_repository: wr.clone(),
+                policy_owner: None,
+                span: 0..0,
+                key_spans: Vec::new(),
+            };
+            let claims = token.claims(
+                Some((trial.owner.as_str(), trial.repository.as_str())),
+                Some(registry.spec().audience),
+            );
+            registry
+                .judge(
+                    &trial,
+                    &EvidenceFacts {
+                        claims: &claims,
+                        is_token: false,
+                        token_rejected: None,
+                    },
+                )
+                .accepted()
+        });
+        match accepted {
+            Some((file, wr)) => {
+                let what = match wr {
+                    Some((o, n)) => format!(
+                        "workflow = {} with workflow-repository-owner = {}, workflow-repository-name = {}",
+                        toml_string(file),
+                        toml_string(o),
+                        toml_string(n)
+                    ),
+                    None => format!("workflow = {}", toml_string(file)),
+                };
+                match by_declaration.iter_mut().find(|(w, _)| *w == what) {
+                    Some((_, rs)) => rs.push(registry.name()),
+                    None => by_declaration.push((what, vec![registry.name()])),
+                }
+            }
+            None => none.push(registry.name()),
+        }
+    }
+    let mut text = format!(
+        "{}, job `{}` calls `{}` with an OIDC token: trustpub cannot see what it publishes.\nIf it publishes, declare its publisher as each registry matches it:",
+        site.workflow.file_name,
+        comment_text(&site.job.id.name),
+        comment_text(uses)
+    );
+    for (what, registries) in &by_declaration {
+        text.push_str(&format!(
+            "\n  {}: {}",
+            registries.join(", "),
+            comment_text(what)
+        ));
+    }
+    if !none.is_empty() {
+        text.push_str(&format!(
+            "\n  {}: no publisher can accept a job defined in another repository",
+            none.join(", ")
+        ));
+    }
+    text
+}
+
+/// A NuGet policy's name: the package's id when the workflow pushes one package, the
+/// repository's name when it pushes several (a policy covers every package of its owner).
+fn nuget_policy_name(
+    step: &PublishStep,
+    files: &RepoFiles,
+    repository: Option<&Repository>,
+) -> crate::manifest::Named {
+    let dir = step.package.dirs.first().map_or("", String::as_str);
+    let packages = crate::manifest::nuget_packages(dir, files);
+    match (packages.as_slice(), repository) {
+        ([one], _) => Ok(one.clone()),
+        ([], _) => Err("no packable .csproj found beside the workflow's push".into()),
+        (many, Some(r)) => Ok((
+            r.name.clone(),
+            format!(
+                "the repository's name, for the policy: a NuGet policy covers every package of its owner ({})",
+                many.iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+        (many, None) => Err(format!(
+            "several packages ({}): a NuGet policy covers every package of its owner; give the policy's name",
+            many.iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
 /// One publisher to write, and the steps it stands for.
 struct Entry {
     registry: Option<Registry>,
@@ -69,6 +190,8 @@ struct Entry {
     environment_text: Option<String>,
     steps: Vec<String>,
     stored: Option<String>,
+    /// The registry account the exchange acts for (NuGet/login's `user`).
+    account: Option<String>,
 }
 
 fn describe_step(site: &Site<'_>, step: &PublishStep) -> String {
@@ -230,6 +353,16 @@ fn infer(key: &str, entry: &Entry, repository: Option<&Repository>) -> Inferred 
         "provider" => Inferred::Omitted(
             "github, the default: these are GitHub Actions workflows".into(),
         ),
+        "policy-owner" => match &entry.account {
+            Some(user) => Inferred::Value {
+                toml: toml_string(user),
+                from: Some("NuGet/login's `user`".into()),
+            },
+            None => Inferred::Unknown(
+                "NuGet/login's `user` (the policy owner's NuGet name) is not literal in the workflow"
+                    .into(),
+            ),
+        },
         "owner-id" => Inferred::Unknown(match repository {
             Some(r) => format!(
                 "GitHub's numeric id of `{}`: the \"id\" of https://api.github.com/users/{}",
@@ -255,8 +388,12 @@ pub fn generate(
     let ctx = Context::new(&empty, &read.workflows, repository, files);
     let mut entries: Vec<Entry> = Vec::new();
     let mut skipped = Vec::new();
+    let mut opaque: Vec<String> = Vec::new();
     for site in &ctx.sites {
-        let Some(step) = &site.step else { continue };
+        let Some(step) = &site.step else {
+            opaque.push(remote_call_advice(site, repository));
+            continue;
+        };
         let registry = site.registry();
         let described = describe_step(site, step);
         if registry.is_none() && !site.target_unknown() {
@@ -274,6 +411,7 @@ pub fn generate(
             _ => "the step's index is not one trustpub knows".into(),
         };
         let projects: Vec<crate::manifest::Named> = match registry {
+            Some(Registry::NuGet) => vec![nuget_policy_name(step, files, repository)],
             Some(r) => crate::manifest::project_names(r, &step.package, files),
             None => vec![Err("the registry is not known".into())],
         };
@@ -299,6 +437,7 @@ pub fn generate(
                         && e.project == *project
                         && e.workflow == *workflow
                         && e.environment == environment
+                        && e.stored.is_some() == stored.is_some()
                 };
                 match entries.iter_mut().find(|e| same(e)) {
                     Some(e) => {
@@ -316,6 +455,7 @@ pub fn generate(
                         environment_text: environment_text.clone(),
                         steps: vec![described.clone()],
                         stored: stored.clone(),
+                        account: step.account.clone(),
                     }),
                 }
             }
@@ -350,34 +490,60 @@ pub fn generate(
             let _ = writeln!(out, "# {key} = \"\"  # {}", publisher_key_doc(key));
         }
     }
-    for entry in &entries {
+    for advice in &opaque {
         out.push('\n');
-        for step in &entry.steps {
-            let _ = writeln!(out, "# {step}");
+        for line in advice.lines() {
+            let _ = writeln!(out, "# {line}");
         }
-        if let Some(what) = &entry.stored {
+    }
+    let mut written = 0;
+    for entry in &entries {
+        // A stored-credential path beside a Trusted Publishing one for the same project: the
+        // publisher is declared by the other; `check` reports the stored credential.
+        let twin = entry.stored.is_some()
+            && entries.iter().any(|e| {
+                e.stored.is_none() && e.registry == entry.registry && e.project == entry.project
+            });
+        if twin {
             let _ = writeln!(
                 out,
-                "# This step uploads with a stored credential ({}): Trusted Publishing needs it removed\n\
-                 # and `permissions: id-token: write` on the job (`trustpub check` shows where).",
-                comment_text(what)
+                "\n# Also publishes with a stored credential ({}): {}\n# `trustpub check` reports it; the publisher below serves it once the credential is removed.",
+                comment_text(entry.stored.as_deref().unwrap_or_default()),
+                entry.steps.join("; ")
             );
+            continue;
+        }
+        let mut block = String::new();
+        for step in &entry.steps {
+            let _ = writeln!(block, "# {step}");
         }
         let required = entry.registry.map(required_keys).unwrap_or_default();
-        out.push_str("[[publisher]]\n");
-        // The common keys, then any other key the validator requires of this registry.
+        block.push_str("[[publisher]]\n");
+        // The common keys, then any other key the validator requires of this registry, then
+        // the registry's own keys where the workflow tells them.
+        let extra: Vec<&'static str> = entry
+            .registry
+            .map(|r| r.spec().extra_keys.to_vec())
+            .unwrap_or_default();
         let keys = PUBLISHER_KEYS
             .iter()
-            .chain(required.iter().filter(|k| !PUBLISHER_KEYS.contains(k)));
+            .chain(required.iter().filter(|k| !PUBLISHER_KEYS.contains(k)))
+            .chain(
+                extra
+                    .iter()
+                    .filter(|k| !required.contains(k) && !PUBLISHER_KEYS.contains(k)),
+            );
         for key in keys {
+            let optional_extra = extra.contains(key) && !required.contains(key);
             match infer(key, entry, repository) {
                 Inferred::Value { toml, from } => {
-                    let _ = write!(out, "{key} = {toml}");
+                    let _ = write!(block, "{key} = {toml}");
                     if let Some(from) = from {
-                        let _ = write!(out, "  # {}", comment_text(&from));
+                        let _ = write!(block, "  # {}", comment_text(&from));
                     }
-                    out.push('\n');
+                    block.push('\n');
                 }
+                Inferred::Unknown(_) | Inferred::Omitted(_) if optional_extra => {}
                 Inferred::Unknown(why) => {
                     uninferred += 1;
                     let need = if required.contains(key) || *key == "registry" {
@@ -391,20 +557,45 @@ pub fn generate(
                         == "integer";
                     let placeholder = if integer { "0" } else { "\"\"" };
                     let _ = writeln!(
-                        out,
+                        block,
                         "# {key} = {placeholder}  # {need}: {}",
                         comment_text(&why)
                     );
                 }
                 Inferred::Omitted(why) => {
-                    let _ = writeln!(out, "# {key}: {}", comment_text(&why));
+                    let _ = writeln!(block, "# {key}: {}", comment_text(&why));
                 }
+            }
+        }
+        out.push('\n');
+        match &entry.stored {
+            // Only a stored credential publishes this project: the publisher it would need, to
+            // uncomment once the credential is gone.
+            Some(what) => {
+                let _ = writeln!(
+                    out,
+                    "# This upload uses a stored credential ({}), not Trusted Publishing. To move it,\n\
+                     # register the publisher below, uncomment it, remove the credential and grant the job\n\
+                     # `permissions: id-token: write` (`trustpub check` then shows what is left).",
+                    comment_text(what)
+                );
+                for line in block.lines() {
+                    if line.starts_with('#') {
+                        let _ = writeln!(out, "#{line}");
+                    } else {
+                        let _ = writeln!(out, "# {line}");
+                    }
+                }
+            }
+            None => {
+                written += 1;
+                out.push_str(&block);
             }
         }
     }
     Generated {
         text: out,
-        publishers: entries.len(),
+        publishers: written,
         uninferred,
     }
 }

@@ -15,6 +15,11 @@ pub const MAX_MEMBERS: usize = 500;
 
 /// The names a step publishes to `registry`.
 pub fn project_names(registry: Registry, package: &Package, files: &dyn Files) -> Vec<Named> {
+    if let Some(dynamic) = &package.dynamic {
+        return vec![Err(format!(
+            "the package is chosen at run time (`{dynamic}`): name each one it publishes"
+        ))];
+    }
     let dirs: Vec<String> = if package.dirs.is_empty() {
         vec![String::new()]
     } else {
@@ -44,6 +49,61 @@ fn join(dir: &str, file: &str) -> String {
     } else {
         format!("{}/{file}", dir.trim_end_matches('/'))
     }
+}
+
+/// `dir` and its parents up to the repository root, nearest first (a package is published
+/// from its own folder or from a build folder inside it, such as `pkg/` or `dist/`).
+fn upwards(dir: &str) -> Vec<String> {
+    let mut out = vec![dir.to_owned()];
+    let mut d = dir;
+    while let Some((parent, _)) = d.rsplit_once('/') {
+        out.push(parent.to_owned());
+        d = parent;
+    }
+    if !d.is_empty() {
+        out.push(String::new());
+    }
+    out
+}
+
+/// Files under `dir` (to `depth` folders down) whose name `wanted` accepts, skipping build,
+/// test, sample and dependency folders; at most [`MAX_MEMBERS`].
+fn below(files: &dyn Files, dir: &str, depth: usize, wanted: &dyn Fn(&str) -> bool) -> Vec<String> {
+    const SKIP: [&str; 12] = [
+        "node_modules",
+        "target",
+        "bin",
+        "obj",
+        "test",
+        "tests",
+        "samples",
+        "examples",
+        "benchmarks",
+        "docs",
+        "vendor",
+        "artifacts",
+    ];
+    let mut out = Vec::new();
+    let mut queue = vec![(dir.to_owned(), 0)];
+    while let Some((d, level)) = queue.pop() {
+        for e in files.list(&d) {
+            match e.strip_suffix('/') {
+                Some(sub) => {
+                    let lower = sub.to_ascii_lowercase();
+                    if level < depth && !sub.starts_with('.') && !SKIP.contains(&lower.as_str()) {
+                        queue.push((join(&d, sub), level + 1));
+                    }
+                }
+                None if wanted(&e) => out.push(join(&d, &e)),
+                None => {}
+            }
+            if out.len() >= MAX_MEMBERS {
+                return out;
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 fn toml_at(files: &dyn Files, path: &str) -> Option<toml::Table> {
@@ -86,6 +146,10 @@ fn python(dir: &str, package: &Package, files: &dyn Files) -> Named {
                 .map_or(String::new(), |(d, _)| d.to_owned())
         })
         .unwrap_or_else(|| dir.to_owned());
+    let dir = upwards(&dir)
+        .into_iter()
+        .find(|d| files.read(&join(d, "pyproject.toml")).is_some())
+        .unwrap_or(dir);
     let path = join(&dir, "pyproject.toml");
     if let Some(t) = toml_at(files, &path) {
         if let Some(n) =
@@ -98,6 +162,10 @@ fn python(dir: &str, package: &Package, files: &dyn Files) -> Named {
         {
             return Ok((normalise_python(&n), join(&dir, "Cargo.toml")));
         }
+        // setuptools: the name in `setup.cfg` beside it.
+        if let Some(n) = setup_cfg_name(files, &join(&dir, "setup.cfg")) {
+            return Ok((normalise_python(&n), join(&dir, "setup.cfg")));
+        }
         return Err(format!("{path} names no project (`[project] name`)"));
     }
     Err(if dir.is_empty() {
@@ -105,6 +173,26 @@ fn python(dir: &str, package: &Package, files: &dyn Files) -> Named {
     } else {
         format!("no readable {path}")
     })
+}
+
+/// `name = ...` of the `[metadata]` section of a `setup.cfg`.
+fn setup_cfg_name(files: &dyn Files, path: &str) -> Option<String> {
+    let text = files.read(path)?;
+    let mut in_metadata = false;
+    for line in text.lines() {
+        let l = line.trim();
+        if l.starts_with('[') {
+            in_metadata = l == "[metadata]";
+        } else if in_metadata
+            && let Some((k, v)) = l.split_once('=')
+            && k.trim() == "name"
+        {
+            let v = v.trim();
+            return (!v.is_empty() && !v.contains('%') && !v.starts_with("attr:"))
+                .then(|| v.to_owned());
+        }
+    }
+    None
 }
 
 /// Expands workspace member patterns (`crates/*`, `packages/**`, plain folders) against the
@@ -149,10 +237,13 @@ fn expand(base: &str, patterns: &[String], files: &dyn Files) -> Vec<String> {
 }
 
 fn cargo(dir: &str, package: &Package, files: &dyn Files) -> Vec<Named> {
-    let path = package
-        .manifest
-        .clone()
-        .unwrap_or_else(|| join(dir, "Cargo.toml"));
+    let path = package.manifest.clone().unwrap_or_else(|| {
+        upwards(dir)
+            .into_iter()
+            .map(|d| join(&d, "Cargo.toml"))
+            .find(|p| files.read(p).is_some())
+            .unwrap_or_else(|| join(dir, "Cargo.toml"))
+    });
     let Some(root) = toml_at(files, &path) else {
         return vec![Err(format!("no readable {path}"))];
     };
@@ -207,6 +298,10 @@ fn cargo(dir: &str, package: &Package, files: &dyn Files) -> Vec<Named> {
 }
 
 fn npm(dir: &str, package: &Package, files: &dyn Files) -> Vec<Named> {
+    let dir = &upwards(dir)
+        .into_iter()
+        .find(|d| files.read(&join(d, "package.json")).is_some())
+        .unwrap_or_else(|| dir.to_owned());
     let path = join(dir, "package.json");
     let Some(json) = files
         .read(&path)
@@ -230,7 +325,10 @@ fn npm(dir: &str, package: &Package, files: &dyn Files) -> Vec<Named> {
     if !named.is_empty() {
         return named;
     }
-    if !package.workspace {
+    let has_workspaces =
+        json.get("workspaces").is_some() || files.read(&join(dir, "pnpm-workspace.yaml")).is_some();
+    // A private root publishes nothing itself: its workspace's packages are what is published.
+    if !package.workspace && (name_of(&json).is_some() || !has_workspaces) {
         return vec![
             name_of(&json)
                 .map(|n| (n, path.clone()))
@@ -283,11 +381,29 @@ fn npm(dir: &str, package: &Package, files: &dyn Files) -> Vec<Named> {
 }
 
 fn gem(dir: &str, files: &dyn Files) -> Named {
-    let specs: Vec<String> = files
-        .list(dir)
+    let gemspecs = |d: &str| -> Vec<String> {
+        files
+            .list(d)
+            .into_iter()
+            .filter(|f| f.ends_with(".gemspec"))
+            .collect()
+    };
+    let dir = &upwards(dir)
         .into_iter()
-        .filter(|f| f.ends_with(".gemspec"))
-        .collect();
+        .find(|d| !gemspecs(d).is_empty())
+        .unwrap_or_else(|| dir.to_owned());
+    let mut specs = gemspecs(dir);
+    let mut dir = dir.clone();
+    if specs.is_empty() {
+        // The gem in a folder of its own (`ruby/widget.gemspec`), when it is the only one.
+        let found = below(files, &dir, 2, &|f| f.ends_with(".gemspec"));
+        if let [one] = found.as_slice() {
+            let (d, f) = one.rsplit_once('/').unwrap_or(("", one));
+            dir = d.to_owned();
+            specs = vec![f.to_owned()];
+        }
+    }
+    let dir = &dir;
     let Some(spec) = specs.first() else {
         return Err(format!(
             "no *.gemspec in {}",
@@ -327,27 +443,33 @@ fn gem(dir: &str, files: &dyn Files) -> Named {
 }
 
 fn nuget(dir: &str, files: &dyn Files) -> Named {
-    // The project files in the folder, else one level below (`src/Widget/Widget.csproj`).
-    let mut projects: Vec<String> = Vec::new();
-    for e in files.list(dir) {
-        if e.ends_with(".csproj") || e.ends_with(".fsproj") || e.ends_with(".vbproj") {
-            projects.push(join(dir, &e));
-        }
+    let mut packable = nuget_packages(dir, files);
+    match packable.len() {
+        0 => Err("no packable .csproj found beside the workflow's push".into()),
+        1 => Ok(packable.remove(0)),
+        _ => Err(format!(
+            "several packages ({}): a NuGet policy covers every package of its owner; give the policy's name",
+            packable
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
     }
-    if projects.is_empty() {
-        for sub in ["", "src"] {
-            let base = join(dir, sub);
-            for d in files
-                .list(&base)
-                .into_iter()
-                .filter_map(|e| e.strip_suffix('/').map(str::to_owned))
-            {
-                for e in files.list(&join(&base, &d)) {
-                    if e.ends_with(".csproj") || e.ends_with(".fsproj") {
-                        projects.push(join(&join(&base, &d), &e));
-                    }
-                }
-            }
+}
+
+/// The NuGet packages a folder builds: each packable project file's `PackageId` (else its file
+/// name), with the file, in the folder or one level below it (or below `src/`).
+pub fn nuget_packages(dir: &str, files: &dyn Files) -> Vec<(String, String)> {
+    // The project files in the folder or below it (`src/Widget/Widget.csproj`); a push from a
+    // build folder (`bindings/dotnet/artifacts/package`) finds them above.
+    let is_project =
+        |f: &str| f.ends_with(".csproj") || f.ends_with(".fsproj") || f.ends_with(".vbproj");
+    let mut projects = Vec::new();
+    for d in upwards(dir) {
+        projects = below(files, &d, 4, &is_project);
+        if !projects.is_empty() {
+            break;
         }
     }
     let tag = |text: &str, name: &str| -> Option<String> {
@@ -362,7 +484,12 @@ fn nuget(dir: &str, files: &dyn Files) -> Named {
     let mut packable: Vec<(String, String)> = Vec::new();
     for path in &projects {
         let text = files.read(path).unwrap_or_default();
-        if tag(&text, "IsPackable").as_deref() == Some("false") || path.contains("Test") {
+        let lower = path.to_ascii_lowercase();
+        if tag(&text, "IsPackable").as_deref() == Some("false")
+            || ["test", "benchmark", "sample", "example"]
+                .iter()
+                .any(|w| lower.contains(w))
+        {
             continue;
         }
         let stem = path.rsplit('/').next().unwrap_or(path);
@@ -372,18 +499,7 @@ fn nuget(dir: &str, files: &dyn Files) -> Named {
             .unwrap_or_else(|| stem.to_owned());
         packable.push((id, path.clone()));
     }
-    match packable.len() {
-        0 => Err("no packable .csproj found beside the workflow's push".into()),
-        1 => Ok(packable.remove(0)),
-        _ => Err(format!(
-            "several packages ({}): a NuGet policy covers every package of its owner; give the policy's name",
-            packable
-                .iter()
-                .map(|(n, _)| n.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    }
+    packable
 }
 
 #[cfg(test)]
@@ -501,6 +617,34 @@ mod tests {
         assert_eq!(
             names(project_names(Registry::Npm, &pkg, &tree)),
             ["@acme/ui"]
+        );
+    }
+
+    #[test]
+    fn a_build_folder_finds_the_manifest_above_it_and_a_private_root_its_workspace() {
+        let tree = Tree(vec![
+            (
+                "widget.gemspec",
+                "Gem::Specification.new do |spec|\n  spec.name = 'widget'\nend\n",
+            ),
+            ("pkg/.keep", ""),
+            (
+                "package.json",
+                r#"{"private": true, "workspaces": ["packages/*"]}"#,
+            ),
+            ("packages/a/package.json", r#"{"name": "a"}"#),
+        ]);
+        let pkg = Package {
+            dirs: vec!["pkg".into()],
+            ..Package::default()
+        };
+        assert_eq!(
+            names(project_names(Registry::RubyGems, &pkg, &tree)),
+            ["widget"]
+        );
+        assert_eq!(
+            names(project_names(Registry::Npm, &Package::default(), &tree)),
+            ["a"]
         );
     }
 

@@ -147,6 +147,8 @@ impl<'a> Context<'a> {
         }
         let mut sites = Vec::new();
         let mut unrecognised = Vec::new();
+        // Jobs that use the token for something else than a registry (attestations, Pages).
+        let mut token_users: Vec<&Job> = Vec::new();
         for w in workflows {
             for job in &w.jobs {
                 let before = sites.len();
@@ -218,12 +220,12 @@ impl<'a> Context<'a> {
                         step_source: &w.source,
                     });
                 }
-                if sites.len() == before
-                    && job.uses.is_none()
-                    && grants_token(w, job) == Some(true)
-                    && publish::oidc::other_use(&flat).is_none()
-                {
-                    unrecognised.push((w, job));
+                if sites.len() == before && job.uses.is_none() {
+                    if publish::oidc::other_use(&flat).is_some() {
+                        token_users.push(job);
+                    } else if grants_token(w, job) == Some(true) {
+                        unrecognised.push((w, job));
+                    }
                 }
             }
         }
@@ -231,9 +233,11 @@ impl<'a> Context<'a> {
         // (and `id-token-workflow-level` is about it).
         unrecognised.retain(|(w, job)| {
             job.permissions.is_some()
-                || !sites
-                    .iter()
-                    .any(|s| std::ptr::eq(s.workflow, *w) && !std::ptr::eq(s.job, *job))
+                || !w.jobs.iter().any(|j| {
+                    !std::ptr::eq(j, *job)
+                        && (sites.iter().any(|s| std::ptr::eq(s.job, j))
+                            || token_users.iter().any(|u| std::ptr::eq(*u, j)))
+                })
         });
         let verdicts = judge_all(desired, &sites);
         let checkout = desired
@@ -495,7 +499,20 @@ pub fn read_local_actions(read: &mut ReadWorkflows, root: &Path) -> Vec<Action> 
         if !tried.insert(dir.clone()) || tried.len() > MAX_ACTIONS {
             continue;
         }
-        match Action::read(root, &dir) {
+        // `actions/checkout` with `path: X` puts the repository in `X/`: `./X/.github/...`.
+        let found = Action::read(root, &dir).and_then(|a| match a {
+            None => match dir.split_once('/') {
+                Some((_, rest)) => Action::read(root, rest).map(|a| {
+                    a.map(|mut a| {
+                        a.uses = format!("./{dir}");
+                        a
+                    })
+                }),
+                None => Ok(None),
+            },
+            some => Ok(some),
+        });
+        match found {
             Ok(Some(a)) => {
                 wanted.extend(
                     a.steps

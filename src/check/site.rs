@@ -65,6 +65,9 @@ impl Site<'_> {
     pub fn files(&self) -> Vec<&str> {
         let mut files = vec![self.workflow.file_name.as_str()];
         for t in &self.predicted {
+            if !files.contains(&t.defining.as_str()) {
+                files.push(t.defining.as_str());
+            }
             if let Some(w) = t.via.workflow.as_deref()
                 && !files.contains(&w)
             {
@@ -171,6 +174,11 @@ fn ref_of(trigger: &Trigger) -> (Option<String>, Option<String>, Option<String>)
             Some("branch".into()),
             Some("refs/heads/".into()),
         ),
+        // A pull request runs on its merge ref; these run on a branch.
+        "pull_request" => (None, None, Some("refs/pull/".into())),
+        "pull_request_target" | "schedule" | "workflow_run" | "merge_group" => {
+            (None, Some("branch".into()), Some("refs/heads/".into()))
+        }
         _ => (None, None, None),
     }
 }
@@ -217,6 +225,42 @@ fn environment(workflow: &Workflow, job: &Job) -> (Claim, Origin) {
     }
 }
 
+/// The `if:` conditions of the jobs a job needs, transitively: a needed job that is skipped
+/// skips it, unless its own condition runs it anyway (`always()`, `failure()`,
+/// `cancelled()`, `!cancelled()`).
+fn needed_conditions<'w>(workflow: &'w Workflow, job: &'w Job) -> Vec<&'w str> {
+    let runs_anyway = |j: &Job| {
+        j.condition.as_ref().is_some_and(|c| {
+            let v = c.value.to_ascii_lowercase();
+            v.contains("always()") || v.contains("failure()") || v.contains("cancelled()")
+        })
+    };
+    let mut out = Vec::new();
+    if runs_anyway(job) {
+        return out;
+    }
+    let mut seen: Vec<&str> = vec![job.id.name.as_str()];
+    let mut queue: Vec<&Job> = vec![job];
+    while let Some(j) = queue.pop() {
+        for need in &j.needs {
+            let Some(n) = workflow.job(need) else {
+                continue;
+            };
+            if seen.contains(&n.id.name.as_str()) || seen.len() > 256 {
+                continue;
+            }
+            seen.push(n.id.name.as_str());
+            if let Some(c) = &n.condition {
+                out.push(c.value.as_str());
+            }
+            if !runs_anyway(n) {
+                queue.push(n);
+            }
+        }
+    }
+    out
+}
+
 /// Predicts the tokens of a job in `workflow`: one per way it can run, leaving out the ways its
 /// `if:` conditions (the callers', the job's, the step's) rule out.
 pub fn predict(
@@ -238,11 +282,13 @@ pub fn predict(
             ref_prefix: prefix,
             ref_type: ref_type.clone(),
         };
+        let needed = needed_conditions(workflow, job);
         let conditions = way
             .chain
             .iter()
             .filter_map(|(_, j)| j.condition.as_ref().map(|c| c.value.as_str()))
             .chain(job.condition.as_ref().map(|c| c.value.as_str()))
+            .chain(needed.iter().copied())
             .chain(step_conditions.iter().copied());
         if conditions
             .into_iter()

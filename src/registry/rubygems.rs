@@ -83,6 +83,9 @@ fn judge(_: Registry, p: &Publisher, ev: &EvidenceFacts<'_>) -> Judgement {
             .collect();
             if accepted.iter().any(|a| a == j) {
                 Outcome::Ok
+            } else if !j.starts_with(&format!("{prefix}{}@", p.workflow)) {
+                // No ref could make another repository's or file's claim match.
+                Outcome::Differs
             } else if ref_ == Claim::Unknown || sha == Claim::Unknown {
                 Outcome::Unconfirmed
             } else {

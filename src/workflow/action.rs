@@ -37,10 +37,6 @@ pub fn local_action_dir(uses: &str) -> Option<String> {
     if parts.is_empty() || parts.iter().any(|p| *p == ".." || p.contains('\\')) {
         return None;
     }
-    // A reusable workflow is a job-level `uses:`, never an action.
-    if parts.len() >= 2 && parts[0] == ".github" && parts[1] == "workflows" {
-        return None;
-    }
     Some(parts.join("/"))
 }
 
@@ -139,7 +135,11 @@ mod tests {
             Some(".github/actions/release")
         );
         assert_eq!(local_action_dir("./a/../../etc"), None);
-        assert_eq!(local_action_dir("./.github/workflows/x.yml"), None);
+        // A step's `uses:` is always an action, wherever its folder is.
+        assert_eq!(
+            local_action_dir("./.github/workflows/actions/prepare").as_deref(),
+            Some(".github/workflows/actions/prepare")
+        );
         assert_eq!(local_action_dir("actions/checkout@v4"), None);
         assert_eq!(local_action_dir("./"), None);
     }

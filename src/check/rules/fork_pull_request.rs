@@ -15,8 +15,8 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for p in &ctx.desired.publishers {
-        for (_, token, _) in ctx.matched(p) {
-            if token.via.event.as_deref() != Some("pull_request") {
+        for (site, token, _) in ctx.matched(p) {
+            if token.via.event.as_deref() != Some("pull_request") || guards_forks(site) {
                 continue;
             }
             let (Some(at), Some(top)) = (token.origin("event_name"), &token.via.workflow) else {
@@ -29,4 +29,27 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// Whether the job or its step runs only for pull requests from the repository itself
+/// (`github.event.pull_request.head.repo.full_name == github.repository`,
+/// `...head.repo.fork == false`, `!github.event.pull_request.head.repo.fork`).
+fn guards_forks(site: &crate::check::Site<'_>) -> bool {
+    let step = site
+        .step
+        .as_ref()
+        .and_then(|s| site.job.steps.get(s.step_index));
+    [
+        site.job.condition.as_ref(),
+        step.and_then(|s| s.condition.as_ref()),
+    ]
+    .into_iter()
+    .flatten()
+    .any(|c| {
+        let v = c.value.replace(' ', "");
+        v.contains("head.repo.full_name==github.repository")
+            || v.contains("github.repository==github.event.pull_request.head.repo.full_name")
+            || v.contains("head.repo.fork==false")
+            || v.contains("!github.event.pull_request.head.repo.fork")
+    })
 }

@@ -23,6 +23,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if ctx.workflow(&p.workflow).is_some() {
             continue;
         }
+        // A reusable workflow kept in another repository (RubyGems) is not among these files.
+        if p.workflow_repository.as_ref().is_some_and(|(o, n)| {
+            !(o.eq_ignore_ascii_case(&p.owner) && n.eq_ignore_ascii_case(&p.repository))
+        }) {
+            continue;
+        }
         let swapped = p
             .workflow
             .strip_suffix(".yml")

@@ -6,7 +6,7 @@
 //! stored `CARGO_REGISTRY_TOKEN` or `--token`.
 
 use super::env::{Origin, origin};
-use super::shell::{Gap, find_commands, flag_value, flag_values, has_flag};
+use super::shell::{Gap, flag_value, flag_values, has_flag};
 use super::{Auth, FlatStep, PublishStep, Target, Tool, at, exchange_step};
 use crate::identity::Registry;
 use crate::workflow::Job;
@@ -56,7 +56,8 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
             .unwrap_or(Target::Registry(Registry::CratesIo));
         let mut uses_exchange = false;
         match flat.action_name().as_deref() {
-            Some("release-plz/action") => {
+            // `MarcoIeni/release-plz-action` is the action's former name.
+            Some("release-plz/action" | "marcoieni/release-plz-action") => {
                 let command = flat.input("command").map(|(c, _)| c).unwrap_or_default();
                 if command.trim() == "release-pr" {
                     continue;
@@ -139,7 +140,7 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
                 (&["cargo", "release"][..], Tool::Cargo),
                 (&["release-plz", "release"][..], Tool::ReleasePlz),
             ] {
-                for f in find_commands(flat.source, run, words, Gap::Options) {
+                for f in flat.find(run, words, Gap::Options) {
                     let command = flat.resolve(f.command);
                     // `cargo release` publishes only with `--execute`/`-x`.
                     if words == ["cargo", "release"] && !has_flag(&command, &["--execute", "-x"]) {

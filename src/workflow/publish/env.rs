@@ -107,37 +107,41 @@ impl<'a> Env<'a> {
     }
 }
 
-/// `value` with `${{ env.X }}`, `$X`, `${X}` and `${{ inputs.x }}` replaced once by what `env`
-/// and `inputs` give (an unknown name is left as written).
+/// `value` with `${{ env.X }}`, `$X`, `${X}` and `${{ inputs.x }}` replaced by what `env` and
+/// `inputs` give (an unknown name is left as written). An environment value is itself read
+/// through `${{ inputs.x }}` (`TARGET: ${{ inputs.target }}` then `$TARGET`), once.
 pub fn substitute(value: &str, env: &Env<'_>, inputs: &[(String, String)]) -> String {
-    let mut out = value.to_owned();
-    // `${{ env.X }}` and `${{ inputs.x }}`.
-    let mut from = 0;
-    while let Some(i) = out[from..].find("${{") {
-        let start = from + i;
-        let Some(len) = out[start..].find("}}") else {
-            break;
-        };
-        let inner = out[start + 3..start + len].trim().to_owned();
-        let replacement = if let Some(name) = inner.strip_prefix("env.") {
-            env.text(name).map(|(t, _)| t)
-        } else if let Some(name) = inner.strip_prefix("inputs.") {
-            inputs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-        } else {
-            None
-        };
-        match replacement {
-            // An input or variable that is itself an expression is not expanded again.
-            Some(r) => {
-                out.replace_range(start..start + len + 2, &r);
-                from = start + r.len();
+    let expressions = |text: &str| -> String {
+        let mut out = text.to_owned();
+        let mut from = 0;
+        while let Some(i) = out[from..].find("${{") {
+            let start = from + i;
+            let Some(len) = out[start..].find("}}") else {
+                break;
+            };
+            let inner = out[start + 3..start + len].trim().to_owned();
+            let replacement = if let Some(name) = inner.strip_prefix("env.") {
+                env.text(name).map(|(t, _)| t)
+            } else if let Some(name) = inner.strip_prefix("inputs.") {
+                inputs
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.clone())
+            } else {
+                None
+            };
+            match replacement {
+                // What replaces an expression is not expanded again.
+                Some(r) => {
+                    out.replace_range(start..start + len + 2, &r);
+                    from = start + r.len();
+                }
+                None => from = start + len + 2,
             }
-            None => from = start + len + 2,
         }
-    }
+        out
+    };
+    let out = expressions(value);
     // `$X` and `${X}` in shell.
     let mut result = String::with_capacity(out.len());
     let mut rest = out.as_str();
@@ -157,7 +161,7 @@ pub fn substitute(value: &str, env: &Env<'_>, inputs: &[(String, String)]) -> St
         };
         match (name.is_empty(), env.text(name)) {
             (false, Some((t, _))) => {
-                result.push_str(&t);
+                result.push_str(&expressions(&t));
                 rest = &after[used..];
             }
             _ => {
@@ -216,10 +220,18 @@ mod tests {
         let level = vec![
             kv("SOURCE", "https://api.nuget.org/v3/index.json"),
             kv("KEY", "${{ steps.login.outputs.NUGET_API_KEY }}"),
+            kv("TARGET", "${{ inputs.target }}"),
         ];
         let mut env = Env::default();
         env.extend(&level);
-        let inputs = vec![("dir".to_owned(), "pkg".to_owned())];
+        let inputs = vec![
+            ("dir".to_owned(), "pkg".to_owned()),
+            ("target".to_owned(), "release".to_owned()),
+        ];
+        assert_eq!(
+            substitute("yarn publish:$TARGET", &env, &inputs),
+            "yarn publish:release"
+        );
         assert_eq!(
             substitute(
                 "push -s $SOURCE -k ${KEY} ${{ inputs.dir }} $UNKNOWN ${{ env.SOURCE }}",

@@ -67,8 +67,14 @@ pub enum Tool {
     SemanticRelease,
     /// `lerna publish`.
     Lerna,
+    /// `changelogen --publish`.
+    Changelogen,
     /// `rubygems/release-gem`.
     ReleaseGem,
+    /// `rubygems/configure-rubygems-credentials`, whose key a later step uses.
+    RubyGemsCredentials,
+    /// `NuGet/login`, whose key a later step uses.
+    NuGetLogin,
     /// `gem push`, `rake release` after `rubygems/configure-rubygems-credentials`.
     Gem,
     /// `dotnet nuget push` / `nuget push`.
@@ -98,7 +104,10 @@ impl Tool {
             Tool::Changesets => "changesets",
             Tool::SemanticRelease => "semantic-release",
             Tool::Lerna => "lerna publish",
+            Tool::Changelogen => "changelogen --publish",
             Tool::ReleaseGem => "rubygems/release-gem",
+            Tool::RubyGemsCredentials => "rubygems/configure-rubygems-credentials",
+            Tool::NuGetLogin => "NuGet/login",
             Tool::Gem => "gem push",
             Tool::NuGet => "dotnet nuget push",
         }
@@ -153,6 +162,8 @@ pub struct Package {
     /// Whether every member of a workspace is published (`pnpm -r publish`, `cargo publish
     /// --workspace`, release-plz, changesets).
     pub workspace: bool,
+    /// The folder or package is chosen at run time (`pnpm publish "$package/"`), as written.
+    pub dynamic: Option<String>,
 }
 
 /// A recognised publishing step.
@@ -176,6 +187,9 @@ pub struct PublishStep {
     pub span: Span,
     /// The package it publishes.
     pub package: Package,
+    /// The registry account the exchange acts for, when the workflow names it literally
+    /// (NuGet/login's `user`: the owner of the trust policy).
+    pub account: Option<String>,
 }
 
 /// A step as the job runs it: a step of the job itself, or a step of a local composite action
@@ -214,6 +228,17 @@ impl FlatStep<'_> {
             v.scalar_text()
                 .map(|t| (env::substitute(&t, &self.env, &self.inputs), v.span.clone()))
         })
+    }
+
+    /// Each occurrence of the command `words` in the step's `run:` script, reading shell `if`s
+    /// whose test becomes literal with the step's inputs and environment.
+    pub fn find<'r>(
+        &self,
+        run: &'r super::Text,
+        words: &[&str],
+        gap: shell::Gap,
+    ) -> Vec<shell::Found<'r>> {
+        shell::find_commands_in(self.source, run, words, gap, &|t: &str| self.resolve(t))
     }
 
     /// The step's `run:` script with environment and inputs substituted where they are
@@ -263,6 +288,26 @@ pub fn flatten<'a>(
     env.extend(&job.env);
     let wd = job.working_directory.as_ref().map(|t| t.value.clone());
     let mut out = Vec::new();
+    // `actions/checkout` with `path: X` (of this repository) puts it in `X/`.
+    let checkout_path: Option<String> = job.steps.iter().find_map(|s| {
+        let action = s
+            .uses
+            .as_ref()?
+            .value
+            .split('@')
+            .next()?
+            .to_ascii_lowercase();
+        if action != "actions/checkout" || s.input("repository").is_some() {
+            return None;
+        }
+        let path = s.input("path")?.1.scalar_text()?;
+        let path = path
+            .trim_start_matches("./")
+            .trim_end_matches('/')
+            .to_owned();
+        (!path.is_empty() && !path.contains(['$', '.'])).then_some(path)
+    });
+    let start = out.len();
     for step in &job.steps {
         let mut chain = Vec::new();
         push_step(
@@ -277,6 +322,19 @@ pub fn flatten<'a>(
             files,
             &mut chain,
         );
+    }
+    if let Some(prefix) = checkout_path {
+        for flat in &mut out[start..] {
+            if let Some(wd) = &flat.working_directory {
+                flat.working_directory = if *wd == prefix {
+                    None
+                } else {
+                    wd.strip_prefix(&format!("{prefix}/"))
+                        .map(str::to_owned)
+                        .or(Some(wd.clone()))
+                };
+            }
+        }
     }
     out
 }
@@ -384,6 +442,7 @@ pub(crate) fn at(
             dirs: flat.working_directory.iter().cloned().collect(),
             ..Package::default()
         },
+        account: None,
     }
 }
 

@@ -7,7 +7,7 @@
 //! stored credential.
 
 use super::env::{Origin, origin};
-use super::shell::{Gap, find_commands, flag_value, has_flag, positionals};
+use super::shell::{Gap, flag_value, has_flag, positionals};
 use super::{Auth, Files, FlatStep, PublishStep, Target, Tool, at};
 use crate::identity::Registry;
 use crate::workflow::Job;
@@ -17,11 +17,15 @@ use crate::workflow::yaml::Span;
 const COMMANDS: &[(&[&str], Gap, Tool)] = &[
     (&["npm", "publish"], Gap::Options, Tool::Npm),
     (&["pnpm", "publish"], Gap::Options, Tool::Pnpm),
+    (&["pn", "publish"], Gap::Options, Tool::Pnpm),
+    (&["pnpm", "stage", "publish"], Gap::None, Tool::Pnpm),
+    (&["npm", "stage", "publish"], Gap::None, Tool::Npm),
     (&["yarn", "publish"], Gap::None, Tool::YarnClassic),
     (&["changeset", "publish"], Gap::None, Tool::Changesets),
     (&["changesets", "publish"], Gap::None, Tool::Changesets),
     (&["semantic-release"], Gap::None, Tool::SemanticRelease),
     (&["lerna", "publish"], Gap::None, Tool::Lerna),
+    (&["changelogen"], Gap::None, Tool::Changelogen),
 ];
 
 /// Runners of `package.json` scripts: the words before the script's name.
@@ -122,6 +126,27 @@ fn node_version(version: &str) -> Option<(u32, Option<u32>)> {
     Some((major, minor))
 }
 
+/// Whether a dotted version is below another (`10.9.3` < `11.5.1`); a tag (`latest`) is not.
+fn version_below(v: &str, floor: &str) -> bool {
+    let parse = |s: &str| -> Option<Vec<u64>> {
+        s.trim_start_matches(['^', '~', 'v', '='])
+            .split('.')
+            .map(|p| p.parse().ok())
+            .collect()
+    };
+    match (parse(v), parse(floor)) {
+        (Some(a), Some(b)) => a < b,
+        _ => false,
+    }
+}
+
+/// The npm version a command pins (`npx npm@11.7.0 publish`), when it does.
+fn pinned_npm(command: &str) -> Option<&str> {
+    command
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("npm@"))
+}
+
 /// Whether the npm bundled with this Node is older than 11.5.1: Node before 24.5.0 (Node 22
 /// and older ship npm 10; 24.5.0 is the first with npm 11.5.1).
 fn bundles_old_npm(major: u32, minor: Option<u32>) -> bool {
@@ -154,8 +179,18 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>], files: &dyn Files) -> Vec<P
                     .as_ref()
                     .map(|u| u.span.clone())
                     .unwrap_or_default();
-                let tool = script_tool(&publish, flat, files).unwrap_or(Tool::Changesets);
-                // changesets/action writes `NPM_TOKEN` into `.npmrc` when it is set.
+                // The `publish` command: a publishing command itself, a package.json script
+                // that publishes, or (the manifest unreadable) what changesets is for.
+                let tool =
+                    match script_publishes(&flat.resolve(&publish), &serde_json::Value::Null, 2) {
+                        Some(t) => t,
+                        None => match script_tool(&publish, flat, files) {
+                            ScriptTool::Publishes(t) => t,
+                            ScriptTool::DoesNot => continue,
+                            ScriptTool::Unread => Tool::Changesets,
+                        },
+                    };
+                // changesets/action v1.7-1.9 write `NPM_TOKEN` into `.npmrc` when it is set.
                 found.push(site(flat, &setup, tool, &publish, span, true));
             }
             Some("cycjimmy/semantic-release-action") => {
@@ -194,8 +229,11 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>], files: &dyn Files) -> Vec<P
         let Some(run) = &flat.step.run else { continue };
         let mut script_setup = setup;
         for (words, gap, tool) in COMMANDS {
-            for f in find_commands(flat.source, run, words, *gap) {
+            for f in flat.find(run, words, *gap) {
                 let command = flat.resolve(f.command);
+                if *tool == Tool::Changelogen && !has_flag(&command, &["--publish"]) {
+                    continue;
+                }
                 let tool = if *tool == Tool::Npm && f.before.trim_end().ends_with("yarn")
                     || f.before.contains("yarn workspaces foreach")
                 {
@@ -226,8 +264,8 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>], files: &dyn Files) -> Vec<P
         }
         // `npm run release` and the like, where the script publishes.
         for runner in SCRIPT_RUNNERS {
-            for f in find_commands(flat.source, run, runner, Gap::None) {
-                let Some(tool) = script_tool(f.command, flat, files) else {
+            for f in flat.find(run, runner, Gap::None) {
+                let ScriptTool::Publishes(tool) = script_tool(f.command, flat, files) else {
                     continue;
                 };
                 if found.iter().any(|p| p.span == f.span) {
@@ -247,34 +285,84 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>], files: &dyn Files) -> Vec<P
     found
 }
 
+/// What a `package.json` script run by a command does.
+enum ScriptTool {
+    /// It publishes with this tool.
+    Publishes(Tool),
+    /// The manifest was read: the script does not publish (or is not a script).
+    DoesNot,
+    /// The manifest could not be read.
+    Unread,
+}
+
 /// The publishing tool a `package.json` script run by `command` (`pnpm release`,
-/// `npm run release`) uses, read from the `package.json` of the step's folder.
-fn script_tool(command: &str, flat: &FlatStep<'_>, files: &dyn Files) -> Option<Tool> {
+/// `npm run release`) uses, read from the `package.json` of the step's folder; a script that
+/// runs a file of the repository (`tsx scripts/publish.ts`) is read too.
+fn script_tool(command: &str, flat: &FlatStep<'_>, files: &dyn Files) -> ScriptTool {
     let words: Vec<&str> = command.split_whitespace().collect();
-    let runner_len = SCRIPT_RUNNERS
+    let Some(runner_len) = SCRIPT_RUNNERS
         .iter()
         .filter(|r| words.len() > r.len() && words[..r.len()] == ***r)
         .map(|r| r.len())
-        .max()?;
-    let name = words.get(runner_len)?;
-    if name.starts_with('-') {
-        return None;
-    }
+        .max()
+    else {
+        return ScriptTool::DoesNot;
+    };
+    let Some(name) = words.get(runner_len).filter(|n| !n.starts_with('-')) else {
+        return ScriptTool::DoesNot;
+    };
     let dir = flat.working_directory.as_deref().unwrap_or("");
     let manifest = if dir.is_empty() {
         "package.json".to_owned()
     } else {
         format!("{dir}/package.json")
     };
-    let json: serde_json::Value = serde_json::from_str(&files.read(&manifest)?).ok()?;
-    let script = json.get("scripts")?.get(*name)?.as_str()?;
-    script_publishes(script, &json, 0)
+    let Some(json) = files
+        .read(&manifest)
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+    else {
+        return ScriptTool::Unread;
+    };
+    let name = flat.resolve(name);
+    let Some(script) = json
+        .get("scripts")
+        .and_then(|s| s.get(&name))
+        .and_then(|s| s.as_str())
+    else {
+        return ScriptTool::DoesNot;
+    };
+    if let Some(t) = script_publishes(script, &json, 0) {
+        return ScriptTool::Publishes(t);
+    }
+    // `tsx scripts/publish.ts`, `node scripts/release.mjs`, `bash scripts/publish.sh`.
+    for word in script.split_whitespace() {
+        let is_file = [".js", ".mjs", ".cjs", ".ts", ".mts", ".sh"]
+            .iter()
+            .any(|x| word.ends_with(x));
+        if !is_file || word.contains('$') {
+            continue;
+        }
+        let path =
+            super::shell::join_dir(Some(dir), word.trim_start_matches("./")).unwrap_or_default();
+        if let Some(text) = files.read(&path)
+            && let Some(t) = script_publishes(&text, &json, 2)
+        {
+            return ScriptTool::Publishes(t);
+        }
+    }
+    ScriptTool::DoesNot
 }
 
 /// The publishing tool a script's text runs, following `npm run X` one level.
 fn script_publishes(script: &str, json: &serde_json::Value, depth: usize) -> Option<Tool> {
-    for part in script.split("&&").flat_map(|p| p.split(';')) {
+    for part in script
+        .split("&&")
+        .flat_map(|p| p.split([';', '\n', '`', '\'', '"']))
+    {
         let words: Vec<&str> = part.split_whitespace().collect();
+        if words.contains(&"changelogen") && words.contains(&"--publish") {
+            return Some(Tool::Changelogen);
+        }
         for (cmd, _, tool) in COMMANDS {
             let hit = match cmd.len() {
                 1 => words.contains(&cmd[0]),
@@ -338,6 +426,16 @@ fn site(
         }
     } else if let Some((what, _, s)) = token {
         Auth::Stored { what, span: s }
+    } else if tool == Tool::Npm
+        && let Some(v) = pinned_npm(command)
+        && version_below(v, OLDEST_OIDC_NPM)
+    {
+        Auth::Stored {
+            what: format!(
+                "npm {v}, which cannot use Trusted Publishing: npm {OLDEST_OIDC_NPM} or later exchanges the token"
+            ),
+            span: span.clone(),
+        }
     } else if let Some((value, s)) = &setup.npmrc_token
         && !matches!(origin(value), Origin::Empty)
     {
@@ -347,6 +445,7 @@ fn site(
         }
     } else if tool == Tool::Npm
         && !setup.npm_upgraded
+        && pinned_npm(command).is_none()
         && let Some((v, s)) = &setup.node_version
         && let Some((major, minor)) = node_version(v)
         && bundles_old_npm(major, minor)
@@ -369,28 +468,43 @@ fn site(
     if let Some(w) = flag_value(command, &["--workspace", "-w", "--filter", "-F"]) {
         p.package.names.push(w);
     }
-    // `npm publish DIR`: a folder to publish.
+    // `npm publish DIR`: a folder to publish (a tarball or a variable says nothing).
     if matches!(tool, Tool::Npm | Tool::Pnpm)
-        && let Some(dir) = positionals(
-            command,
-            &[
-                "--registry",
-                "--tag",
-                "--access",
-                "--otp",
-                "--workspace",
-                "-w",
-                "--filter",
-                "-F",
-            ],
-        )
-        .iter()
-        .skip(2)
-        .find(|w| !w.ends_with(".tgz") && !w.starts_with('$'))
+        && let Some(at) = command.split_whitespace().position(|w| w == "publish")
     {
-        p.package.dirs = super::shell::join_dir(flat.working_directory.as_deref(), dir)
+        let after: String = command
+            .split_whitespace()
+            .skip(at + 1)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let flags = [
+            "--registry",
+            "--tag",
+            "--access",
+            "--otp",
+            "--workspace",
+            "-w",
+            "--filter",
+            "-F",
+            "--provenance-file",
+        ];
+        let folder = positionals(&after, &flags)
             .into_iter()
-            .collect();
+            .find(|w| *w != "publish" && !w.ends_with(".tgz"));
+        match folder {
+            Some(w) if w.contains(['$', '{', '}']) => {
+                p.package.dynamic = Some(w.trim_matches(['"', '\'']).to_owned());
+            }
+            Some(dir) => {
+                p.package.dirs = super::shell::join_dir(
+                    flat.working_directory.as_deref(),
+                    dir.trim_matches(['"', '\'']),
+                )
+                .into_iter()
+                .collect();
+            }
+            None => {}
+        }
     }
     p
 }
@@ -411,5 +525,8 @@ mod tests {
         assert!(bundles_old_npm(24, Some(4)));
         assert!(!bundles_old_npm(24, None));
         assert!(!bundles_old_npm(24, Some(5)));
+        assert!(version_below("10.9.3", "11.5.1"));
+        assert!(!version_below("11.7.0", "11.5.1"));
+        assert!(!version_below("latest", "11.5.1"));
     }
 }

@@ -6,7 +6,7 @@
 //! Source: NuGet/login `action.yml`, `src/index.ts` @ e12aa70ccb4d.
 
 use super::env::{Origin, origin};
-use super::shell::{Gap, find_commands, flag_value};
+use super::shell::{Gap, flag_value};
 use super::{Auth, FlatStep, PublishStep, Target, Tool, at, exchange_step};
 use crate::identity::Registry;
 
@@ -26,20 +26,33 @@ fn source_target(source: &str) -> Target {
 /// The NuGet publishing steps among a job's steps.
 pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
     let mut found = Vec::new();
+    let mut consumed: Vec<usize> = Vec::new();
     for (i, flat) in steps.iter().enumerate() {
         let Some(run) = &flat.step.run else { continue };
         let login = exchange_step(steps, i, LOGIN);
         let login_id = login.and_then(|l| l.step.id.as_deref());
+        let login_index =
+            login.and_then(|l| steps.iter().position(|s| std::ptr::eq(s.step, l.step)));
+        let account = login
+            .and_then(|l| l.input("user"))
+            .map(|(u, _)| u)
+            .filter(|u| !u.contains("${{"));
         for words in [&["dotnet", "nuget", "push"][..], &["nuget", "push"][..]] {
-            for f in find_commands(flat.source, run, words, Gap::None) {
+            for f in flat.find(run, words, Gap::None) {
                 // `nuget push` inside `dotnet nuget push` is the same command.
                 if words.len() == 2 && f.before.trim_end().ends_with("dotnet") {
                     continue;
                 }
                 let command = flat.resolve(f.command);
-                let key = flag_value(&command, &["--api-key", "-k", "-ApiKey"]);
+                // The key: `--api-key`, else the `NUGET_API_KEY` the step's environment sets.
+                let key = flag_value(&command, &["--api-key", "-k", "-ApiKey"])
+                    .or_else(|| flat.env.text("NUGET_API_KEY").map(|(v, _)| v));
                 let auth = match (&key, login_id) {
-                    (Some(k), Some(id)) if matches!(origin(k), Origin::StepOutput { ref step, .. } if step == id) => {
+                    (Some(k), Some(id)) if matches!(origin(k), Origin::StepOutput { ref step, .. } if step == id) =>
+                    {
+                        if let Some(l) = login_index {
+                            consumed.push(l);
+                        }
                         Auth::TrustedPublishing
                     }
                     (Some(k), None) if matches!(origin(k), Origin::StepOutput { .. }) => {
@@ -60,6 +73,33 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
                 let target = flag_value(&command, &["--source", "-s", "-Source"])
                     .map_or(Target::Registry(Registry::NuGet), |s| source_target(&s));
                 let mut p = at(flat, Tool::NuGet, target, auth, f.span.clone());
+                p.account = account.clone();
+                // The package path's folder (`bindings/dotnet/artifacts/*.nupkg`) says where.
+                let flags = [
+                    "--api-key",
+                    "-k",
+                    "--source",
+                    "-s",
+                    "--symbol-source",
+                    "--timeout",
+                    "-t",
+                    "--symbol-api-key",
+                ];
+                let words = super::shell::positionals(&command, &flags);
+                if let Some(pkg) = words
+                    .iter()
+                    .position(|w| *w == "push")
+                    .and_then(|i| words.get(i + 1))
+                    && let Some((dir, _)) = pkg.trim_matches(['"', '\'']).rsplit_once('/')
+                    && !dir.contains(['$', '*', '{'])
+                {
+                    p.package.dirs = super::shell::join_dir(
+                        flat.working_directory.as_deref(),
+                        dir.trim_start_matches("./"),
+                    )
+                    .into_iter()
+                    .collect();
+                }
                 if let Some(dir) = &f.cd {
                     p.package.dirs = super::shell::join_dir(flat.working_directory.as_deref(), dir)
                         .into_iter()
@@ -67,6 +107,29 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
                 }
                 found.push(p);
             }
+        }
+    }
+    // A login whose key no recognised push uses is a site of its own: the exchange is asked.
+    for (i, flat) in steps.iter().enumerate() {
+        if flat.action_name().as_deref() == Some(LOGIN) && !consumed.contains(&i) {
+            let span = flat
+                .step
+                .uses
+                .as_ref()
+                .map(|u| u.span.clone())
+                .unwrap_or_default();
+            let mut p = at(
+                flat,
+                Tool::NuGetLogin,
+                Target::Registry(Registry::NuGet),
+                Auth::TrustedPublishing,
+                span,
+            );
+            p.account = flat
+                .input("user")
+                .map(|(u, _)| u)
+                .filter(|u| !u.contains("${{"));
+            found.push(p);
         }
     }
     found

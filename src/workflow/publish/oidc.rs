@@ -28,6 +28,44 @@ pub const OTHER_CONSUMERS: &[(&str, &str)] = &[
     ("jfrog/setup-jfrog-cli", "a JFrog login"),
     ("anchore/sbom-action", "an SBOM"),
     ("slsa-framework/slsa-github-generator", "SLSA provenance"),
+    ("ossf/scorecard-action", "an OpenSSF Scorecard upload"),
+    ("actions/upload-pages-artifact", "a GitHub Pages artifact"),
+    ("sigstore/sigstore-conformance", "a Sigstore signature"),
+    (
+        "dart-lang/setup-dart",
+        "a pub.dev upload (a registry trustpub does not judge)",
+    ),
+    (
+        "anthropics/claude-code-action",
+        "Claude Code's GitHub token exchange",
+    ),
+];
+
+/// Commands whose use of the job's OIDC token is not a registry trustpub judges.
+pub const OTHER_COMMANDS: &[(&[&str], &str)] = &[
+    (
+        &["dart", "pub", "publish"],
+        "a pub.dev upload (a registry trustpub does not judge)",
+    ),
+    (
+        &["flutter", "pub", "publish"],
+        "a pub.dev upload (a registry trustpub does not judge)",
+    ),
+    (
+        &["jsr", "publish"],
+        "a JSR upload (a registry trustpub does not judge)",
+    ),
+    (
+        &["deno", "publish"],
+        "a JSR upload (a registry trustpub does not judge)",
+    ),
+    (&["cosign", "sign"], "a Sigstore signature"),
+    (&["cosign", "attest"], "a Sigstore attestation"),
+    (&["gh", "attestation"], "an attestation"),
+    (
+        &["pkg-pr-new", "publish"],
+        "a pkg.pr.new preview (not a registry trustpub judges)",
+    ),
 ];
 
 /// Called reusable workflows from other repositories whose use of the token is known
@@ -38,11 +76,17 @@ pub const OTHER_WORKFLOWS: &[(&str, &str)] =
 /// What the job does with its OIDC token besides publishing, when a step says.
 pub fn other_use(steps: &[FlatStep<'_>]) -> Option<&'static str> {
     steps.iter().find_map(|s| {
-        let name = s.action_name()?;
-        OTHER_CONSUMERS
-            .iter()
-            .find(|(action, _)| name == *action || name.starts_with(&format!("{action}/")))
-            .map(|(_, what)| *what)
+        if let Some(name) = s.action_name()
+            && let Some((_, what)) = OTHER_CONSUMERS
+                .iter()
+                .find(|(action, _)| name == *action || name.starts_with(&format!("{action}/")))
+        {
+            return Some(*what);
+        }
+        let run = s.step.run.as_ref()?;
+        OTHER_COMMANDS.iter().find_map(|(words, what)| {
+            (!s.find(run, words, super::shell::Gap::None).is_empty()).then_some(*what)
+        })
     })
 }
 

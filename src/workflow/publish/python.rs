@@ -7,7 +7,7 @@
 //! the jobs it `needs:`.
 
 use super::env::Env;
-use super::shell::{Gap, find_commands, flag_value, has_flag, positionals};
+use super::shell::{Gap, flag_value, has_flag, positionals};
 use super::{Auth, FlatStep, PublishStep, Target, Tool, at};
 use crate::identity::Registry;
 use crate::workflow::yaml::Span;
@@ -189,6 +189,17 @@ fn pypa_action(flat: &FlatStep<'_>, span: Span) -> PublishStep {
     let mut p = at(flat, Tool::PypaAction, target, auth, span);
     p.target_span = target_span;
     p.package.dirs.clear();
+    // `packages-dir: python/widget/dist/`: the package is the folder that holds `dist`.
+    if let Some((dir, _)) = flat
+        .input("packages-dir")
+        .or_else(|| flat.input("packages_dir"))
+        && let Some(parent) = dir.trim_end_matches('/').strip_suffix("/dist")
+        && !parent.contains("${{")
+    {
+        p.package.dirs = super::shell::join_dir(None, parent.trim_start_matches("./"))
+            .into_iter()
+            .collect();
+    }
     p
 }
 
@@ -225,7 +236,7 @@ fn run_commands(flat: &FlatStep<'_>, run: &crate::workflow::Text) -> Vec<Publish
         || run.value.contains("poetry config http-basic");
     let mut found = Vec::new();
     for spec in COMMANDS {
-        for f in find_commands(flat.source, run, spec.words, Gap::None) {
+        for f in flat.find(run, spec.words, Gap::None) {
             let command = flat.resolve(f.command);
             let (target, target_span) = match flag_value(&command, spec.target_flags) {
                 Some(v) => (target_of(&v), Some(f.span.clone())),
@@ -338,7 +349,7 @@ pub fn build_dirs(workflow: &Workflow, job: &Job) -> Vec<String> {
                 for (words, flags) in [
                     (
                         &["-m", "build"][..],
-                        &["-o", "--outdir", "--config-setting", "-C"][..],
+                        &["-o", "--outdir", "--config-setting", "-C", "--installer"][..],
                     ),
                     (
                         &["uv", "build"][..],

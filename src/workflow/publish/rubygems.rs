@@ -8,7 +8,7 @@
 //! rubygems/release-gem `action.yml` @ 6317d8d1f7e2.
 
 use super::env::origin;
-use super::shell::{Gap, find_commands, flag_value};
+use super::shell::{Gap, flag_value};
 use super::{Auth, FlatStep, PublishStep, Target, Tool, at, exchange_step};
 use crate::identity::Registry;
 
@@ -27,6 +27,7 @@ fn host_target(host: &str) -> Target {
 /// The RubyGems publishing steps among a job's steps.
 pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
     let mut found = Vec::new();
+    let mut consumed: Vec<usize> = Vec::new();
     for (i, flat) in steps.iter().enumerate() {
         if flat.action_name().as_deref() == Some("rubygems/release-gem") {
             let span = flat
@@ -69,13 +70,21 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
         let configured_stored = configure.and_then(|c| {
             c.input("api-token")
                 .map(|(_, s)| ("the `api-token` input of configure-rubygems-credentials", s))
+                .or_else(|| {
+                    c.input("role-to-assume").map(|(_, s)| {
+                        (
+                            "an OIDC API key role (`role-to-assume`), not a trusted publisher",
+                            s,
+                        )
+                    })
+                })
         });
         for (words, gap) in [
             (&["gem", "push"][..], Gap::None),
             (&["rake", "release"][..], Gap::Options),
             (&["gem", "release"][..], Gap::None),
         ] {
-            for f in find_commands(flat.source, run, words, gap) {
+            for f in flat.find(run, words, gap) {
                 let command = flat.resolve(f.command);
                 let auth = match (
                     flat.env.text("GEM_HOST_API_KEY"),
@@ -90,13 +99,18 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
                         what: "`--key`, a stored key".into(),
                         span: f.span.clone(),
                     },
-                    (_, _, Some(_)) => match &configured_stored {
-                        Some((what, s)) => Auth::Stored {
-                            what: (*what).into(),
-                            span: s.clone(),
-                        },
-                        None => Auth::TrustedPublishing,
-                    },
+                    (_, _, Some(c)) => {
+                        if let Some(ci) = steps.iter().position(|s| std::ptr::eq(s.step, c.step)) {
+                            consumed.push(ci);
+                        }
+                        match &configured_stored {
+                            Some((what, s)) => Auth::Stored {
+                                what: (*what).into(),
+                                span: s.clone(),
+                            },
+                            None => Auth::TrustedPublishing,
+                        }
+                    }
                     _ => Auth::Stored {
                         what: format!("no `{CONFIGURE}` step, so stored credentials"),
                         span: f.span.clone(),
@@ -119,6 +133,39 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
                 found.push(p);
             }
         }
+    }
+    // A trusted-publisher exchange whose key no recognised push uses is a site of its own.
+    for (i, flat) in steps.iter().enumerate() {
+        if flat.action_name().as_deref() != Some(CONFIGURE) || consumed.contains(&i) {
+            continue;
+        }
+        // `api-token` and `role-to-assume` are other modes, not a trusted publisher.
+        if flat.input("api-token").is_some()
+            || flat.input("role-to-assume").is_some()
+            || flat
+                .input("trusted-publisher")
+                .is_some_and(|(v, _)| v.trim() == "false")
+        {
+            continue;
+        }
+        let span = flat
+            .step
+            .uses
+            .as_ref()
+            .map(|u| u.span.clone())
+            .unwrap_or_default();
+        let target = flat
+            .input("gem-server")
+            .map_or(Target::Registry(Registry::RubyGems), |(h, _)| {
+                host_target(&h)
+            });
+        found.push(at(
+            flat,
+            Tool::RubyGemsCredentials,
+            target,
+            Auth::TrustedPublishing,
+            span,
+        ));
     }
     found
 }

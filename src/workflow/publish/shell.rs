@@ -102,6 +102,9 @@ pub fn positionals<'c>(command: &'c str, flags_with_values: &[&str]) -> Vec<&'c 
             skip = flags_with_values.contains(&w);
             continue;
         }
+        if w == "\\" {
+            continue;
+        }
         out.push(w);
     }
     out
@@ -116,7 +119,13 @@ fn command_at(line: &str, words: &[&str], gap: Gap) -> Option<usize> {
         .map(|w| (w.as_ptr() as usize - line.as_ptr() as usize, w))
         .collect();
     'start: for i in 0..tokens.len() {
-        if tokens[i].1 != words[0] {
+        // `npx npm@11.7.0 publish`: a pinned version of the tool is the tool.
+        let first = tokens[i].1.trim_start_matches('(');
+        if first != words[0]
+            && !first
+                .strip_prefix(words[0])
+                .is_some_and(|rest| rest.starts_with('@') && words.len() > 1)
+        {
             continue;
         }
         let mut j = i + 1;
@@ -124,7 +133,7 @@ fn command_at(line: &str, words: &[&str], gap: Gap) -> Option<usize> {
             if gap == Gap::Options {
                 let mut skipped = 0;
                 while let Some((_, t)) = tokens.get(j) {
-                    if t == w || skipped >= 6 {
+                    if t.trim_end_matches(')') == *w || skipped >= 6 {
                         break;
                     }
                     if !t.starts_with('-') && !tokens[j - 1].1.starts_with('-') {
@@ -135,7 +144,7 @@ fn command_at(line: &str, words: &[&str], gap: Gap) -> Option<usize> {
                 }
             }
             match tokens.get(j) {
-                Some((_, t)) if t == w => j += 1,
+                Some((_, t)) if t.trim_end_matches(')') == *w => j += 1,
                 _ => continue 'start,
             }
         }
@@ -228,12 +237,102 @@ pub fn find_commands<'r>(
     words: &[&str],
     gap: Gap,
 ) -> Vec<Found<'r>> {
+    find_commands_in(source, run, words, gap, &|t: &str| t.to_owned())
+}
+
+/// What a shell `if` tests, when both sides are literal once `resolve` has substituted the
+/// step's inputs and environment: `[ "a" = "b" ]`, `[[ a == b ]]`, `[ a != b ]`,
+/// `test a = b`.
+fn literal_test(condition: &str, resolve: &dyn Fn(&str) -> String) -> Option<bool> {
+    let c = resolve(condition);
+    let c = c.trim().trim_end_matches(';').trim();
+    let c = c
+        .strip_suffix("then")
+        .unwrap_or(c)
+        .trim()
+        .trim_end_matches(';')
+        .trim();
+    let inner = c
+        .strip_prefix("[[")
+        .and_then(|r| r.trim_end().strip_suffix("]]"))
+        .or_else(|| {
+            c.strip_prefix('[')
+                .and_then(|r| r.trim_end().strip_suffix(']'))
+        })
+        .or_else(|| c.strip_prefix("test "))?;
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    let [a, op, b] = words.as_slice() else {
+        return None;
+    };
+    let unquote = |w: &str| {
+        let w = w.trim_matches(['"', '\'']);
+        (!w.contains('$') && !w.contains('`') && !w.contains('*')).then(|| w.to_owned())
+    };
+    let (a, b) = (unquote(a)?, unquote(b)?);
+    match *op {
+        "=" | "==" => Some(a == b),
+        "!=" => Some(a != b),
+        _ => None,
+    }
+}
+
+/// Like [`find_commands`], where `resolve` substitutes inputs and environment, so that an
+/// `if [ "${{ inputs.index }}" = "testpypi" ]` whose both sides become literal keeps only the
+/// branch that runs.
+pub fn find_commands_in<'r>(
+    source: &SourceFile,
+    run: &'r Text,
+    words: &[&str],
+    gap: Gap,
+    resolve: &dyn Fn(&str) -> String,
+) -> Vec<Found<'r>> {
     let last = words[words.len() - 1];
     let mut found = Vec::new();
     let mut cwd: Option<String> = None;
     let mut script_in_file: Option<Option<usize>> = None;
+    // Open `if`s: whether the current branch runs (`None`: unknown).
+    let mut branches: Vec<Option<bool>> = Vec::new();
     for (line_index, line) in run.value.lines().enumerate() {
-        if line.trim_start().starts_with('#') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('#') {
+            continue;
+        }
+        // Whether this line runs: an `if` line's own condition runs whatever it tests.
+        let dead = branches.contains(&Some(false));
+        if branches.len() < 64 {
+            if let Some(cond) = trimmed.strip_prefix("if ") {
+                if cond.contains("; fi") || cond.trim_end().ends_with("fi") {
+                    // One-line `if ...; then ...; fi`: the line runs or not as a whole.
+                    let head = cond.split("then").next().unwrap_or("");
+                    if literal_test(head, resolve) == Some(false) {
+                        continue;
+                    }
+                } else {
+                    branches.push(literal_test(cond, resolve));
+                }
+            } else if trimmed.starts_with("elif ") {
+                // The chain's other branches are not told apart.
+                if let Some(last) = branches.last_mut() {
+                    *last = match *last {
+                        Some(true) => Some(false),
+                        _ => None,
+                    };
+                }
+                continue;
+            } else if trimmed == "else"
+                || trimmed.starts_with("else ")
+                || trimmed.starts_with("else;")
+            {
+                if let Some(last) = branches.last_mut() {
+                    *last = last.map(|b| !b);
+                }
+                continue;
+            } else if trimmed == "fi" || trimmed.starts_with("fi ") || trimmed.starts_with("fi;") {
+                branches.pop();
+                continue;
+            }
+        }
+        if dead {
             continue;
         }
         let mut here = cwd.clone();
@@ -255,6 +354,13 @@ pub fn find_commands<'r>(
                 continue;
             };
             let command = text[at..].trim_end();
+            // A command continued on the next lines (`\` at the end) reads as one line.
+            let command: &'r str = match continuation(&run.value, line) {
+                Some(whole) if command.ends_with('\\') => {
+                    whole.get(seg.start + at..).unwrap_or(command)
+                }
+                _ => command,
+            };
             if is_dry_run(command) {
                 continue;
             }
@@ -277,6 +383,26 @@ pub fn find_commands<'r>(
         }
     }
     found
+}
+
+/// The script line joined with the lines that continue it (`\` at a line's end), as one
+/// slice of the script; `None` when the line is not continued.
+fn continuation<'r>(script: &'r str, line: &'r str) -> Option<&'r str> {
+    if !line.trim_end().ends_with('\\') {
+        return None;
+    }
+    let start = line.as_ptr() as usize - script.as_ptr() as usize;
+    let mut end = start + line.len();
+    let mut joined = 0;
+    while script[start..end].trim_end().ends_with('\\') && joined < 64 {
+        let Some(newline) = script[end..].find('\n') else {
+            break;
+        };
+        let next = end + newline + 1;
+        end = script[next..].find('\n').map_or(script.len(), |i| next + i);
+        joined += 1;
+    }
+    Some(script[start..end].trim_end_matches('\r'))
 }
 
 /// Where the script's first line is in the file.
@@ -379,6 +505,46 @@ mod tests {
                 "{script}"
             );
         }
+    }
+
+    #[test]
+    fn a_continued_command_reads_its_flags_from_the_next_lines() {
+        let src = SourceFile::new("x.yml", "");
+        let run = text(
+            "uv publish \\\n  --trusted-publishing automatic \\\n  --publish-url https://test.pypi.org/legacy/ \\\n  dist/*\necho done",
+        );
+        let found = find_commands(&src, &run, &["uv", "publish"], Gap::None);
+        assert_eq!(
+            flag_value(found[0].command, &["--publish-url"]).as_deref(),
+            Some("https://test.pypi.org/legacy/")
+        );
+        assert!(!found[0].command.contains("echo"));
+        let pinned = text("npx npm@11.7.0 publish pkg.tgz");
+        assert_eq!(
+            find_commands(&src, &pinned, &["npm", "publish"], Gap::Options).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_branch_whose_test_is_literal_false_is_skipped() {
+        let src = SourceFile::new("x.yml", "");
+        let run = text(
+            "if [ \"${{ inputs.environment }}\" = \"testpypi\" ]; then\n  uv publish --index testpypi\nelse\n  uv publish\nfi",
+        );
+        let as_pypi = |t: &str| t.replace("${{ inputs.environment }}", "pypi");
+        let found = find_commands_in(&src, &run, &["uv", "publish"], Gap::None, &as_pypi);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].command, "uv publish");
+        // A command in the `if` line itself runs.
+        let in_test = text("if (cd pkg && npm publish); then\n  echo ok\nfi");
+        assert_eq!(
+            find_commands(&src, &in_test, &["npm", "publish"], Gap::None).len(),
+            1
+        );
+        // Unknown: both branches may run.
+        let unknown = find_commands(&src, &run, &["uv", "publish"], Gap::None);
+        assert_eq!(unknown.len(), 2);
     }
 
     #[test]
