@@ -374,19 +374,18 @@ fn steps_for_not_found(p: &Publisher, j: &Judgement, next: &mut Vec<String>) {
             ),
             "workflow" => {
                 let reusable = j.notes.iter().any(|n| n.id == "reusable-workflow");
-                let source = match p.registry.spec().workflow_claim {
-                    crate::registry::WorkflowClaim::Defining if reusable => {
+                // The claim the registry's own judgement read the file from.
+                let source = match (f.claim, reusable) {
+                    ("job_workflow_ref", true) => {
                         "the file that defines the job, named by `job_workflow_ref` (the called reusable workflow, not its caller)"
                     }
-                    crate::registry::WorkflowClaim::Defining => {
+                    ("job_workflow_ref", false) => {
                         "the file that defines the job, named by `job_workflow_ref`"
                     }
-                    crate::registry::WorkflowClaim::Caller if reusable => {
+                    (_, true) => {
                         "the top-level workflow, named by `workflow_ref` (the caller, not the reusable workflow it calls)"
                     }
-                    crate::registry::WorkflowClaim::Caller => {
-                        "the top-level workflow, named by `workflow_ref`"
-                    }
+                    (_, false) => "the top-level workflow, named by `workflow_ref`",
                 };
                 format!(
                     "The run's workflow is {seen}, not `{expected}`: {reg} matches {source}. Register {seen}, or publish from `{expected}`."

@@ -272,14 +272,29 @@ fn subject_check(s: &SubjectFacts, f: &mut Findings) {
     }
 }
 
-/// Whether an uploader is the declared publisher: repository and workflow byte for byte,
-/// environment without case (PyPI stores it lowercased; absent and `""` mean none).
+/// Whether an uploader is the declared publisher, under PyPI's own rules (repository and
+/// workflow byte for byte, environment without case; absent and `""` mean none).
 pub fn same_publisher(p: &Publisher, u: &UploaderIdentity) -> bool {
-    let env = |e: Option<&str>| e.filter(|s| !s.is_empty()).map(str::to_lowercase);
+    let rules = crate::registry::pypi::RULES;
+    let env = |e: Option<&str>| e.filter(|s| !s.is_empty()).map(str::to_owned);
+    let same =
+        |a: Option<String>, b: Option<String>, case: crate::registry::github::Case| match (a, b) {
+            (None, None) => true,
+            (Some(a), Some(b)) => case.same(&a, &b),
+            _ => false,
+        };
     u.kind == "GitHub"
-        && u.repository.as_deref() == Some(declared_repository(p).as_str())
-        && u.workflow.as_deref() == Some(p.workflow.as_str())
-        && env(u.environment.as_deref()) == env(p.environment.as_deref())
+        && u.repository
+            .as_deref()
+            .is_some_and(|r| rules.repository.same(r, &declared_repository(p)))
+        && u.workflow
+            .as_deref()
+            .is_some_and(|w| rules.workflow.same(w, &p.workflow))
+        && same(
+            env(u.environment.as_deref()),
+            env(p.environment.as_deref()),
+            rules.environment,
+        )
 }
 
 fn uploader_json(u: &UploaderIdentity) -> Value {

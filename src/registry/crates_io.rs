@@ -21,7 +21,6 @@ use crate::registry::{
 /// The table entry.
 pub const SPEC: Spec = Spec {
     audience: "crates.io",
-    workflow_claim: WorkflowClaim::Caller,
     judge,
     form_problems,
     template,
@@ -67,10 +66,10 @@ fn judge(_: Registry, p: &Publisher, ev: &EvidenceFacts<'_>) -> Judgement {
     fields.push(FieldCheck {
         name: "event_name",
         claim: "event_name",
-        expected: Some("not pull_request_target or workflow_run".into()),
+        expected: Some(format!("not {}", SPEC.refused_events.join(" or "))),
         outcome: match event.value() {
             None if event == Claim::Unknown => Outcome::Unconfirmed,
-            Some("pull_request_target" | "workflow_run") => Outcome::Differs,
+            Some(e) if SPEC.refused_events.contains(&e) => Outcome::Differs,
             Some(_) => Outcome::Ok,
             None => Outcome::Differs,
         },
@@ -126,7 +125,9 @@ fn first_refusal(p: &Publisher, ev: &EvidenceFacts<'_>, fields: &[FieldCheck]) -
     {
         return Some(bad_request("Failed to decode JWT"));
     }
-    if let Some(e @ ("pull_request_target" | "workflow_run")) = claims.get("event_name").value() {
+    if let Some(e) = claims.get("event_name").value()
+        && SPEC.refused_events.contains(&e)
+    {
         return Some(bad_request(format!(
             "Trusted Publishing does not support the `{e}` event trigger due to security concerns. Please use a different trigger such as `push`, `release`, or `workflow_dispatch`."
         )));

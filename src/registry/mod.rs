@@ -55,8 +55,6 @@ pub type FieldLookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
 pub struct Spec {
     /// The OIDC audience a token for it carries.
     pub audience: &'static str,
-    /// Which claim names the workflow file it matches.
-    pub workflow_claim: WorkflowClaim,
     /// Its verifier.
     pub judge: fn(Registry, &Publisher, &EvidenceFacts<'_>) -> Judgement,
     /// Its form rules.

@@ -16,7 +16,6 @@ use crate::registry::{
 /// The table entry.
 pub const SPEC: Spec = Spec {
     audience: "npm:registry.npmjs.org",
-    workflow_claim: WorkflowClaim::Caller,
     judge,
     form_problems,
     template,

@@ -21,7 +21,6 @@ use crate::registry::{
 /// The table entry.
 pub const SPEC: Spec = Spec {
     audience: "https://www.nuget.org",
-    workflow_claim: WorkflowClaim::Defining,
     judge,
     form_problems,
     template,

@@ -20,7 +20,6 @@ use crate::registry::{
 /// The table entry.
 pub const SPEC: Spec = Spec {
     audience: "rubygems.org",
-    workflow_claim: WorkflowClaim::Defining,
     judge,
     form_problems,
     template,

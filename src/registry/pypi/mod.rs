@@ -22,7 +22,6 @@ pub mod gitlab;
 /// PyPI's table entry.
 pub const PYPI: Spec = Spec {
     audience: "pypi",
-    workflow_claim: WorkflowClaim::Defining,
     judge: judge_any,
     form_problems: form_rules,
     template,
@@ -128,7 +127,7 @@ pub fn host(registry: Registry) -> &'static str {
 
 /// PyPI's comparison rules for a GitHub publisher's identity (`lookup_by_claims`: SQL
 /// equality on plain strings; `_get_publisher_for_environment`: lowercased environment).
-const RULES: super::github::Rules = super::github::Rules {
+pub const RULES: super::github::Rules = super::github::Rules {
     repository: super::github::Case::Sensitive,
     workflow: super::github::Case::Sensitive,
     environment: super::github::Case::Insensitive,
@@ -350,7 +349,7 @@ pub fn judge(registry: Registry, p: &Publisher, ev: &EvidenceFacts<'_>) -> Judge
         expected: Some("not pull_request_target".into()),
         outcome: match &event {
             Claim::Unknown => Outcome::Unconfirmed,
-            Claim::Present(e) if e == "pull_request_target" => Outcome::Differs,
+            Claim::Present(e) if PYPI.refused_events.contains(&e.as_str()) => Outcome::Differs,
             Claim::Present(_) => Outcome::Ok,
             Claim::Missing => Outcome::Differs,
         },
@@ -512,7 +511,9 @@ fn first_refusal(
     {
         return Some(invalid_publisher(reason));
     }
-    if claims.get("event_name").value() == Some("pull_request_target") {
+    if let Some(e) = claims.get("event_name").value()
+        && PYPI.refused_events.contains(&e)
+    {
         return Some(invalid_publisher(
             "Publishing from a workflow invoked via 'pull_request_target' is not supported.",
         ));
