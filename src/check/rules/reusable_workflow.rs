@@ -138,6 +138,19 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .for_publisher(p),
                 );
             } else {
+                // The reusable workflow also runs on its own (`workflow_dispatch`): for those
+                // runs it is the top-level workflow, which a caller-matching registry reads.
+                if token.via.callers.is_empty()
+                    && let (Some(at), Some(event)) = (&token.via.origin, &token.via.event)
+                {
+                    out.push(
+                        diag(&RULE, format!("`{actual}` also runs on its own (`{event}`): for those runs {} matches {read}, not `{}`", p.registry.name(), p.workflow), ctx.at_origin(at, format!("starts `{actual}` itself")))
+                            .with_related(ctx.declared(p, "workflow", "declared here"))
+                            .with_help(format!("declare and register a publisher with `workflow = \"{actual}\"` too, or drop this trigger"))
+                            .for_publisher(p),
+                    );
+                    continue;
+                }
                 // Declared a caller; the registry reads the defining (called) file.
                 let Some((cw, cj)) =
                     token.via.callers.first().and_then(|(f, j)| {
