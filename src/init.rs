@@ -480,7 +480,7 @@ pub fn generate(
         );
     }
     let mut uninferred = 0;
-    if entries.is_empty() {
+    if entries.is_empty() && opaque.is_empty() {
         let _ = writeln!(
             out,
             "#\n# No publishing step was found in the workflows read. A publisher looks like this:\n\

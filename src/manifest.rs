@@ -233,6 +233,7 @@ fn expand(base: &str, patterns: &[String], files: &dyn Files) -> Vec<String> {
         }
     }
     out.truncate(MAX_MEMBERS);
+    out.sort();
     out
 }
 

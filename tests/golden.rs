@@ -176,3 +176,8 @@ fn drift_golden_cases() {
 fn template_golden_cases() {
     run_command("template");
 }
+
+#[test]
+fn init_golden_cases() {
+    run_command("init");
+}

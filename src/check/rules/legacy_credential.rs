@@ -49,7 +49,15 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     step.tool.name(),
                     registry.name()
                 ),
-                ctx.at_step(site, span, "stored credential"),
+                ctx.at_step(
+                    site,
+                    span,
+                    if what.contains("cannot use Trusted Publishing") {
+                        "cannot use Trusted Publishing"
+                    } else {
+                        "stored credential"
+                    },
+                ),
             )
             .with_related(ctx.declared(p, "registry", "Trusted Publisher declared here"))
             .with_help(registry.spec().workflow_setup)

@@ -70,11 +70,15 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
                     .unwrap_or_default();
                 let auth = match flat
                     .input("token")
-                    .or_else(|| flat.env.text("CARGO_REGISTRY_TOKEN"))
-                {
-                    Some((value, s)) => {
+                    .map(|(v, s)| (v, s, "the `token` input"))
+                    .or_else(|| {
+                        flat.env
+                            .text("CARGO_REGISTRY_TOKEN")
+                            .map(|(v, s)| (v, s, "a stored `CARGO_REGISTRY_TOKEN`"))
+                    }) {
+                    Some((value, s, what)) => {
                         uses_exchange = matches!(origin(&value), Origin::StepOutput { .. });
-                        token_auth(&value, "a registry token (`CARGO_REGISTRY_TOKEN` or `token`)".into(), s, auth_id)
+                        token_auth(&value, what.into(), s, auth_id)
                     }
                     // Set but empty still counts as a token and turns Trusted Publishing off.
                     None if flat.env.get("CARGO_REGISTRY_TOKEN").is_some() => Auth::Stored {

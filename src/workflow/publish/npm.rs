@@ -253,7 +253,12 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>], files: &dyn Files) -> Vec<P
                     &run.span,
                     &mut script_setup,
                 );
-                let mut p = site(flat, &script_setup, tool, &command, f.span.clone(), false);
+                let mut span = f.span.clone();
+                if tool == Tool::YarnNpm && f.before.ends_with("yarn ") {
+                    span.bytes.start = span.bytes.start.saturating_sub(5);
+                    span.column = span.column.saturating_sub(5).max(1);
+                }
+                let mut p = site(flat, &script_setup, tool, &command, span, false);
                 if let Some(dir) = &f.cd {
                     p.package.dirs = super::shell::join_dir(flat.working_directory.as_deref(), dir)
                         .into_iter()
