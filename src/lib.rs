@@ -21,6 +21,7 @@ pub mod identity;
 pub mod init;
 pub mod manifest;
 pub mod net;
+pub mod parallel;
 pub mod paths;
 pub mod redact;
 pub mod registry;

@@ -24,7 +24,12 @@ fn main() -> ExitCode {
         trustpub::cli::ColorWhen::Never => anstream::ColorChoice::Never,
     };
     choice.write_global();
-    let mut out = anstream::stdout().lock();
     let mut err = anstream::stderr().lock();
-    ExitCode::from(trustpub::cli::run(cli, &mut out, &mut err))
+    // Only the human form has colours to keep or strip: the others go out as they are.
+    let code = if cli.format == trustpub::render::Format::Human {
+        trustpub::cli::run(cli, &mut anstream::stdout().lock(), &mut err)
+    } else {
+        trustpub::cli::run(cli, &mut std::io::stdout().lock(), &mut err)
+    };
+    ExitCode::from(code)
 }

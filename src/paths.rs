@@ -54,13 +54,31 @@ pub fn escapes(path: &Path) -> bool {
 /// [`escapes`] against an explicit current directory.
 pub fn escapes_from(path: &Path, cwd: &Path) -> bool {
     let root = root_for(path, cwd);
-    let (Ok(real), Ok(real_root)) = (
+    let (Ok(real), Some(real_root)) = (
         std::fs::canonicalize(lexical_absolute(path, cwd)),
-        std::fs::canonicalize(&root),
+        canonical_root(&root),
     ) else {
         return false;
     };
     !real.starts_with(real_root)
+}
+
+/// A root folder resolved once per run: every workflow of a folder shares it.
+fn canonical_root(root: &Path) -> Option<PathBuf> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static ROOTS: OnceLock<Mutex<HashMap<PathBuf, PathBuf>>> = OnceLock::new();
+    let roots = ROOTS.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(found) = roots.lock().ok()?.get(root) {
+        return Some(found.clone());
+    }
+    let real = std::fs::canonicalize(root).ok()?;
+    if let Ok(mut map) = roots.lock()
+        && map.len() < 1024
+    {
+        map.insert(root.to_path_buf(), real.clone());
+    }
+    Some(real)
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, flushed, then renamed over

@@ -16,6 +16,11 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        // Every token shape starts with one of these letters: skip the rest at once.
+        if !matches!(bytes[i], b'e' | b'p' | b'g' | b'n' | b'c' | b'r') {
+            i += 1;
+            continue;
+        }
         // A prefixed secret starts at a word boundary (so `xpypi-...` is a word, not a token);
         // a JWT is recognised anywhere, glued to a word or not.
         if i > 0 && is_token_char(bytes[i - 1]) && !bytes[i..].starts_with(b"eyJ") {

@@ -184,7 +184,7 @@ proptest! {
             complete: true,
             files: Default::default(),
         });
-        let json = trustpub::render::check::json(&report);
+        let json = serde_json::to_value(trustpub::render::check::json(&report)).unwrap();
         let flagged: Vec<String> = report
             .findings
             .iter()

@@ -145,99 +145,29 @@ impl<'a> Context<'a> {
                 }
             }
         }
+        // Each workflow's sites on every core: recognition is the heavy part.
+        let parts: Vec<WorkflowSites<'a>> = crate::parallel::map(workflows, |w| {
+            sites_of_workflow(w, &callers, repository, files)
+        });
         let mut sites = Vec::new();
         let mut unrecognised = Vec::new();
-        // Jobs that use the token for something else than a registry (attestations, Pages).
-        let mut token_users: Vec<&Job> = Vec::new();
-        for w in workflows {
-            for job in &w.jobs {
-                let before = sites.len();
-                let direct_callers = callers
-                    .get(w.file_name.as_str())
-                    .cloned()
-                    .unwrap_or_default();
-                let flat = publish::flatten(w, job, files);
-                for step in publish::recognise(w, job, files) {
-                    let step_source = match &step.action {
-                        Some(a) => files
-                            .actions
-                            .iter()
-                            .find(|x| &x.uses == a)
-                            .map_or(&w.source, |x| &x.source),
-                        None => &w.source,
-                    };
-                    let conditions: Vec<&str> = flat
-                        .iter()
-                        .filter(|f| {
-                            f.job_step == step.step_index
-                                && (f.action.is_none()
-                                    || f.step.run.is_some()
-                                    || f.step.uses.is_some())
-                        })
-                        .filter_map(|f| f.step.condition.as_ref().map(|c| c.value.as_str()))
-                        .take(1)
-                        .collect();
-                    let aud = site::audience_of(&step);
-                    let aud_origin = Some(site::origin(step_source, &step.span));
-                    let predicted =
-                        site::predict(w, job, &conditions, &callers, repository, aud, aud_origin);
-                    sites.push(Site {
-                        workflow: w,
-                        job,
-                        step: Some(step),
-                        callers: direct_callers.clone(),
-                        predicted,
-                        step_source,
-                    });
-                }
-                if let Some(uses) = &job.uses
-                    && let Some((repo, file, at)) = site::remote_workflow(&uses.value)
-                    && grants_token(w, job) != Some(false)
-                    && publish::oidc::other_workflow_use(&uses.value).is_none()
-                {
-                    let mut predicted =
-                        site::predict(w, job, &[], &callers, repository, None, None);
-                    for t in &mut predicted {
-                        t.defining = file.clone();
-                        t.defining_repository = Some((repo.clone(), at.clone()));
-                        // The called workflow's jobs set their own environment; unseen here.
-                        t.environment = crate::identity::Claim::Unknown;
-                        t.origins.retain(|(c, _)| *c != "environment");
-                        t.origins.retain(|(c, _)| *c != "job_workflow_ref");
-                        t.origins
-                            .push(("job_workflow_ref", site::origin(&w.source, &uses.span)));
-                        if t.via.workflow.is_none() {
-                            t.via.workflow = None;
-                        }
-                    }
-                    // As a top-level caller, this file is `workflow_ref`.
-                    sites.push(Site {
-                        workflow: w,
-                        job,
-                        step: None,
-                        callers: direct_callers.clone(),
-                        predicted,
-                        step_source: &w.source,
-                    });
-                }
-                if sites.len() == before && job.uses.is_none() {
-                    if publish::oidc::other_use(&flat).is_some() {
-                        token_users.push(job);
-                    } else if grants_token(w, job) == Some(true) {
-                        unrecognised.push((w, job));
-                    }
-                }
-            }
+        // Jobs that use the token, to publish or for something else (attestations, Pages).
+        let mut token_users: std::collections::HashSet<*const Job> =
+            std::collections::HashSet::new();
+        for part in parts {
+            token_users.extend(part.sites.iter().map(|s| std::ptr::from_ref(s.job)));
+            token_users.extend(part.other_uses.iter().map(|j| std::ptr::from_ref(*j)));
+            sites.extend(part.sites);
+            unrecognised.extend(part.unrecognised);
         }
-        // A grant inherited from the workflow is explained by another job of it that publishes
-        // (and `id-token-workflow-level` is about it).
+        // A grant inherited from the workflow is explained by another job of it that uses the
+        // token (and `id-token-workflow-level` is about it).
         unrecognised.retain(|(w, job)| {
             job.permissions.is_some()
-                || !w.jobs.iter().any(|j| {
-                    !std::ptr::eq(j, *job)
-                        && (sites.iter().any(|s| std::ptr::eq(s.job, j))
-                            || token_users.iter().any(|u| std::ptr::eq(*u, j)))
-                })
+                || !w
+                    .jobs
+                    .iter()
+                    .any(|j| !std::ptr::eq(j, *job) && token_users.contains(&std::ptr::from_ref(j)))
         });
         let verdicts = judge_all(desired, &sites);
         let checkout = desired
@@ -357,6 +287,100 @@ impl<'a> Context<'a> {
         }
         out
     }
+}
+
+/// What one workflow contributes: its sites, its jobs with a token and no recognised use of
+/// it, and its jobs that use the token for something else than a registry.
+struct WorkflowSites<'a> {
+    sites: Vec<Site<'a>>,
+    unrecognised: Vec<(&'a Workflow, &'a Job)>,
+    other_uses: Vec<&'a Job>,
+}
+
+/// The publishing sites of one workflow's jobs, with their predicted tokens.
+fn sites_of_workflow<'a>(
+    w: &'a Workflow,
+    callers: &site::Callers<'a>,
+    repository: Option<&Repository>,
+    files: &'a RepoFiles,
+) -> WorkflowSites<'a> {
+    let mut out = WorkflowSites {
+        sites: Vec::new(),
+        unrecognised: Vec::new(),
+        other_uses: Vec::new(),
+    };
+    let direct_callers = callers
+        .get(w.file_name.as_str())
+        .cloned()
+        .unwrap_or_default();
+    for job in &w.jobs {
+        let before = out.sites.len();
+        let flat = publish::flatten(w, job, files);
+        for step in publish::recognise_steps(w, job, &flat, files) {
+            let step_source = match &step.action {
+                Some(a) => files
+                    .actions
+                    .iter()
+                    .find(|x| &x.uses == a)
+                    .map_or(&w.source, |x| &x.source),
+                None => &w.source,
+            };
+            // The condition of the job's step that runs it (the one using a composite action).
+            let conditions: Vec<&str> = flat
+                .iter()
+                .find(|f| f.job_step == step.step_index)
+                .and_then(|f| f.step.condition.as_ref().map(|c| c.value.as_str()))
+                .into_iter()
+                .collect();
+            let aud = site::audience_of(&step);
+            let aud_origin = Some(site::origin(step_source, &step.span));
+            let predicted =
+                site::predict(w, job, &conditions, callers, repository, aud, aud_origin);
+            out.sites.push(Site {
+                workflow: w,
+                job,
+                step: Some(step),
+                callers: direct_callers.clone(),
+                predicted,
+                step_source,
+            });
+        }
+        if let Some(uses) = &job.uses
+            && let Some((repo, file, at)) = site::remote_workflow(&uses.value)
+            && grants_token(w, job) != Some(false)
+            && publish::oidc::other_workflow_use(&uses.value).is_none()
+        {
+            let mut predicted = site::predict(w, job, &[], callers, repository, None, None);
+            for t in &mut predicted {
+                t.defining = file.clone();
+                t.defining_repository = Some((repo.clone(), at.clone()));
+                // The called workflow's jobs set their own environment; unseen here.
+                t.environment = crate::identity::Claim::Unknown;
+                t.origins
+                    .retain(|(c, _)| *c != "environment" && *c != "job_workflow_ref");
+                t.origins
+                    .push(("job_workflow_ref", site::origin(&w.source, &uses.span)));
+            }
+            // As a top-level caller, this file is `workflow_ref`.
+            out.sites.push(Site {
+                workflow: w,
+                job,
+                step: None,
+                callers: direct_callers.clone(),
+                predicted,
+                step_source: &w.source,
+            });
+        }
+        if out.sites.len() == before && job.uses.is_none() {
+            let grants = grants_token(w, job);
+            if grants != Some(false) && publish::oidc::other_use(&flat).is_some() {
+                out.other_uses.push(job);
+            } else if grants == Some(true) {
+                out.unrecognised.push((w, job));
+            }
+        }
+    }
+    out
 }
 
 /// Whether the job gets `id-token: write`: its own block, else the workflow's, else none; for
@@ -573,7 +597,7 @@ pub struct Inputs {
 }
 
 /// A publishing site as reports show it: where it is, what it does, and its predicted tokens.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct SiteSummary {
     /// The workflow that defines the job.
     pub workflow: String,
@@ -718,23 +742,7 @@ fn read_one(path: &Path) -> Result<ReadOne, InputError> {
 /// Reads workflows, on every core: each that cannot be parsed becomes a finding, never an
 /// abort. The order of `files` is kept.
 pub fn read_workflows(files: &[PathBuf]) -> Result<ReadWorkflows, InputError> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 16);
-    let chunk = files.len().div_ceil(threads).max(1);
-    let results: Vec<Result<ReadOne, InputError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|p| read_one(p)).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
+    let results: Vec<Result<ReadOne, InputError>> = crate::parallel::map(files, |p| read_one(p));
     let mut read = ReadWorkflows::default();
     for r in results {
         match r? {
@@ -843,7 +851,7 @@ pub fn check(inputs: Inputs) -> Report {
         for rule in rules::ALL {
             (rule.check)(&ctx, &mut findings);
         }
-        ctx.sites.iter().map(summary).collect::<Vec<_>>()
+        ctx.sites.into_iter().map(summary).collect::<Vec<_>>()
     };
     let mut sources: Vec<SourceFile> = vec![inputs.desired.source];
     sources.extend(inputs.workflows.into_iter().map(|w| w.source));
@@ -895,7 +903,7 @@ pub fn check(inputs: Inputs) -> Report {
     report
 }
 
-fn summary(site: &Site<'_>) -> SiteSummary {
+fn summary(site: Site<'_>) -> SiteSummary {
     let span = site.step_span();
     SiteSummary {
         workflow: site.workflow.source.display_path(),
@@ -910,7 +918,7 @@ fn summary(site: &Site<'_>) -> SiteSummary {
             Some(_) => "stored-credential",
             None => "unknown",
         },
-        predicted: site.predicted.clone(),
+        predicted: site.predicted,
     }
 }
 

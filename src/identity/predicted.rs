@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use indexmap::IndexMap;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::claims::{Claim, Claims, GITHUB_ISSUER};
 
@@ -75,40 +75,45 @@ impl PredictedToken {
             .map(|(_, o)| o)
     }
 
-    /// The claims GitHub would put in the token, as far as they are known. `assumed` stands for
-    /// the repository when the checkout's is not known (the declared publisher's, so that only
-    /// what the workflow says is judged); `audience` for the registry asked, when the step does
-    /// not name one.
-    pub fn claims(&self, assumed: Option<(&str, &str)>, audience: Option<&str>) -> Claims {
-        let mut values: IndexMap<String, Value> = IndexMap::new();
+    /// The claims GitHub would put in the token, as far as they are known, in the order a
+    /// token lists them: `(name, value)`, `None` for a claim known to be absent (JSON `null`).
+    /// `assumed` stands for the repository when the checkout's is not known (the declared
+    /// publisher's, so that only what the workflow says is judged); `audience` for the registry
+    /// asked, when the step does not name one.
+    pub fn claim_values(
+        &self,
+        assumed: Option<(&str, &str)>,
+        audience: Option<&str>,
+    ) -> Vec<(&'static str, Option<String>)> {
+        let mut values: Vec<(&'static str, Option<String>)> = Vec::with_capacity(12);
         let repo = self
             .repository
             .as_ref()
             .map(|(o, n)| (o.as_str(), n.as_str()))
             .or(assumed);
-        values.insert("iss".into(), json!(GITHUB_ISSUER));
+        values.push(("iss", Some(GITHUB_ISSUER.to_owned())));
         if let Some(aud) = self.audience.as_deref().or(audience) {
-            values.insert("aud".into(), json!(aud));
+            values.push(("aud", Some(aud.to_owned())));
         }
         if let Some((o, n)) = self.repository.as_ref() {
-            values.insert("repository".into(), json!(format!("{o}/{n}")));
-            values.insert("repository_owner".into(), json!(o));
+            values.push(("repository", Some(format!("{o}/{n}"))));
+            values.push(("repository_owner", Some(o.clone())));
         }
         let reference = self.ref_pattern.as_deref().unwrap_or(UNKNOWN_REF);
         if let Some(ref_) = &self.ref_pattern {
-            values.insert("ref".into(), json!(ref_));
+            values.push(("ref", Some(ref_.clone())));
         }
         if let Some(t) = &self.ref_type {
-            values.insert("ref_type".into(), json!(t));
+            values.push(("ref_type", Some(t.clone())));
         }
         let (owner, name) = repo.unwrap_or(("OWNER", "REPO"));
         if let Some(top) = &self.via.workflow {
-            values.insert(
-                "workflow_ref".into(),
-                json!(format!(
+            values.push((
+                "workflow_ref",
+                Some(format!(
                     "{owner}/{name}/.github/workflows/{top}@{reference}"
                 )),
-            );
+            ));
         }
         let job_workflow_ref = match &self.defining_repository {
             Some((repo, at)) => format!("{repo}/.github/workflows/{}@{at}", self.defining),
@@ -117,41 +122,90 @@ impl PredictedToken {
                 self.defining
             ),
         };
-        values.insert("job_workflow_ref".into(), json!(job_workflow_ref));
+        values.push(("job_workflow_ref", Some(job_workflow_ref)));
         match &self.environment {
-            Claim::Present(e) => {
-                values.insert("environment".into(), json!(e));
-            }
-            Claim::Missing => {
-                values.insert("environment".into(), Value::Null);
-            }
+            Claim::Present(e) => values.push(("environment", Some(e.clone()))),
+            Claim::Missing => values.push(("environment", None)),
             Claim::Unknown => {}
         }
         if let Some(e) = &self.via.event {
-            values.insert("event_name".into(), json!(e));
+            values.push(("event_name", Some(e.clone())));
         }
         if let Some(r) = &self.runner_environment {
-            values.insert("runner_environment".into(), json!(r));
+            values.push(("runner_environment", Some(r.clone())));
         }
+        values
+    }
+
+    /// The claims as [`Claims`] for a registry's matcher: see [`PredictedToken::claim_values`].
+    pub fn claims(&self, assumed: Option<(&str, &str)>, audience: Option<&str>) -> Claims {
+        let values: IndexMap<String, Value> = self
+            .claim_values(assumed, audience)
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.map_or(Value::Null, Value::String)))
+            .collect();
         Claims::partial(values)
     }
 
     /// The JSON form `check --format json` prints: `{"via": {...}, "claims": {...}}`.
     pub fn to_json(&self) -> Value {
-        let origin = self
-            .via
-            .origin
-            .as_ref()
-            .map(|o| json!({"file": o.path, "line": o.line, "column": o.column}));
-        json!({
-            "via": {
-                "event": self.via.event,
-                "workflow": self.via.workflow,
-                "callers": self.via.callers.iter().map(|(w, j)| json!({"workflow": w, "job": j})).collect::<Vec<_>>(),
-                "at": origin,
-            },
-            "claims": Value::Object(self.claims(None, None).raw().clone().into_iter().collect()),
-        })
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+impl serde::Serialize for PredictedToken {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        #[derive(serde::Serialize)]
+        struct At<'a> {
+            file: &'a str,
+            line: usize,
+            column: usize,
+        }
+        #[derive(serde::Serialize)]
+        struct Caller<'a> {
+            workflow: &'a str,
+            job: &'a str,
+        }
+        #[derive(serde::Serialize)]
+        struct ViaJson<'a> {
+            event: Option<&'a str>,
+            workflow: Option<&'a str>,
+            callers: Vec<Caller<'a>>,
+            at: Option<At<'a>>,
+        }
+        struct ClaimsJson(Vec<(&'static str, Option<String>)>);
+        impl serde::Serialize for ClaimsJson {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut map = s.serialize_map(Some(self.0.len()))?;
+                for (k, v) in &self.0 {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+        let via = ViaJson {
+            event: self.via.event.as_deref(),
+            workflow: self.via.workflow.as_deref(),
+            callers: self
+                .via
+                .callers
+                .iter()
+                .map(|(w, j)| Caller {
+                    workflow: w,
+                    job: j,
+                })
+                .collect(),
+            at: self.via.origin.as_ref().map(|o| At {
+                file: &o.path,
+                line: o.line,
+                column: o.column,
+            }),
+        };
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("via", &via)?;
+        map.serialize_entry("claims", &ClaimsJson(self.claim_values(None, None)))?;
+        map.end()
     }
 }
 

@@ -121,7 +121,7 @@ fn end_position(report: &Report, label: &Label) -> (usize, usize) {
 
 /// `{"findings": [...], "sites": [...]}`: the findings, then every publishing site with the
 /// tokens it would get (`predicted`: one `{"via", "claims"}` per way its job can run).
-pub fn json(report: &Report) -> Value {
+pub fn json(report: &Report) -> CheckJson<'_> {
     let findings: Vec<Value> = report
         .findings
         .iter()
@@ -145,24 +145,19 @@ pub fn json(report: &Report) -> Value {
             })
         })
         .collect();
-    let sites: Vec<Value> = report
-        .sites
-        .iter()
-        .map(|s| {
-            json!({
-                "workflow": s.workflow,
-                "job": s.job,
-                "file": s.file,
-                "line": s.line,
-                "column": s.column,
-                "tool": s.tool,
-                "registry": s.registry,
-                "auth": s.auth,
-                "predicted": s.predicted.iter().map(|t| t.to_json()).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    json!({ "findings": findings, "sites": sites })
+    CheckJson {
+        findings,
+        sites: &report.sites,
+    }
+}
+
+/// `check --format json`'s object: the findings, then every publishing site.
+#[derive(Debug, serde::Serialize)]
+pub struct CheckJson<'r> {
+    /// The findings, each an object.
+    pub findings: Vec<Value>,
+    /// Every publishing site with its predicted tokens.
+    pub sites: &'r [crate::check::SiteSummary],
 }
 
 /// SARIF 2.1.0, as GitHub code scanning takes it: stable rule ids with help text,

@@ -136,7 +136,7 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
             }
             _ => {}
         }
-        if let Some(run) = &flat.step.run {
+        if flat.step.run.is_some() {
             for (words, tool) in [
                 (&["cargo", "publish"][..], Tool::Cargo),
                 (&["cargo", "workspaces", "publish"][..], Tool::Cargo),
@@ -144,7 +144,7 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
                 (&["cargo", "release"][..], Tool::Cargo),
                 (&["release-plz", "release"][..], Tool::ReleasePlz),
             ] {
-                for f in flat.find(run, words, Gap::Options) {
+                for f in flat.find(words, Gap::Options) {
                     let command = flat.resolve(f.command);
                     // `cargo release` publishes only with `--execute`/`-x`.
                     if words == ["cargo", "release"] && !has_flag(&command, &["--execute", "-x"]) {

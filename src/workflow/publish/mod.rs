@@ -211,9 +211,11 @@ pub struct FlatStep<'a> {
     pub inputs: Vec<(String, String)>,
     /// Its working directory, relative to the repository root.
     pub working_directory: Option<String>,
+    /// Its `run:` script, read once.
+    script: std::cell::OnceCell<Option<shell::Script<'a>>>,
 }
 
-impl FlatStep<'_> {
+impl<'a> FlatStep<'a> {
     /// The action this step uses, lowercased, without its `@ref`.
     pub fn action_name(&self) -> Option<String> {
         self.step
@@ -231,14 +233,29 @@ impl FlatStep<'_> {
     }
 
     /// Each occurrence of the command `words` in the step's `run:` script, reading shell `if`s
-    /// whose test becomes literal with the step's inputs and environment.
-    pub fn find<'r>(
-        &self,
-        run: &'r super::Text,
-        words: &[&str],
-        gap: shell::Gap,
-    ) -> Vec<shell::Found<'r>> {
-        shell::find_commands_in(self.source, run, words, gap, &|t: &str| self.resolve(t))
+    /// whose test becomes literal with the step's inputs and environment. The script is read
+    /// once, whatever is looked for in it.
+    pub fn find(&self, words: &[&str], gap: shell::Gap) -> Vec<shell::Found<'a>> {
+        // Most scripts name none of the commands looked for: no need to read them.
+        let last = words[words.len() - 1];
+        if !self
+            .step
+            .run
+            .as_ref()
+            .is_some_and(|r| r.value.contains(last))
+        {
+            return Vec::new();
+        }
+        let script = self.script.get_or_init(|| {
+            self.step
+                .run
+                .as_ref()
+                .map(|run| shell::Script::read(self.source, run, &|t: &str| self.resolve(t)))
+        });
+        script
+            .as_ref()
+            .map(|s| s.find(words, gap))
+            .unwrap_or_default()
     }
 
     /// The step's `run:` script with environment and inputs substituted where they are
@@ -368,6 +385,7 @@ fn push_step<'a>(
         env: step_env.clone(),
         inputs: inputs.to_vec(),
         working_directory,
+        script: std::cell::OnceCell::new(),
     };
     let local = step.uses.as_ref().and_then(|u| local_action_dir(&u.value));
     out.push(flat);
@@ -411,13 +429,22 @@ fn push_step<'a>(
 
 /// The publishing steps of a job, in the order they run.
 pub fn recognise(workflow: &Workflow, job: &Job, files: &dyn Files) -> Vec<PublishStep> {
-    let steps = flatten(workflow, job, files);
+    recognise_steps(workflow, job, &flatten(workflow, job, files), files)
+}
+
+/// The publishing steps among a job's steps as [`flatten`] gives them.
+pub fn recognise_steps(
+    workflow: &Workflow,
+    job: &Job,
+    steps: &[FlatStep<'_>],
+    files: &dyn Files,
+) -> Vec<PublishStep> {
     let mut found = Vec::new();
-    found.extend(python::recognise(workflow, job, &steps));
-    found.extend(cargo::recognise(job, &steps));
-    found.extend(npm::recognise(job, &steps, files));
-    found.extend(rubygems::recognise(&steps));
-    found.extend(nuget::recognise(&steps));
+    found.extend(python::recognise(workflow, job, steps));
+    found.extend(cargo::recognise(job, steps));
+    found.extend(npm::recognise(job, steps, files));
+    found.extend(rubygems::recognise(steps));
+    found.extend(nuget::recognise(steps));
     found.sort_by_key(|p| (p.step_index, p.action.is_some(), p.span.bytes.start));
     found
 }
@@ -447,11 +474,11 @@ pub(crate) fn at(
 }
 
 /// The `id:` of the first step among `steps` that uses `action` and runs before `before`.
-pub(crate) fn exchange_step<'s>(
-    steps: &'s [FlatStep<'_>],
+pub(crate) fn exchange_step<'s, 'a>(
+    steps: &'s [FlatStep<'a>],
     before: usize,
     action: &str,
-) -> Option<&'s FlatStep<'s>> {
+) -> Option<&'s FlatStep<'a>> {
     steps[..before.min(steps.len())]
         .iter()
         .find(|s| s.action_name().as_deref() == Some(action))

@@ -52,7 +52,7 @@ const TOKEN_ENV: &[&str] = &[
 
 /// What an earlier step set up: the registry (setup-node's `registry-url`), the Node version,
 /// an npm upgrade, a token written into an `.npmrc`.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Setup {
     registry: Option<(String, Span)>,
     node_version: Option<(String, Span)>,
@@ -60,22 +60,21 @@ struct Setup {
     npmrc_token: Option<(String, Span)>,
 }
 
-fn setup_before(steps: &[FlatStep<'_>], before: usize) -> Setup {
-    let mut setup = Setup::default();
-    for flat in &steps[..before.min(steps.len())] {
-        if flat.action_name().as_deref() == Some("actions/setup-node") {
-            if let Some(r) = flat.input("registry-url") {
-                setup.registry = Some(r);
-            }
-            if let Some(v) = flat.input("node-version") {
-                setup.node_version = Some(v);
-            }
+/// Adds what a step sets up to `setup`.
+fn set_up(flat: &FlatStep<'_>, setup: &mut Setup) {
+    if flat.action_name().as_deref() == Some("actions/setup-node") {
+        if let Some(r) = flat.input("registry-url") {
+            setup.registry = Some(r);
         }
-        if let Some(run) = &flat.step.run {
-            scan_script(&flat.resolve(&run.value), &run.span, &mut setup);
+        if let Some(v) = flat.input("node-version") {
+            setup.node_version = Some(v);
         }
     }
-    setup
+    if let Some(run) = &flat.step.run
+        && (run.value.contains("npm") || run.value.contains("_authToken"))
+    {
+        scan_script(&flat.resolve(&run.value), &run.span, setup);
+    }
 }
 
 /// An npm upgrade or an `.npmrc` token in a script.
@@ -166,8 +165,11 @@ fn registry_target(url: &str) -> Target {
 /// The npm publishing steps among a job's steps.
 pub fn recognise(_job: &Job, steps: &[FlatStep<'_>], files: &dyn Files) -> Vec<PublishStep> {
     let mut found = Vec::new();
-    for (i, flat) in steps.iter().enumerate() {
-        let setup = setup_before(steps, i);
+    // What the steps before this one set up, accumulated as the job runs.
+    let mut before = Setup::default();
+    for flat in steps {
+        let setup = before.clone();
+        set_up(flat, &mut before);
         match flat.action_name().as_deref() {
             Some("changesets/action") => {
                 let Some((publish, _)) = flat.input("publish") else {
@@ -229,7 +231,7 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>], files: &dyn Files) -> Vec<P
         let Some(run) = &flat.step.run else { continue };
         let mut script_setup = setup;
         for (words, gap, tool) in COMMANDS {
-            for f in flat.find(run, words, *gap) {
+            for f in flat.find(words, *gap) {
                 let command = flat.resolve(f.command);
                 if *tool == Tool::Changelogen && !has_flag(&command, &["--publish"]) {
                     continue;
@@ -269,7 +271,7 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>], files: &dyn Files) -> Vec<P
         }
         // `npm run release` and the like, where the script publishes.
         for runner in SCRIPT_RUNNERS {
-            for f in flat.find(run, runner, Gap::None) {
+            for f in flat.find(runner, Gap::None) {
                 let ScriptTool::Publishes(tool) = script_tool(f.command, flat, files) else {
                     continue;
                 };

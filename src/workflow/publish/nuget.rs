@@ -28,7 +28,9 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
     let mut found = Vec::new();
     let mut consumed: Vec<usize> = Vec::new();
     for (i, flat) in steps.iter().enumerate() {
-        let Some(run) = &flat.step.run else { continue };
+        if flat.step.run.is_none() {
+            continue;
+        }
         let login = exchange_step(steps, i, LOGIN);
         let login_id = login.and_then(|l| l.step.id.as_deref());
         let login_index =
@@ -38,7 +40,7 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
             .map(|(u, _)| u)
             .filter(|u| !u.contains("${{"));
         for words in [&["dotnet", "nuget", "push"][..], &["nuget", "push"][..]] {
-            for f in flat.find(run, words, Gap::None) {
+            for f in flat.find(words, Gap::None) {
                 // `nuget push` inside `dotnet nuget push` is the same command.
                 if words.len() == 2 && f.before.trim_end().ends_with("dotnet") {
                     continue;

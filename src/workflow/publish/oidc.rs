@@ -83,9 +83,9 @@ pub fn other_use(steps: &[FlatStep<'_>]) -> Option<&'static str> {
         {
             return Some(*what);
         }
-        let run = s.step.run.as_ref()?;
+        s.step.run.as_ref()?;
         OTHER_COMMANDS.iter().find_map(|(words, what)| {
-            (!s.find(run, words, super::shell::Gap::None).is_empty()).then_some(*what)
+            (!s.find(words, super::shell::Gap::None).is_empty()).then_some(*what)
         })
     })
 }

@@ -139,7 +139,6 @@ fn env_credential(env: &Env<'_>) -> Option<Auth> {
 /// The publishing steps for PyPI and TestPyPI among a job's steps.
 pub fn recognise(workflow: &Workflow, job: &Job, steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
     let mut found = Vec::new();
-    let built = build_dirs(workflow, job);
     for flat in steps {
         let action = flat.action_name();
         if let Some(uses) = &flat.step.uses {
@@ -155,9 +154,16 @@ pub fn recognise(workflow: &Workflow, job: &Job, steps: &[FlatStep<'_>]) -> Vec<
             found.extend(run_commands(flat, run));
         }
     }
-    for p in &mut found {
-        if p.package.dirs.is_empty() && p.package.manifest.is_none() {
-            p.package.dirs = built.clone();
+    // Where the workflow builds, read only for a job that publishes to PyPI.
+    if found
+        .iter()
+        .any(|p| p.package.dirs.is_empty() && p.package.manifest.is_none())
+    {
+        let built = build_dirs(workflow, job);
+        for p in &mut found {
+            if p.package.dirs.is_empty() && p.package.manifest.is_none() {
+                p.package.dirs = built.clone();
+            }
         }
     }
     found
@@ -236,7 +242,7 @@ fn run_commands(flat: &FlatStep<'_>, run: &crate::workflow::Text) -> Vec<Publish
         || run.value.contains("poetry config http-basic");
     let mut found = Vec::new();
     for spec in COMMANDS {
-        for f in flat.find(run, spec.words, Gap::None) {
+        for f in flat.find(spec.words, Gap::None) {
             let command = flat.resolve(f.command);
             let (target, target_span) = match flag_value(&command, spec.target_flags) {
                 Some(v) => (target_of(&v), Some(f.span.clone())),

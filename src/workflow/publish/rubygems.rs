@@ -64,7 +64,9 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
             }
             found.push(p);
         }
-        let Some(run) = &flat.step.run else { continue };
+        if flat.step.run.is_none() {
+            continue;
+        }
         let configure = exchange_step(steps, i, CONFIGURE);
         // The action's own mode: an `api-token` or `role-to-assume` is not Trusted Publishing.
         let configured_stored = configure.and_then(|c| {
@@ -84,7 +86,7 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
             (&["rake", "release"][..], Gap::Options),
             (&["gem", "release"][..], Gap::None),
         ] {
-            for f in flat.find(run, words, gap) {
+            for f in flat.find(words, gap) {
                 let command = flat.resolve(f.command);
                 let auth = match (
                     flat.env.text("GEM_HOST_API_KEY"),

@@ -110,14 +110,10 @@ pub fn positionals<'c>(command: &'c str, flags_with_values: &[&str]) -> Vec<&'c 
     out
 }
 
-/// Where `pattern` starts on `line`: `words` in order, where `Gap::Options` lets flags (and a
-/// flag's value) stand between the first word and the rest (`pnpm -r publish`,
-/// `pnpm --filter web publish`).
-fn command_at(line: &str, words: &[&str], gap: Gap) -> Option<usize> {
-    let tokens: Vec<(usize, &str)> = line
-        .split_whitespace()
-        .map(|w| (w.as_ptr() as usize - line.as_ptr() as usize, w))
-        .collect();
+/// The index of the token where `words` start among a segment's tokens, where `Gap::Options`
+/// lets flags (and a flag's value) stand between the first word and the rest
+/// (`pnpm -r publish`, `pnpm --filter web publish`).
+fn match_words(tokens: &[(usize, &str)], words: &[&str], gap: Gap) -> Option<usize> {
     'start: for i in 0..tokens.len() {
         // `npx npm@11.7.0 publish`: a pinned version of the tool is the tool.
         let first = tokens[i].1.trim_start_matches('(');
@@ -148,7 +144,7 @@ fn command_at(line: &str, words: &[&str], gap: Gap) -> Option<usize> {
                 _ => continue 'start,
             }
         }
-        return Some(tokens[i].0);
+        return Some(i);
     }
     None
 }
@@ -232,7 +228,7 @@ fn segments(line: &str) -> Vec<std::ops::Range<usize>> {
 /// Each occurrence of the command `words` in a `run:` script, comments and `--dry-run`
 /// rehearsals left out.
 pub fn find_commands<'r>(
-    source: &SourceFile,
+    source: &'r SourceFile,
     run: &'r Text,
     words: &[&str],
     gap: Gap,
@@ -280,82 +276,149 @@ fn literal_test(condition: &str, resolve: &dyn Fn(&str) -> String) -> Option<boo
 /// `if [ "${{ inputs.index }}" = "testpypi" ]` whose both sides become literal keeps only the
 /// branch that runs.
 pub fn find_commands_in<'r>(
-    source: &SourceFile,
+    source: &'r SourceFile,
     run: &'r Text,
     words: &[&str],
     gap: Gap,
     resolve: &dyn Fn(&str) -> String,
 ) -> Vec<Found<'r>> {
-    let last = words[words.len() - 1];
-    let mut found = Vec::new();
-    let mut cwd: Option<String> = None;
-    let mut script_in_file: Option<Option<usize>> = None;
-    // Open `if`s: whether the current branch runs (`None`: unknown).
-    let mut branches: Vec<Option<bool>> = Vec::new();
-    for (line_index, line) in run.value.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with('#') {
-            continue;
-        }
-        // Whether this line runs: an `if` line's own condition runs whatever it tests.
-        let dead = branches.contains(&Some(false));
-        if branches.len() < 64 {
-            if let Some(cond) = trimmed.strip_prefix("if ") {
-                if cond.contains("; fi") || cond.trim_end().ends_with("fi") {
-                    // One-line `if ...; then ...; fi`: the line runs or not as a whole.
-                    let head = cond.split("then").next().unwrap_or("");
-                    if literal_test(head, resolve) == Some(false) {
-                        continue;
+    Script::read(source, run, resolve).find(words, gap)
+}
+
+/// A `run:` script read once: the commands that can run (between `&&`, `||`, `;` and `|`, in
+/// branches not ruled out, comments left out), each with the folder it runs in and its words.
+/// Finding a command is then a walk over words, however many commands are looked for.
+#[derive(Debug, Clone)]
+pub struct Script<'r> {
+    source: &'r SourceFile,
+    run: &'r Text,
+    segments: Vec<Segment<'r>>,
+    start: std::cell::OnceCell<Option<usize>>,
+}
+
+#[derive(Debug, Clone)]
+struct Segment<'r> {
+    line_index: usize,
+    line: &'r str,
+    /// Where the segment starts on its line.
+    start: usize,
+    text: &'r str,
+    cd: Option<String>,
+    /// Its words, with their offsets in `text`.
+    words: Vec<(usize, &'r str)>,
+}
+
+impl<'r> Script<'r> {
+    /// Reads `run`; `resolve` substitutes inputs and environment for shell `if` tests.
+    pub fn read(source: &'r SourceFile, run: &'r Text, resolve: &dyn Fn(&str) -> String) -> Self {
+        let mut segments_out = Vec::new();
+        let mut cwd: Option<String> = None;
+        // Open `if`s: whether the current branch runs (`None`: unknown).
+        let mut branches: Vec<Option<bool>> = Vec::new();
+        for (line_index, line) in run.value.lines().enumerate() {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with('#') {
+                continue;
+            }
+            // Whether this line runs: an `if` line's own condition runs whatever it tests.
+            let dead = branches.contains(&Some(false));
+            if branches.len() < 64 {
+                if let Some(cond) = trimmed.strip_prefix("if ") {
+                    if cond.contains("; fi") || cond.trim_end().ends_with("fi") {
+                        // One-line `if ...; then ...; fi`: the line runs or not as a whole.
+                        let head = cond.split("then").next().unwrap_or("");
+                        if literal_test(head, resolve) == Some(false) {
+                            continue;
+                        }
+                    } else {
+                        branches.push(literal_test(cond, resolve));
                     }
-                } else {
-                    branches.push(literal_test(cond, resolve));
+                } else if trimmed.starts_with("elif ") {
+                    // The chain's other branches are not told apart.
+                    if let Some(last) = branches.last_mut() {
+                        *last = match *last {
+                            Some(true) => Some(false),
+                            _ => None,
+                        };
+                    }
+                    continue;
+                } else if trimmed == "else"
+                    || trimmed.starts_with("else ")
+                    || trimmed.starts_with("else;")
+                {
+                    if let Some(last) = branches.last_mut() {
+                        *last = last.map(|b| !b);
+                    }
+                    continue;
+                } else if trimmed == "fi"
+                    || trimmed.starts_with("fi ")
+                    || trimmed.starts_with("fi;")
+                {
+                    branches.pop();
+                    continue;
                 }
-            } else if trimmed.starts_with("elif ") {
-                // The chain's other branches are not told apart.
-                if let Some(last) = branches.last_mut() {
-                    *last = match *last {
-                        Some(true) => Some(false),
-                        _ => None,
-                    };
-                }
-                continue;
-            } else if trimmed == "else"
-                || trimmed.starts_with("else ")
-                || trimmed.starts_with("else;")
-            {
-                if let Some(last) = branches.last_mut() {
-                    *last = last.map(|b| !b);
-                }
-                continue;
-            } else if trimmed == "fi" || trimmed.starts_with("fi ") || trimmed.starts_with("fi;") {
-                branches.pop();
+            }
+            if dead {
                 continue;
             }
-        }
-        if dead {
-            continue;
-        }
-        let mut here = cwd.clone();
-        let mut only_cd = true;
-        for seg in segments(line) {
-            let text = &line[seg.clone()];
-            if let Some(target) = cd_target(text.trim()) {
-                here = target.and_then(|t| join_dir(here.as_deref(), &t));
-                continue;
-            }
-            if !text.trim().is_empty() {
+            let mut here = cwd.clone();
+            let mut only_cd = true;
+            for seg in segments(line) {
+                let text = &line[seg.clone()];
+                if let Some(target) = cd_target(text.trim()) {
+                    here = target.and_then(|t| join_dir(here.as_deref(), &t));
+                    continue;
+                }
+                if text.trim().is_empty() {
+                    continue;
+                }
                 only_cd = false;
+                let words = text
+                    .split_whitespace()
+                    .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
+                    .collect();
+                segments_out.push(Segment {
+                    line_index,
+                    line,
+                    start: seg.start,
+                    text,
+                    cd: here.clone(),
+                    words,
+                });
             }
-            // Cheap test first: most lines of most scripts name no upload command at all.
-            if !text.contains(last) {
+            // `cd DIR` on a line of its own moves the rest of the script.
+            if only_cd {
+                cwd = here;
+            }
+        }
+        Script {
+            source,
+            run,
+            segments: segments_out,
+            start: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Each occurrence of the command `words`, `--dry-run` rehearsals left out.
+    pub fn find(&self, words: &[&str], gap: Gap) -> Vec<Found<'r>> {
+        let last = words[words.len() - 1];
+        let mut found = Vec::new();
+        // Most scripts name none of the commands looked for: one search of the whole script.
+        if !self.run.value.contains(last) {
+            return found;
+        }
+        for seg in &self.segments {
+            // Cheap test first: most commands of most scripts are not the one looked for.
+            if !seg.text.contains(last) {
                 continue;
             }
-            let Some(at) = command_at(text, words, gap) else {
+            let Some(i) = match_words(&seg.words, words, gap) else {
                 continue;
             };
-            let command = text[at..].trim_end();
+            let at = seg.words[i].0;
+            let command = seg.text[at..].trim_end();
             // A command continued on the next lines (`\` at the end) reads as one line.
-            let command: &'r str = match continuation(&run.value, line) {
+            let command: &'r str = match continuation(&self.run.value, seg.line) {
                 Some(whole) if command.ends_with('\\') => {
                     whole.get(seg.start + at..).unwrap_or(command)
                 }
@@ -365,24 +428,29 @@ pub fn find_commands_in<'r>(
                 continue;
             }
             let at_in_line = seg.start + at;
-            let script_start = *script_in_file.get_or_insert_with(|| locate_script(source, run));
+            let script_start = *self
+                .start
+                .get_or_init(|| locate_script(self.source, self.run));
             let len = words.join(" ").len().min(command.len());
-            let span = locate(source, script_start, &run.value, line, at_in_line, len)
-                .unwrap_or_else(|| run.span.clone());
+            let span = locate(
+                self.source,
+                script_start,
+                &self.run.value,
+                seg.line,
+                at_in_line,
+                len,
+            )
+            .unwrap_or_else(|| self.run.span.clone());
             found.push(Found {
-                before: &line[..at_in_line],
+                before: &seg.line[..at_in_line],
                 command,
                 span,
-                cd: here.clone(),
-                line_index,
+                cd: seg.cd.clone(),
+                line_index: seg.line_index,
             });
         }
-        // `cd DIR` on a line of its own moves the rest of the script.
-        if only_cd {
-            cwd = here;
-        }
+        found
     }
-    found
 }
 
 /// The script line joined with the lines that continue it (`\` at a line's end), as one
