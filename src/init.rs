@@ -56,6 +56,45 @@ fn toml_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
+/// What `registry`'s own matcher decides of `token` for a publisher with this workflow file,
+/// environment and (RubyGems) workflow repository, and the repository's owner and name: how
+/// `init` asks a registry which file it matches.
+fn trial_judgement(
+    registry: Registry,
+    token: &crate::identity::predicted::PredictedToken,
+    repository: Option<&Repository>,
+    workflow: &str,
+    environment: Option<&str>,
+    workflow_repository: Option<(String, String)>,
+) -> crate::registry::Judgement {
+    let trial = Publisher {
+        registry,
+        project: String::new(),
+        owner: repository.map_or_else(|| "owner".into(), |r| r.owner.clone()),
+        repository: repository.map_or_else(|| "repository".into(), |r| r.name.clone()),
+        workflow: workflow.to_owned(),
+        environment: environment.map(str::to_owned),
+        owner_id: None,
+        provider: crate::identity::Provider::GitHub,
+        workflow_repository,
+        policy_owner: None,
+        span: 0..0,
+        key_spans: Vec::new(),
+    };
+    let claims = token.claims(
+        Some((trial.owner.as_str(), trial.repository.as_str())),
+        Some(registry.spec().audience),
+    );
+    registry.judge(
+        &trial,
+        &EvidenceFacts {
+            claims: &claims,
+            is_token: false,
+            token_rejected: None,
+        },
+    )
+}
+
 /// What to declare for a job that calls a reusable workflow of another repository with an OIDC
 /// token, registry by registry, as each registry's own matcher accepts it: the caller, the
 /// called file, or the called file with its repository named.
@@ -75,34 +114,7 @@ fn remote_call_advice(site: &Site<'_>, repository: Option<&Repository>) -> Strin
             (token.defining.clone(), Some((wo.to_owned(), wn.to_owned()))),
         ];
         let accepted = candidates.iter().find(|(file, wr)| {
-            let trial = Publisher {
-                registry,
-                project: String::new(),
-                owner: repository.map_or_else(|| "owner".into(), |r| r.owner.clone()),
-                repository: repository.map_or_else(|| "repository".into(), |r| r.name.clone()),
-                workflow: file.clone(),
-                environment: None,
-                owner_id: None,
-                provider: crate::identity::Provider::GitHub,
-                workflow_repository: wr.clone(),
-                policy_owner: None,
-                span: 0..0,
-                key_spans: Vec::new(),
-            };
-            let claims = token.claims(
-                Some((trial.owner.as_str(), trial.repository.as_str())),
-                Some(registry.spec().audience),
-            );
-            registry
-                .judge(
-                    &trial,
-                    &EvidenceFacts {
-                        claims: &claims,
-                        is_token: false,
-                        token_rejected: None,
-                    },
-                )
-                .accepted()
+            trial_judgement(registry, token, repository, file, None, wr.clone()).accepted()
         });
         match accepted {
             Some((file, wr)) => {
@@ -233,31 +245,13 @@ fn matched_files(
             candidates.push(top.clone());
         }
         for file in candidates {
-            let trial = Publisher {
+            let judgement = trial_judgement(
                 registry,
-                project: String::new(),
-                owner: repository.map_or_else(|| "owner".into(), |r| r.owner.clone()),
-                repository: repository.map_or_else(|| "repository".into(), |r| r.name.clone()),
-                workflow: file.clone(),
-                environment: token.environment.value().map(str::to_owned),
-                owner_id: None,
-                provider: crate::identity::Provider::GitHub,
-                workflow_repository: None,
-                policy_owner: None,
-                span: 0..0,
-                key_spans: Vec::new(),
-            };
-            let claims = token.claims(
-                Some((trial.owner.as_str(), trial.repository.as_str())),
-                Some(registry.spec().audience),
-            );
-            let judgement = registry.judge(
-                &trial,
-                &EvidenceFacts {
-                    claims: &claims,
-                    is_token: false,
-                    token_rejected: None,
-                },
+                token,
+                repository,
+                &file,
+                token.environment.value(),
+                None,
             );
             let field = judgement.field("workflow");
             if field.is_some_and(|f| f.outcome == Outcome::Differs) {

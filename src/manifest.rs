@@ -118,24 +118,6 @@ fn field(t: &toml::Table, path: &[&str]) -> Option<String> {
     v.as_str().map(str::to_owned)
 }
 
-/// PyPI's name normalisation (PEP 503): lowercase, runs of `-`, `_`, `.` become one `-`.
-pub fn normalise_python(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut sep = false;
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            sep = true;
-        } else {
-            if sep && !out.is_empty() {
-                out.push('-');
-            }
-            sep = false;
-            out.push(c.to_ascii_lowercase());
-        }
-    }
-    out
-}
-
 fn python(dir: &str, package: &Package, files: &dyn Files) -> Named {
     // maturin `-m path/Cargo.toml`: the pyproject beside it, else the crate's name.
     let dir = package
@@ -155,16 +137,22 @@ fn python(dir: &str, package: &Package, files: &dyn Files) -> Named {
         if let Some(n) =
             field(&t, &["project", "name"]).or_else(|| field(&t, &["tool", "poetry", "name"]))
         {
-            return Ok((normalise_python(&n), path));
+            return Ok((crate::registry::pypi::normalize(&n), path));
         }
         if let Some(c) = toml_at(files, &join(&dir, "Cargo.toml"))
             && let Some(n) = field(&c, &["package", "name"])
         {
-            return Ok((normalise_python(&n), join(&dir, "Cargo.toml")));
+            return Ok((
+                crate::registry::pypi::normalize(&n),
+                join(&dir, "Cargo.toml"),
+            ));
         }
         // setuptools: the name in `setup.cfg` beside it.
         if let Some(n) = setup_cfg_name(files, &join(&dir, "setup.cfg")) {
-            return Ok((normalise_python(&n), join(&dir, "setup.cfg")));
+            return Ok((
+                crate::registry::pypi::normalize(&n),
+                join(&dir, "setup.cfg"),
+            ));
         }
         return Err(format!("{path} names no project (`[project] name`)"));
     }

@@ -31,24 +31,6 @@ pub struct PypiSource {
     pub registry: Registry,
 }
 
-/// The PEP 503 normalized name: lowercase, each run of `-`, `_`, `.` one `-`.
-pub fn normalize(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut sep = false;
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            sep = true;
-        } else {
-            if sep && !out.is_empty() {
-                out.push('-');
-            }
-            sep = false;
-            out.push(c.to_ascii_lowercase());
-        }
-    }
-    out
-}
-
 impl RegistrySource for PypiSource {
     fn registry(&self) -> Registry {
         self.registry
@@ -144,7 +126,7 @@ impl PypiSource {
         let url = format!(
             "{}/simple/{}/",
             http.base(self.id()),
-            segment(&normalize(name))
+            segment(&crate::registry::pypi::normalize(name))
         );
         let r = http
             .get(&url, SIMPLE_JSON)
@@ -261,6 +243,7 @@ mod tests {
 
     #[test]
     fn names_normalize_as_pep_503() {
+        use crate::registry::pypi::normalize;
         assert_eq!(normalize("Friendly-Bard"), "friendly-bard");
         assert_eq!(normalize("FRIENDLY._-bard"), "friendly-bard");
         assert_eq!(normalize("owlclaw"), "owlclaw");

@@ -753,6 +753,25 @@ fn is_github_owner(owner: &str) -> bool {
         && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
+/// A project name as PyPI normalises it (PEP 503): lowercase, each run of `-`, `_`, `.` one
+/// `-`. PyPI's URLs and lookups use this form.
+pub fn normalize(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+        } else {
+            if sep && !out.is_empty() {
+                out.push('-');
+            }
+            sep = false;
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
 /// Percent-encodes a query value.
 fn query_escape(s: &str) -> String {
     let mut out = String::new();

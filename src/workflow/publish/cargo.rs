@@ -7,7 +7,7 @@
 
 use super::env::{Origin, origin};
 use super::shell::{Gap, flag_value, flag_values, has_flag};
-use super::{Auth, FlatStep, PublishStep, Target, Tool, at, exchange_step};
+use super::{Auth, FlatStep, PublishStep, Target, Tool, at, exchange_step, lone_exchanges};
 use crate::identity::Registry;
 use crate::workflow::Job;
 
@@ -62,12 +62,7 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
                 if command.trim() == "release-pr" {
                     continue;
                 }
-                let span = flat
-                    .step
-                    .uses
-                    .as_ref()
-                    .map(|u| u.span.clone())
-                    .unwrap_or_default();
+                let span = flat.uses_span();
                 let auth = match flat
                     .input("token")
                     .map(|(v, s)| (v, s, "the `token` input"))
@@ -101,12 +96,7 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
                 found.push(p);
             }
             Some("katyo/publish-crates") => {
-                let span = flat
-                    .step
-                    .uses
-                    .as_ref()
-                    .map(|u| u.span.clone())
-                    .unwrap_or_default();
+                let span = flat.uses_span();
                 let auth = match flat
                     .input("registry-token")
                     .or_else(|| flat.env.text("CARGO_REGISTRY_TOKEN"))
@@ -200,32 +190,23 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
             consumed.push(a);
         }
     }
-    // An exchange whose token no recognised step uses is a site of its own: the registry is
-    // asked, whatever uses the token afterwards.
-    for (i, flat) in steps.iter().enumerate() {
-        if flat.action_name().as_deref() == Some(AUTH_ACTION) && !consumed.contains(&i) {
-            let span = flat
-                .step
-                .uses
-                .as_ref()
-                .map(|u| u.span.clone())
-                .unwrap_or_default();
-            let target = flat
-                .input("url")
-                .filter(|(u, _)| !u.trim_end_matches('/').ends_with("://crates.io"))
-                .map_or(Target::Registry(Registry::CratesIo), |(u, _)| {
-                    Target::Other(u)
-                });
-            let mut p = at(
-                flat,
-                Tool::CratesIoAuth,
-                target,
-                Auth::TrustedPublishing,
-                span,
-            );
-            p.package.workspace = true;
-            found.push(p);
-        }
+    for flat in lone_exchanges(steps, AUTH_ACTION, &consumed) {
+        let span = flat.uses_span();
+        let target = flat
+            .input("url")
+            .filter(|(u, _)| !u.trim_end_matches('/').ends_with("://crates.io"))
+            .map_or(Target::Registry(Registry::CratesIo), |(u, _)| {
+                Target::Other(u)
+            });
+        let mut p = at(
+            flat,
+            Tool::CratesIoAuth,
+            target,
+            Auth::TrustedPublishing,
+            span,
+        );
+        p.package.workspace = true;
+        found.push(p);
     }
     found
 }

@@ -224,6 +224,15 @@ impl<'a> FlatStep<'a> {
             .map(|u| u.value.split('@').next().unwrap_or("").to_ascii_lowercase())
     }
 
+    /// The span of the step's `uses:` value (the action), or an empty span.
+    pub fn uses_span(&self) -> Span {
+        self.step
+            .uses
+            .as_ref()
+            .map(|u| u.span.clone())
+            .unwrap_or_default()
+    }
+
     /// A `with:` input as written, with `${{ inputs.x }}` and `${{ env.X }}` substituted.
     pub fn input(&self, name: &str) -> Option<(String, Span)> {
         self.step.input(name).and_then(|(_, v)| {
@@ -471,6 +480,21 @@ pub(crate) fn at(
         },
         account: None,
     }
+}
+
+/// The steps using the exchange `action` whose token no recognised upload took (their indexes
+/// are in `consumed`): each is a site of its own, since the registry is asked by the exchange
+/// itself, whatever uses the token afterwards.
+pub(crate) fn lone_exchanges<'s, 'a>(
+    steps: &'s [FlatStep<'a>],
+    action: &'s str,
+    consumed: &'s [usize],
+) -> impl Iterator<Item = &'s FlatStep<'a>> {
+    steps
+        .iter()
+        .enumerate()
+        .filter(move |(i, f)| f.action_name().as_deref() == Some(action) && !consumed.contains(i))
+        .map(|(_, f)| f)
 }
 
 /// The `id:` of the first step among `steps` that uses `action` and runs before `before`.

@@ -175,12 +175,7 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>], files: &dyn Files) -> Vec<P
                 let Some((publish, _)) = flat.input("publish") else {
                     continue;
                 };
-                let span = flat
-                    .step
-                    .uses
-                    .as_ref()
-                    .map(|u| u.span.clone())
-                    .unwrap_or_default();
+                let span = flat.uses_span();
                 // The `publish` command: a publishing command itself, a package.json script
                 // that publishes, or (the manifest unreadable) what changesets is for.
                 let tool =
@@ -196,21 +191,11 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>], files: &dyn Files) -> Vec<P
                 found.push(site(flat, &setup, tool, &publish, span, true));
             }
             Some("cycjimmy/semantic-release-action") => {
-                let span = flat
-                    .step
-                    .uses
-                    .as_ref()
-                    .map(|u| u.span.clone())
-                    .unwrap_or_default();
+                let span = flat.uses_span();
                 found.push(site(flat, &setup, Tool::SemanticRelease, "", span, true));
             }
             Some("js-devtools/npm-publish") => {
-                let span = flat
-                    .step
-                    .uses
-                    .as_ref()
-                    .map(|u| u.span.clone())
-                    .unwrap_or_default();
+                let span = flat.uses_span();
                 let mut p = site(flat, &setup, Tool::Npm, "", span, false);
                 if let Some((token, s)) = flat.input("token")
                     && origin(&token).is_secret()

@@ -7,7 +7,7 @@
 
 use super::env::{Origin, origin};
 use super::shell::{Gap, flag_value};
-use super::{Auth, FlatStep, PublishStep, Target, Tool, at, exchange_step};
+use super::{Auth, FlatStep, PublishStep, Target, Tool, at, exchange_step, lone_exchanges};
 use crate::identity::Registry;
 
 const LOGIN: &str = "nuget/login";
@@ -111,28 +111,20 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
             }
         }
     }
-    // A login whose key no recognised push uses is a site of its own: the exchange is asked.
-    for (i, flat) in steps.iter().enumerate() {
-        if flat.action_name().as_deref() == Some(LOGIN) && !consumed.contains(&i) {
-            let span = flat
-                .step
-                .uses
-                .as_ref()
-                .map(|u| u.span.clone())
-                .unwrap_or_default();
-            let mut p = at(
-                flat,
-                Tool::NuGetLogin,
-                Target::Registry(Registry::NuGet),
-                Auth::TrustedPublishing,
-                span,
-            );
-            p.account = flat
-                .input("user")
-                .map(|(u, _)| u)
-                .filter(|u| !u.contains("${{"));
-            found.push(p);
-        }
+    for flat in lone_exchanges(steps, LOGIN, &consumed) {
+        let span = flat.uses_span();
+        let mut p = at(
+            flat,
+            Tool::NuGetLogin,
+            Target::Registry(Registry::NuGet),
+            Auth::TrustedPublishing,
+            span,
+        );
+        p.account = flat
+            .input("user")
+            .map(|(u, _)| u)
+            .filter(|u| !u.contains("${{"));
+        found.push(p);
     }
     found
 }

@@ -9,7 +9,7 @@
 
 use super::env::origin;
 use super::shell::{Gap, flag_value};
-use super::{Auth, FlatStep, PublishStep, Target, Tool, at, exchange_step};
+use super::{Auth, FlatStep, PublishStep, Target, Tool, at, exchange_step, lone_exchanges};
 use crate::identity::Registry;
 
 const CONFIGURE: &str = "rubygems/configure-rubygems-credentials";
@@ -30,12 +30,7 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
     let mut consumed: Vec<usize> = Vec::new();
     for (i, flat) in steps.iter().enumerate() {
         if flat.action_name().as_deref() == Some("rubygems/release-gem") {
-            let span = flat
-                .step
-                .uses
-                .as_ref()
-                .map(|u| u.span.clone())
-                .unwrap_or_default();
+            let span = flat.uses_span();
             let trusted = flat
                 .input("setup-trusted-publisher")
                 .is_none_or(|(v, _)| v.trim() != "false");
@@ -136,11 +131,7 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
             }
         }
     }
-    // A trusted-publisher exchange whose key no recognised push uses is a site of its own.
-    for (i, flat) in steps.iter().enumerate() {
-        if flat.action_name().as_deref() != Some(CONFIGURE) || consumed.contains(&i) {
-            continue;
-        }
+    for flat in lone_exchanges(steps, CONFIGURE, &consumed) {
         // `api-token` and `role-to-assume` are other modes, not a trusted publisher.
         if flat.input("api-token").is_some()
             || flat.input("role-to-assume").is_some()
@@ -150,12 +141,7 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
         {
             continue;
         }
-        let span = flat
-            .step
-            .uses
-            .as_ref()
-            .map(|u| u.span.clone())
-            .unwrap_or_default();
+        let span = flat.uses_span();
         let target = flat
             .input("gem-server")
             .map_or(Target::Registry(Registry::RubyGems), |(h, _)| {
