@@ -94,16 +94,14 @@ fn run_check_step(case: &str, sarif: bool, args: &str) -> (Option<i32>, String, 
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).unwrap();
     let bin = assert_cmd::cargo::cargo_bin("trustpub");
-    let path = format!(
-        "{}:{}",
-        bin.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
     let out = Command::new("bash")
         .args(["--noprofile", "--norc", "-eo", "pipefail", "-c"])
         .arg(action_script("check"))
         .current_dir(&dir)
-        .env("PATH", path)
+        // The binary runs by its full path: nothing is added to PATH.
+        .env("TRUSTPUB", &bin)
+        .env("ACTION_PATH", root())
+        .env("ERRORS", tmp.join("trustpub.errors"))
         .env("NO_COLOR", "1")
         .env("TRUSTPUB_ARGS", args)
         .env("TRUSTPUB_CONFIG", "expected-publishers.toml")
@@ -153,9 +151,41 @@ fn the_actions_check_step_reports_findings_as_annotations_or_sarif() {
     let (code, out, _) = run_check_step("clean", false, "--repository octo-org/widget");
     assert_eq!(code, Some(0));
     assert!(out.contains("exit-code=0"), "{out}");
-    // Unusable input fails the step at once.
+    // Unusable input fails the step at once, with an annotation on the file and line.
     let (code, out, _) = run_check_step("clean", false, "--repository not-a-slug");
     assert_eq!(code, Some(2), "{out}");
+    let (code, out, _) = run_check_step("config-unreadable", false, "--repository octo-org/widget");
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains(
+            "::error file=expected-publishers.toml,line=1,col=13,title=trustpub::invalid TOML"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_action_pins_every_action_by_commit_and_adds_nothing_to_path() {
+    for file in [
+        "action.yml",
+        ".github/workflows/release.yml",
+        ".github/workflows/ci.yml",
+    ] {
+        let text = std::fs::read_to_string(root().join(file)).unwrap();
+        for line in text.lines().filter(|l| {
+            l.trim_start().starts_with("uses:") || l.trim_start().starts_with("- uses:")
+        }) {
+            let reference = line.split("uses:").nth(1).unwrap().trim();
+            let at = reference
+                .split_once('@')
+                .map(|(_, r)| r.split_whitespace().next().unwrap_or(""));
+            assert!(
+                at.is_some_and(|r| r.len() == 40 && r.bytes().all(|b| b.is_ascii_hexdigit())),
+                "{file}: `{reference}` is not pinned by a commit"
+            );
+        }
+        assert!(!text.contains("GITHUB_PATH"), "{file} writes GITHUB_PATH");
+    }
 }
 
 #[test]
@@ -166,6 +196,19 @@ fn the_pre_commit_hook_runs_check_on_workflow_and_desired_state_changes() {
         .iter()
         .find(|h| h.value("id").and_then(Item::as_str) == Some("trustpub"))
         .expect("a hook with id `trustpub`");
+    // The hook that needs no compiler runs an installed trustpub.
+    let system = hooks
+        .iter()
+        .find(|h| h.value("id").and_then(Item::as_str) == Some("trustpub-system"))
+        .expect("a hook with id `trustpub-system`");
+    assert_eq!(
+        system.value("language").and_then(Item::as_str),
+        Some("system")
+    );
+    assert_eq!(
+        system.value("files").and_then(Item::as_str),
+        hook.value("files").and_then(Item::as_str)
+    );
     assert_eq!(
         hook.value("entry").and_then(Item::as_str),
         Some("trustpub check")
