@@ -86,6 +86,7 @@ fn remote_call_advice(site: &Site<'_>, repository: Option<&Repository>) -> Strin
                 provider: crate::identity::Provider::GitHub,
                 workflow_repository: wr.clone(),
                 policy_owner: None,
+                extra: Default::default(),
                 span: 0..0,
                 key_spans: Vec::new(),
             };
@@ -100,6 +101,7 @@ fn remote_call_advice(site: &Site<'_>, repository: Option<&Repository>) -> Strin
                         claims: &claims,
                         is_token: false,
                         token_rejected: None,
+                        declared: &[],
                     },
                 )
                 .accepted()
@@ -244,6 +246,7 @@ fn matched_files(
                 provider: crate::identity::Provider::GitHub,
                 workflow_repository: None,
                 policy_owner: None,
+                extra: Default::default(),
                 span: 0..0,
                 key_spans: Vec::new(),
             };
@@ -257,6 +260,7 @@ fn matched_files(
                     claims: &claims,
                     is_token: false,
                     token_rejected: None,
+                    declared: &[],
                 },
             );
             let field = judgement.field("workflow");
@@ -384,6 +388,7 @@ pub fn generate(
         source: SourceFile::new(config::DEFAULT_PATH, ""),
         publishers: Vec::new(),
         thresholds: config::Thresholds::default(),
+        warnings: Vec::new(),
     };
     let ctx = Context::new(&empty, &read.workflows, repository, files);
     let mut entries: Vec<Entry> = Vec::new();

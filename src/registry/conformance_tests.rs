@@ -58,6 +58,7 @@ fn judge(p: &Publisher, c: IndexMap<String, Value>) -> Judgement {
             claims: &claims,
             is_token: true,
             token_rejected: None,
+            declared: &[],
         },
     )
 }
@@ -316,7 +317,7 @@ fn nuget_folds_case_everywhere_and_names_the_policy() {
     assert_eq!(
         refusal(&j),
         Some((
-            "http-400".into(),
+            "http-401".into(),
             "The JSON Web Token is missing the required claim 'repository_id'.".into()
         ))
     );
@@ -331,14 +332,19 @@ fn nuget_folds_case_everywhere_and_names_the_policy() {
             )],
         ),
     );
-    assert!(refusal(&j).unwrap().1.starts_with("Workflow mismatch"));
+    assert!(
+        refusal(&j)
+            .unwrap()
+            .1
+            .starts_with("Claim 'job_workflow_ref' has value 'octo-org/shared/")
+    );
     let j = judge(
         &publisher(r),
         set(claims(r), &[("repository", json!("someone/widget"))]),
     );
     assert_eq!(
         refusal(&j).unwrap().1,
-        "No matching federated credential trust policy owned by user '<policy owner>' was found."
+        "No matching trust policy owned by user '<policy owner>' was found."
     );
 }
 

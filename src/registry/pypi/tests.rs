@@ -5,7 +5,8 @@ use indexmap::IndexMap;
 use serde_json::{Value, json};
 
 use super::*;
-use crate::identity::Claims;
+use crate::identity::{Claims, TokenProblem};
+use crate::registry::Outcome;
 
 fn publisher(
     owner: &str,
@@ -52,6 +53,7 @@ fn judge_token(p: &Publisher, claims: IndexMap<String, Value>) -> Judgement {
             claims: &claims,
             is_token: true,
             token_rejected: None,
+            declared: &[],
         },
     )
 }
@@ -510,7 +512,8 @@ fn token_level_failures_come_first() {
         &EvidenceFacts {
             claims: &claims,
             is_token: true,
-            token_rejected: Some("expired"),
+            token_rejected: Some(&TokenProblem::Expired),
+            declared: &[],
         },
     );
     assert_eq!(
@@ -671,6 +674,7 @@ fn partial_evidence_does_not_fail_on_claims_it_does_not_show() {
             claims: &claims,
             is_token: false,
             token_rejected: None,
+            declared: &[],
         },
     );
     assert!(j.accepted(), "{:?}", j.refusal);
@@ -777,7 +781,7 @@ fn form_rules_match_warehouse_vectors() {
         ["Environment name may not end with whitespace"]
     );
     for bad in [
-        "'", "\"", "`", ",", ";", "\\", "\x00", "\x1f", "\x7f", "a\tb", "a\rb", "a\nb",
+        "'", "\"", "`", ",", ";", "\\", "\x00", "a\x1fb", "\x7f", "a\tb", "a\rb", "a\nb",
     ] {
         let found = problems("o", "r", "a.yml", bad);
         assert!(

@@ -1,0 +1,1 @@
+//! Upstream vectors (being ported).
