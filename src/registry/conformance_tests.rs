@@ -376,8 +376,9 @@ fn gitlab_claims() -> IndexMap<String, Value> {
 fn gitlab_publishers_on_pypi() {
     let p = gitlab_publisher();
     ok(&judge(&p, gitlab_claims()));
-    // Namespace and project fold case; the environment does not.
-    ok(&judge(
+    // Namespace and project fold case in the lookup; the ref check then compares the stored
+    // spelling with the token's `ci_config_ref_uri`, which carries GitLab's (warehouse#18797).
+    let j = judge(
         &p,
         set(
             gitlab_claims(),
@@ -389,11 +390,18 @@ fn gitlab_publishers_on_pypi() {
                 ),
                 (
                     "ci_config_ref_uri",
-                    json!("gitlab.com/group/sub/widget//ci/release.yml@refs/tags/v1"),
+                    json!("gitlab.com/Group/Sub/Widget//ci/release.yml@refs/tags/v1"),
                 ),
             ],
         ),
-    ));
+    );
+    assert_eq!(j.field("namespace").unwrap().outcome, Outcome::Ok);
+    assert!(
+        refusal(&j)
+            .unwrap()
+            .1
+            .starts_with("The ci_config_ref_uri claim does not match")
+    );
     let j = judge(&p, set(gitlab_claims(), &[("environment", json!("PyPI"))]));
     assert_eq!(
         refusal(&j),

@@ -77,6 +77,10 @@ pub struct Spec {
     pub timing: TokenTiming,
     /// The upstream source its rules and vectors come from.
     pub upstream: Upstream,
+    /// Its rows of the README's "Every registry, field by field" table that no other field of
+    /// the table says (how it answers, its form, what it makes of `sub`), as `(row, cell)`, in
+    /// the same rows for every registry.
+    pub conformance: &'static [(&'static str, &'static str)],
 }
 
 /// The keys of one provider's publisher on a registry (besides `registry`, `project` and

@@ -48,8 +48,24 @@ pub const SPEC: Spec = Spec {
         commit: "57fa000662f5",
         date: "2026-08-21",
         tests: "crates/crates_io_trustpub/src/{github,gitlab}/{validation,workflows,claims}.rs, src/tests/routes/trustpub/tokens/exchange/{github,gitlab}.rs",
-        vectors: 0,
+        vectors: 189,
     },
+    conformance: &[
+        (
+            "GitLab CI/CD",
+            "namespace and project case-insensitive; pipeline file path exact; environment case-insensitive; `namespace_id` pinned at the first exchange; gitlab.com only",
+        ),
+        ("other publishers", "none"),
+        (
+            "answer when refused",
+            "HTTP 400 with the failing step's own text; the `Expected ...` lists name every config of the repository that step dropped; a token for other crates' configs: 403 at upload",
+        ),
+        (
+            "the form",
+            "its own texts, 255-byte limits, an empty environment refused (`null` omits it); GitLab: `.atom`/`.git`, leading or trailing `/`",
+        ),
+        ("GitHub's `sub`", "not read"),
+    ],
 };
 
 /// `JWT_LEEWAY` (60 s) for `exp` and `nbf` in jsonwebtoken's validation, and for `iat` in

@@ -52,9 +52,31 @@ pub const SPEC: Spec = Spec {
         repository: "closed source: npm/documentation, npm CLI",
         commit: "npm 12.2.2; docs 404e183ea0c1",
         date: "2026-08-21",
-        tests: "no upstream tests: vectors from the docs, `npm trust`'s checks and issue reports",
-        vectors: 0,
+        tests: "none upstream: the checks of `npm trust` (CLI 12.2.2, `lib/commands/trust/*.js`)",
+        vectors: 20,
     },
+    conformance: &[
+        (
+            "GitLab CI/CD",
+            "`project_path`, pipeline file and environment exact; gitlab.com shared runners only",
+        ),
+        (
+            "other publishers",
+            "CircleCI: organization, project and pipeline definition ids and VCS origin exact",
+        ),
+        (
+            "answer when refused",
+            "HTTP 404 `OIDC token exchange error - package not found` for any mismatch; 401 `... - unauthorized` for a token it does not take (issue reports)",
+        ),
+        (
+            "the form",
+            "`npm trust`'s checks: a workflow file name, not a path; CircleCI ids are UUIDs",
+        ),
+        (
+            "GitHub's `sub`",
+            "reported to refuse the immutable form (npm/cli#9969, open): a note, not a refusal",
+        ),
+    ],
 };
 
 /// Not published: trustpub assumes no leeway (`exp` must be in the future).

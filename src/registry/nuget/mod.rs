@@ -50,8 +50,27 @@ pub const SPEC: Spec = Spec {
         commit: "55d8cc0bc95f",
         date: "2026-08-17",
         tests: "tests/NuGetGallery.Facts/Authentication/Federated/*Facts.cs",
-        vectors: 0,
+        vectors: 87,
     },
+    conformance: &[
+        (
+            "GitLab CI/CD",
+            "namespace and project case-insensitive; no pipeline file; an optional branch `ref`, exact, that must be a branch; environment exact; ids pinned at the first use; gitlab.com only",
+        ),
+        (
+            "other publishers",
+            "none (Entra ID service principals are nuget.org's own)",
+        ),
+        (
+            "answer when refused",
+            "HTTP 401 with the token-level text, or the disclosable errors of every policy of the user joined, else `No matching trust policy owned by user '<user>' was found.`",
+        ),
+        (
+            "the form",
+            "`.github/workflows/x.yml` and `https://github.com/owner/repo` shortened; a policy name of 64 characters at most; GitLab: the project's last path segment",
+        ),
+        ("GitHub's `sub`", "not read"),
+    ],
 };
 
 /// `JsonWebTokenHandler.ValidateTokenAsync` with no `ClockSkew` set: Microsoft.IdentityModel's

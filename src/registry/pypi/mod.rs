@@ -58,8 +58,30 @@ pub const PYPI: Spec = Spec {
         commit: "6b62157124ab",
         date: "2026-08-21",
         tests: "tests/unit/oidc/ (models, forms, test_utils.py, test_views.py)",
-        vectors: 0,
+        vectors: 288,
     },
+    conformance: &[
+        (
+            "GitLab CI/CD",
+            "namespace and project case-insensitive; pipeline file path and environment exact; gitlab.com, or a self-managed instance a PyPI organization registered (`issuer-url`)",
+        ),
+        (
+            "other publishers",
+            "Google: the email exact, the optional subject exact, `email_verified`; ActiveState: organization, project and actor id exact, builder `pypi-publisher`; CircleCI: not landed",
+        ),
+        (
+            "answer when refused",
+            "HTTP 422 `invalid-publisher`: `valid token, but no corresponding publisher (<reason>)`; `invalid-token` (signature, time, audience) and `invalid-payload` (issuer) before any lookup",
+        ),
+        (
+            "the form",
+            "the owner looked up on GitHub and stored as its login (any case typed); repository as typed; workflow stripped; GitLab: `.git`/`.atom` without case, no two of `._-` in a row",
+        ),
+        (
+            "GitHub's `sub`",
+            "not read since 2026-01-29 (immutable and custom forms change nothing)",
+        ),
+    ],
 };
 
 /// TestPyPI's table entry: the same verifier, another instance with its own audience.

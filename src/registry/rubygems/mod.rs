@@ -41,8 +41,21 @@ pub const SPEC: Spec = Spec {
         commit: "3c8ea0d4cbe8",
         date: "2026-08-22",
         tests: "test/models/oidc/trusted_publisher/github_action_test.rb, test/integration/api/v1/oidc/trusted_publisher_controller_test.rb",
-        vectors: 0,
+        vectors: 48,
     },
+    conformance: &[
+        ("GitLab CI/CD", "not accepted (an open pull request, #5978)"),
+        ("other publishers", "none"),
+        (
+            "answer when refused",
+            "HTTP 404 `Not Found` for everything after decoding; 400 `Missing/invalid <claim>` for a malformed token; 500 when a claim `for_claims` fetches is missing",
+        ),
+        (
+            "the form",
+            "presence and 255 characters; `.yml`/`.yaml` (case-sensitive) and no directory; the workflow repository both or neither, and not the repository itself",
+        ),
+        ("GitHub's `sub`", "not read"),
+    ],
 };
 
 /// `verify_jwt_time` (`jwt_validation.rb`): `nbf <= now && now < exp`, no leeway; `iat` is only
