@@ -452,6 +452,19 @@ fn steps_for_not_found(p: &Publisher, j: &Judgement, next: &mut Vec<String>) {
                     f.rule
                 ),
             },
+            "issuer-url" => format!(
+                "The token comes from the GitLab instance {seen}, the publisher was registered for `{expected}`: {reg} looks publishers up by the issuer of the token, so register the publisher for the instance the pipeline runs on (or declare that one)."
+            ),
+            "email_verified" => format!(
+                "Google says this account's email is not verified (`email_verified` is {seen}): {reg} accepts verified emails only; publish with a service account whose email Google verifies."
+            ),
+            "namespace-id" | "project-id" | "actor-id" => format!(
+                "The run's `{}` is {seen}, not `{expected}`, the id {reg} recorded: the namespace, project or account was deleted and recreated, or the project moved. Recreate the publisher on {reg} so it records the new id, then update `{}`.",
+                f.claim, f.name
+            ),
+            "ref" => format!(
+                "The run is for ref {seen}, and the policy is restricted to the branch `{expected}`: {reg} accepts runs of that branch only; publish from `{expected}`, or change the policy's ref."
+            ),
             "aud" | "event_name" | "job_workflow_ref" | "sub" | "workflow_ref" => continue,
             name => format!(
                 "`{name}`: the run shows {seen}, the publisher declares `{expected}` ({reg} compares: {}): make the two the same.",

@@ -163,7 +163,7 @@ fn github_checks(p: &Publisher, g: &GithubFacts, f: &mut Findings) {
         environment_checks(env, facts, &g.trigger_refs, f);
     }
     match &g.subject {
-        Ok(s) => subject_check(s, f),
+        Ok(s) => subject_check(p, s, f),
         Err(u) => f.unknown(u.clone()),
     }
     match &g.workflow {
@@ -266,7 +266,7 @@ fn environment_checks(
     }
 }
 
-fn subject_check(s: &SubjectFacts, f: &mut Findings) {
+fn subject_check(p: &Publisher, s: &SubjectFacts, f: &mut Findings) {
     let default_keys =
         s.include_claim_keys.is_empty() || s.include_claim_keys == ["repo", "context"];
     if s.use_default || default_keys {
@@ -284,9 +284,24 @@ fn subject_check(s: &SubjectFacts, f: &mut Findings) {
             format!("the repository builds its OIDC subject from {}: PyPI has not read `sub` since 2026-01-29, but registries and cloud trust policies that parse it refuse the run", s.include_claim_keys.join(", ")),
         );
     }
-    if s.use_immutable_subject == Some(true) {
-        f.notes
-            .push("the repository uses immutable subjects (`repo:OWNER@ID/REPO@ID:...`)".into());
+    // The immutable form, from the prefix GitHub states (one parser of `sub` for every layer).
+    let prefix_immutable = s
+        .sub_claim_prefix
+        .as_deref()
+        .map(|prefix| crate::identity::subject::Subject::parse(&format!("{prefix}:ref:x")))
+        .is_some_and(|sub| sub.is_immutable());
+    if s.use_immutable_subject == Some(true) || prefix_immutable {
+        let effect = match p.registry {
+            Registry::Npm => "npm's registry is reported to refuse such tokens with `package not found` (npm/cli#9969, open)".to_owned(),
+            r => format!("{} does not read `sub`, so nothing changes there", r.name()),
+        };
+        let prefix = s
+            .sub_claim_prefix
+            .as_deref()
+            .map_or_else(String::new, |p| format!(" (`{p}`)"));
+        f.notes.push(format!(
+            "the repository uses immutable subjects (`repo:OWNER@ID/REPO@ID:...`){prefix}: {effect}; cloud trust policies that match `repo:OWNER/REPO:...` no longer match"
+        ));
     }
 }
 

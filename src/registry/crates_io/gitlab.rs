@@ -142,8 +142,10 @@ pub fn judge(p: &Publisher, ev: &EvidenceFacts<'_>) -> Judgement {
         Provider::GitLab => exchange(ev, &configs(p, ev, Provider::GitLab)),
         _ => super::exchange_github(ev, &configs(p, ev, Provider::GitHub)),
     });
+    let refusal = verdict(p, exchange);
+    notes.extend(super::weighed_note(p, ev, refusal.as_ref()));
     Judgement {
-        refusal: verdict(p, exchange),
+        refusal,
         fields,
         notes,
     }

@@ -210,6 +210,32 @@ pub(super) fn verdict(
     }
 }
 
+/// When the exchange failed over several declared configs, which ones crates.io weighed: its
+/// message names the step that dropped the last of them, which may not be this config's.
+pub(super) fn weighed_note(
+    p: &Publisher,
+    ev: &EvidenceFacts<'_>,
+    refusal: Option<&Refusal>,
+) -> Option<Note> {
+    let weighed: Vec<&str> = configs(p, ev, p.provider)
+        .iter()
+        .filter(|c| {
+            Case::Insensitive.same(&c.owner, &p.owner)
+                && Case::Insensitive.same(&c.repository, &p.repository)
+        })
+        .map(|c| c.project.as_str())
+        .collect();
+    (weighed.len() > 1 && refusal.is_some_and(|r| r.code == "http-400")).then(|| Note {
+        id: "configs-weighed-together",
+        text: format!(
+            "crates.io weighs every config of `{}/{}` at once, across crates ({} declared here); its message names the step that dropped the last of them, and lists the values of the configs that step dropped",
+            p.owner,
+            p.repository,
+            listed(weighed.into_iter(), true)
+        ),
+    })
+}
+
 /// The front of `exchange_trustpub_token`: the token must decode with a string `iss`, crates.io
 /// must hold keys for that issuer (`Unsupported JWT issuer`), and the signature, time and
 /// audience must verify (`Failed to decode JWT`). `Ok` names the provider the token goes to.
@@ -277,6 +303,7 @@ fn judge(_: Registry, p: &Publisher, ev: &EvidenceFacts<'_>) -> Judgement {
         _ => exchange_github(ev, &configs(p, ev, Provider::GitHub)),
     });
     let refusal = verdict(p, exchange);
+    notes.extend(weighed_note(p, ev, refusal.as_ref()));
     if let Some(r) = &refusal
         && r.code == "http-403"
     {

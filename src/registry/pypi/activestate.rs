@@ -52,7 +52,26 @@ pub fn judge(registry: Registry, p: &Publisher, ev: &EvidenceFacts<'_>) -> Judge
         }
     };
     let actor = claims.get("actor");
+    let truth = format!(
+        "org:{}:project:{}",
+        p.extra("organization").unwrap_or_default(),
+        p.extra("activestate-project").unwrap_or_default()
+    );
+    let sub = claims.get("sub");
+    let sub_row = FieldCheck {
+        name: "subject",
+        claim: "sub",
+        expected: Some(truth.clone()),
+        outcome: match sub.value() {
+            None if sub == Claim::Unknown => Outcome::Unconfirmed,
+            v if check_sub(&truth, v).is_ok() => Outcome::Ok,
+            _ => Outcome::Differs,
+        },
+        actual: sub,
+        rule: "its first four parts, exact",
+    };
     let fields = vec![
+        sub_row,
         exact("organization", "organization", "exact"),
         exact("activestate-project", "project", "exact"),
         exact("actor-id", "actor_id", "exact (bound at registration)"),
