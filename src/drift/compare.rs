@@ -549,6 +549,7 @@ fn publisher_checks(
             l.id.as_deref()
                 .map_or_else(String::new, |i| format!(" (id {i})"));
         let exact = Rules {
+            owner: Case::Sensitive,
             repository: Case::Sensitive,
             workflow: Case::Sensitive,
             environment: Case::Sensitive,
@@ -558,7 +559,7 @@ fn publisher_checks(
             String::new()
         } else {
             let mut ignored: Vec<&str> = [
-                (rules.repository, "owner"),
+                (rules.owner, "owner"),
                 (rules.repository, "repository"),
                 (rules.workflow, "workflow"),
                 (rules.environment, "environment"),
@@ -721,9 +722,11 @@ fn identities(
             ("repository", p.repository.clone()),
             (
                 "owner-id",
-                p.owner_id
-                    .clone()
-                    .unwrap_or_else(|| "(not declared)".into()),
+                match p.provider {
+                    crate::identity::Provider::GitLab => p.extra("namespace-id").map(str::to_owned),
+                    _ => p.owner_id.clone(),
+                }
+                .unwrap_or_else(|| "(not declared)".into()),
             ),
             ("workflow", p.workflow.clone()),
             (
