@@ -11,53 +11,6 @@ use serde_json::Value;
 /// The issuer of GitHub Actions OIDC tokens on github.com.
 pub const GITHUB_ISSUER: &str = "https://token.actions.githubusercontent.com";
 
-/// Every claim GitHub Actions puts in an OIDC token (docs "OpenID Connect reference"), with
-/// `check_run_id` (2026); a repository's custom properties come as `repo_property_<name>`
-/// (see [`is_github_claim`]).
-pub const GITHUB_CLAIMS: &[&str] = &[
-    "iss",
-    "aud",
-    "sub",
-    "jti",
-    "iat",
-    "nbf",
-    "exp",
-    "actor",
-    "actor_id",
-    "base_ref",
-    "check_run_id",
-    "enterprise",
-    "enterprise_id",
-    "environment",
-    "environment_node_id",
-    "event_name",
-    "head_ref",
-    "job_workflow_ref",
-    "job_workflow_sha",
-    "ref",
-    "ref_protected",
-    "ref_type",
-    "repository",
-    "repository_id",
-    "repository_owner",
-    "repository_owner_id",
-    "repository_visibility",
-    "run_attempt",
-    "run_id",
-    "run_number",
-    "runner_environment",
-    "sha",
-    "workflow",
-    "workflow_ref",
-    "workflow_sha",
-];
-
-/// Whether GitHub Actions issues a claim of this name: one of [`GITHUB_CLAIMS`], or a custom
-/// property (`repo_property_*`).
-pub fn is_github_claim(name: &str) -> bool {
-    GITHUB_CLAIMS.contains(&name) || name.starts_with("repo_property_")
-}
-
 /// How much of the run's claim set a piece of evidence shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Coverage {

@@ -11,7 +11,7 @@ mod registry;
 pub mod subject;
 mod timing;
 
-pub use claims::{Claim, Claims, Coverage, GITHUB_CLAIMS, GITHUB_ISSUER, is_github_claim};
+pub use claims::{Claim, Claims, Coverage, GITHUB_ISSUER};
 pub use publisher::{Provider, Publisher};
 pub use registry::Registry;
 pub use timing::{TokenProblem, TokenTiming};
