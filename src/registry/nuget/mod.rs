@@ -28,7 +28,7 @@ pub const SPEC: Spec = Spec {
     audience: "https://www.nuget.org",
     judge,
     form_problems,
-    normalize,
+    normalize: stored_values,
     template,
     extra_keys: &["policy-owner"],
     other_providers: &[ProviderKeys {
@@ -432,7 +432,7 @@ pub(super) fn verdict(
 }
 
 /// The policy form's rules (`GitHubCriteria.Validate`, `TokenPolicyValidator.ValidatePolicy`),
-/// after its normalisation ([`normalize`]); and trustpub's warnings for values NuGet stores but
+/// after its normalisation ([`stored_values`]); and trustpub's warnings for values NuGet stores but
 /// no run can match.
 fn form_problems(_: Registry, get: &dyn Fn(&str) -> Option<String>) -> Vec<FormProblem> {
     if get("provider").as_deref() == Some("gitlab") {
@@ -450,7 +450,7 @@ fn form_problems(_: Registry, get: &dyn Fn(&str) -> Option<String>) -> Vec<FormP
     }
     out.extend(policy_name_problem(get));
     let stored = |k: &str| {
-        normalize(Registry::NuGet, get)
+        stored_values(Registry::NuGet, get)
             .into_iter()
             .find(|(n, _)| *n == k)
             .map(|(_, v)| v)
@@ -499,7 +499,7 @@ pub(super) fn policy_name_problem(get: &dyn Fn(&str) -> Option<String>) -> Optio
 /// `https://github.com/<owner>/` or `<owner>/` (when that owner is the policy's), the workflow
 /// without a leading `.github/workflows/` (`\` read as `/`); for GitLab, the project path's last
 /// segment (`NormalizeProjectPath`).
-fn normalize(_: Registry, get: &dyn Fn(&str) -> Option<String>) -> Vec<(&'static str, String)> {
+fn stored_values(_: Registry, get: &dyn Fn(&str) -> Option<String>) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     let gitlab = get("provider").as_deref() == Some("gitlab");
     let owner = get("owner")

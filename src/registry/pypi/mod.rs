@@ -30,7 +30,7 @@ pub const PYPI: Spec = Spec {
     audience: "pypi",
     judge,
     form_problems: form_rules,
-    normalize,
+    normalize: stored_values,
     template,
     extra_keys: &[],
     other_providers: &[
@@ -200,7 +200,7 @@ fn form_rules(_: Registry, get: &dyn Fn(&str) -> Option<String>) -> Vec<FormProb
 /// What PyPI's forms store in place of what was typed: the workflow name or pipeline file path
 /// stripped (a `strip()` filter), a GitLab environment of only whitespace as none
 /// (`normalized_environment`).
-fn normalize(_: Registry, get: &dyn Fn(&str) -> Option<String>) -> Vec<(&'static str, String)> {
+fn stored_values(_: Registry, get: &dyn Fn(&str) -> Option<String>) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     if let Some(w) = get("workflow") {
         let stripped = py_strip(&w);
