@@ -403,7 +403,10 @@ fn read_publisher(
             };
             for (name, field) in &fields {
                 let name: &str = name;
-                if allowed.contains(&name) || (gitlab && name == "namespace") {
+                // `namespace` has its own message on a GitHub publisher, above.
+                let namespace_told =
+                    name == "namespace" && (gitlab || provider == Provider::GitHub);
+                if allowed.contains(&name) || namespace_told {
                     continue;
                 }
                 let message = match key_owner(name) {
@@ -425,7 +428,9 @@ fn read_publisher(
                         registry.name()
                     ),
                 };
-                problems.push(field.span.clone(), message, "not for this registry", None);
+                let help = (gitlab && name == "owner-id" && allowed.contains(&"namespace-id"))
+                    .then(|| "a GitLab publisher's pinned id is `namespace-id`".to_owned());
+                problems.push(field.span.clone(), message, "not for this registry", help);
             }
         }
     }
