@@ -3,10 +3,11 @@
 
 use crate::config::DesiredState;
 use crate::evidence::Evidence;
-use crate::evidence::jwt::Verification;
+use crate::evidence::jwt::{self, Verification};
 use crate::identity::Claim;
 use crate::identity::Publisher;
 use crate::identity::Registry;
+use crate::identity::TokenProblem;
 use crate::registry::pypi;
 use crate::registry::{EvidenceFacts, Judgement, Outcome};
 
@@ -98,7 +99,11 @@ impl ExplainReport {
 }
 
 /// Judges the evidence against the declared publishers.
-pub fn explain(desired: &DesiredState, evidence: Evidence, selection: &Selection) -> ExplainReport {
+pub fn explain(
+    desired: &DesiredState,
+    mut evidence: Evidence,
+    selection: &Selection,
+) -> ExplainReport {
     let index = evidence_index(&evidence);
     if evidence.claims.is_none() {
         // Nothing to judge: the report is what the log shows.
@@ -118,6 +123,26 @@ pub fn explain(desired: &DesiredState, evidence: Evidence, selection: &Selection
     // The index the evidence was meant for selects its publishers, when any is declared;
     // otherwise every publisher is judged and the audience check speaks.
     let narrowed = index.filter(|i| chosen.iter().any(|p| p.registry == *i));
+    // `--jwks` checked the signature; the clock is each registry's own (its `TokenTiming`).
+    let now = crate::net::time::now_epoch();
+    let signature = match &evidence.verification {
+        Some(Verification::Rejected(why)) => Some(TokenProblem::Signature(why.clone())),
+        _ => None,
+    };
+    let verified = evidence.verification.is_some();
+    let time_problem = |registry: Registry, claims: &crate::identity::Claims| {
+        verified
+            .then(|| jwt::time_problem(claims, &registry.spec().timing, now))
+            .flatten()
+    };
+    // The evidence's own verdict uses the timing of the index the token was minted for.
+    if signature.is_none()
+        && let Some(claims) = &evidence.claims
+        && let Some(registry) = index.or_else(|| chosen.first().map(|p| p.registry))
+        && let Some(problem) = time_problem(registry, claims)
+    {
+        evidence.verification = Some(Verification::Rejected(problem.describe()));
+    }
     let mut results = Vec::new();
     let mut skipped = Vec::new();
     for p in chosen {
@@ -136,13 +161,14 @@ pub fn explain(desired: &DesiredState, evidence: Evidence, selection: &Selection
         let Some(claims) = &evidence.claims else {
             continue;
         };
+        let rejected = signature
+            .clone()
+            .or_else(|| time_problem(p.registry, claims));
         let facts = EvidenceFacts {
             claims,
             is_token: evidence.kind == crate::evidence::Kind::Token,
-            token_rejected: match &evidence.verification {
-                Some(Verification::Rejected(reason)) => Some(reason.as_str()),
-                _ => None,
-            },
+            token_rejected: rejected.as_ref(),
+            declared: &desired.publishers,
         };
         let judgement = p.registry.judge(p, &facts);
         results.push(diagnose(p, judgement, &evidence));
@@ -180,14 +206,34 @@ fn index_source(evidence: &Evidence) -> &'static str {
 }
 
 fn registration(p: &Publisher) -> Registration {
-    Registration {
-        values: vec![
+    let values = match p.registry.spec().provider_keys(p.provider) {
+        Some(keys) => keys
+            .required
+            .iter()
+            .chain(keys.optional)
+            .map(|k| (*k, p.value(k).unwrap_or_default()))
+            .collect(),
+        None => vec![
             ("owner", p.owner.clone()),
             ("repository", p.repository.clone()),
             ("workflow", p.workflow.clone()),
             ("environment", p.environment.clone().unwrap_or_default()),
         ],
+    };
+    Registration {
+        values,
         template: (p.registry.spec().template)(p),
+    }
+}
+
+/// What PyPI's lookup compares for a publisher of another provider than GitHub.
+fn lookup_fields(provider: crate::identity::Provider) -> &'static str {
+    use crate::identity::Provider as P;
+    match provider {
+        P::GitLab => "namespace, project, pipeline file, environment and issuer",
+        P::Google => "email and subject",
+        P::ActiveState => "organization, project and actor id",
+        _ => "its identity",
     }
 }
 
@@ -264,8 +310,11 @@ fn diagnose(p: &Publisher, judgement: Judgement, evidence: &Evidence) -> Publish
                 "invalid-token" | "invalid-payload" => "when it verifies the token, before it looks for any publisher".to_owned(),
                 "server-error" => "with an internal error".to_owned(),
                 _ if refusal.reason.starts_with("Missing claim") => "when it checks that the required claims are present".to_owned(),
-                _ if refusal.reason == pypi::NOT_FOUND || refusal.reason.starts_with("Could not job extract") => {
+                _ if (refusal.reason == pypi::NOT_FOUND || refusal.reason.starts_with("Could not job extract")) && p.is_github() => {
                     "when it looks the publisher up by owner, repository, owner id, workflow file and environment".to_owned()
+                }
+                _ if refusal.reason == pypi::NOT_FOUND || refusal.reason.starts_with("Could not extract") => {
+                    format!("when it looks the publisher up by {}", lookup_fields(p.provider))
                 }
                 _ if p.registry.is_python_index() => "in the checks that follow a successful lookup".to_owned(),
                 _ => match first_difference {
@@ -382,6 +431,9 @@ fn steps_for_not_found(p: &Publisher, j: &Judgement, next: &mut Vec<String>) {
                     ("job_workflow_ref", false) => {
                         "the file that defines the job, named by `job_workflow_ref`"
                     }
+                    ("ci_config_ref_uri", _) => {
+                        "the top-level pipeline file, named after `//` in `ci_config_ref_uri`"
+                    }
                     (_, true) => {
                         "the top-level workflow, named by `workflow_ref` (the caller, not the reusable workflow it calls)"
                     }
@@ -400,7 +452,24 @@ fn steps_for_not_found(p: &Publisher, j: &Judgement, next: &mut Vec<String>) {
                     f.rule
                 ),
             },
-            _ => continue,
+            "issuer-url" => format!(
+                "The token comes from the GitLab instance {seen}, the publisher was registered for `{expected}`: {reg} looks publishers up by the issuer of the token, so register the publisher for the instance the pipeline runs on (or declare that one)."
+            ),
+            "email_verified" => format!(
+                "Google says this account's email is not verified (`email_verified` is {seen}): {reg} accepts verified emails only; publish with a service account whose email Google verifies."
+            ),
+            "namespace-id" | "project-id" | "actor-id" => format!(
+                "The run's `{}` is {seen}, not `{expected}`, the id {reg} recorded: the namespace, project or account was deleted and recreated, or the project moved. Recreate the publisher on {reg} so it records the new id, then update `{}`.",
+                f.claim, f.name
+            ),
+            "ref" => format!(
+                "The run is for ref {seen}, and the policy is restricted to the branch `{expected}`: {reg} accepts runs of that branch only; publish from `{expected}`, or change the policy's ref."
+            ),
+            "aud" | "event_name" | "job_workflow_ref" | "sub" | "workflow_ref" => continue,
+            name => format!(
+                "`{name}`: the run shows {seen}, the publisher declares `{expected}` ({reg} compares: {}): make the two the same.",
+                f.rule
+            ),
         };
         next.push(step);
     }

@@ -78,6 +78,7 @@ fn trial_judgement(
         provider: crate::identity::Provider::GitHub,
         workflow_repository,
         policy_owner: None,
+        extra: Default::default(),
         span: 0..0,
         key_spans: Vec::new(),
     };
@@ -91,6 +92,7 @@ fn trial_judgement(
             claims: &claims,
             is_token: false,
             token_rejected: None,
+            declared: &[],
         },
     )
 }
@@ -378,6 +380,7 @@ pub fn generate(
         source: SourceFile::new(config::DEFAULT_PATH, ""),
         publishers: Vec::new(),
         thresholds: config::Thresholds::default(),
+        warnings: Vec::new(),
     };
     let ctx = Context::new(&empty, &read.workflows, repository, files);
     let mut entries: Vec<Entry> = Vec::new();

@@ -11,7 +11,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::config::{self, PUBLISHER_KEYS, THRESHOLD_KEYS, Thresholds};
-use crate::identity::Registry;
+use crate::identity::{Provider, Registry};
 use crate::source::SourceFile;
 
 /// What a publisher key means, for the schema's `description` and `init`'s comments. A key
@@ -32,10 +32,36 @@ pub fn publisher_key_doc(key: &str) -> &'static str {
             "GitHub's numeric id of the owner: pins the publisher against a deleted and recreated account or a transfer."
         }
         "provider" => {
-            "The CI system the registry trusts: `github` (the default) or `gitlab` (PyPI and TestPyPI)."
+            "The CI system the registry trusts: `github` (the default), `gitlab` (PyPI, TestPyPI, crates.io, npm, NuGet), `google` and `activestate` (PyPI, TestPyPI), `circleci` (npm)."
         }
         "namespace" => {
-            "GitLab: the namespace (group and subgroups) of the project, instead of `owner`."
+            "GitLab: the namespace (group and subgroups) of the project, instead of `owner`; `repository` is then the project's name and `workflow` the top-level pipeline file path."
+        }
+        "issuer-url" => {
+            "GitLab on PyPI: the instance's issuer (`https://gitlab.com` unless a PyPI organization registered a self-managed one)."
+        }
+        "namespace-id" => {
+            "GitLab on crates.io and NuGet: the namespace's numeric id the registry pinned at the first use."
+        }
+        "project-id" => {
+            "NuGet (GitLab): the project's numeric id NuGet pinned at the first use; CircleCI (npm): the project's UUID."
+        }
+        "ref" => {
+            "NuGet (GitLab): the branch the policy is restricted to (`main`, not `refs/heads/main`)."
+        }
+        "email" => "Google (PyPI): the service account's email, as its tokens carry it.",
+        "subject" => "Google (PyPI): the service account's subject (`sub`), to accept only it.",
+        "organization" => "ActiveState (PyPI): the ActiveState organization.",
+        "activestate-project" => "ActiveState (PyPI): the ActiveState project's name.",
+        "actor" => "ActiveState (PyPI): the ActiveState user whose builds publish.",
+        "actor-id" => "ActiveState (PyPI): the actor's id PyPI bound at registration.",
+        "org-id" => "CircleCI (npm): the organization's UUID.",
+        "pipeline-definition-id" => "CircleCI (npm): the pipeline definition's UUID.",
+        "vcs-origin" => {
+            "CircleCI (npm): the repository as CircleCI names it (`github.com/owner/repo`)."
+        }
+        "context-ids" => {
+            "CircleCI (npm): context UUIDs (a list, or comma-separated) the token must carry."
         }
         "workflow-repository-owner" => {
             "RubyGems: the owner of the repository that holds a reusable workflow defined elsewhere."
@@ -116,7 +142,17 @@ fn publisher_key_schema(key: &str) -> Value {
             "description": doc,
             "enum": Registry::ALL.iter().map(|r| r.id()).collect::<Vec<_>>(),
         }),
-        "provider" => json!({"description": doc, "enum": ["github", "gitlab"]}),
+        "provider" => json!({
+            "description": doc,
+            "enum": Provider::ALL.iter().map(|p| p.id()).collect::<Vec<_>>(),
+        }),
+        "context-ids" => json!({
+            "description": doc,
+            "anyOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "string"}},
+            ],
+        }),
         "owner-id" => json!({
             "description": doc,
             "anyOf": [
@@ -146,37 +182,61 @@ pub fn schema() -> Value {
         .iter()
         .map(|k| ((*k).to_owned(), publisher_key_schema(k)))
         .collect();
-    // The keys every registry requires, and per registry the ones it adds.
+    // The keys every registry requires of a GitHub publisher, and per registry the ones it adds.
     let per_registry: Vec<(Registry, Vec<&'static str>)> = Registry::ALL
         .iter()
         .map(|r| (*r, required_keys(*r)))
         .collect();
-    // A GitLab publisher names a `namespace` instead of an `owner`.
-    let common: Vec<&str> = PUBLISHER_KEYS
+    let github_common: Vec<&str> = PUBLISHER_KEYS
         .iter()
         .copied()
-        .filter(|k| *k != "owner" && per_registry.iter().all(|(_, req)| req.contains(k)))
+        .filter(|k| per_registry.iter().all(|(_, req)| req.contains(k)))
+        .collect();
+    let common: Vec<&str> = vec!["registry", "project"];
+    let github_only: Vec<&str> = github_common
+        .iter()
+        .copied()
+        .filter(|k| !common.contains(k))
         .collect();
     let mut conditions: Vec<Value> = vec![json!({
-        "if": {"properties": {"provider": {"const": "gitlab"}}, "required": ["provider"]},
-        "then": {"required": ["namespace"]},
-        "else": {"required": ["owner"]},
+        "if": {"properties": {"provider": {"const": "github"}}},
+        "then": {"required": github_only},
     })];
-    let per_registry: Vec<(Registry, Vec<&'static str>)> = per_registry
-        .into_iter()
-        .map(|(r, req)| (r, req.into_iter().filter(|k| *k != "owner").collect()))
-        .collect();
     conditions.extend(
         per_registry
             .iter()
-            .filter(|(_, req)| req.iter().any(|k| !common.contains(k)))
+            .filter(|(_, req)| req.iter().any(|k| !github_common.contains(k)))
             .map(|(r, req)| {
                 json!({
-                    "if": {"properties": {"registry": {"const": r.id()}}, "required": ["registry"]},
+                    "if": {
+                        "properties": {"registry": {"const": r.id()}, "provider": {"const": "github"}},
+                        "required": ["registry"],
+                    },
                     "then": {"required": req},
                 })
             }),
     );
+    // Each registry's providers, and the keys each provider's form requires there.
+    for r in Registry::ALL {
+        let spec = r.spec();
+        let accepted: Vec<&str> = std::iter::once(Provider::GitHub)
+            .chain(spec.other_providers.iter().map(|k| k.provider))
+            .map(Provider::id)
+            .collect();
+        conditions.push(json!({
+            "if": {"properties": {"registry": {"const": r.id()}}, "required": ["registry"]},
+            "then": {"properties": {"provider": {"enum": accepted}}},
+        }));
+        for keys in spec.other_providers {
+            conditions.push(json!({
+                "if": {
+                    "properties": {"registry": {"const": r.id()}, "provider": {"const": keys.provider.id()}},
+                    "required": ["registry", "provider"],
+                },
+                "then": {"required": keys.required},
+            }));
+        }
+    }
     let mut publisher = json!({
         "type": "object",
         "description": "One publisher a registry must trust.",

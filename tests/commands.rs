@@ -265,7 +265,7 @@ fn the_schema_accepts_what_trustpub_accepts_and_refuses_what_it_refuses() {
     );
     // Every desired-state file trustpub accepts, in the project and its golden cases.
     let mut accepted = vec![root().join("expected-publishers.toml")];
-    for command in ["check", "drift", "explain"] {
+    for command in ["check", "drift", "explain", "template"] {
         for case in std::fs::read_dir(root().join("tests/golden").join(command)).unwrap() {
             let file = case.unwrap().path().join("expected-publishers.toml");
             if file.is_file() && trustpub::config::load(&file).is_ok() {

@@ -60,6 +60,7 @@ fn rules_for(entry: &Entry) -> Result<(BTreeSet<String>, bool, bool), String> {
         source: SourceFile::new("expected-publishers.toml", ""),
         publishers: vec![],
         thresholds: Default::default(),
+        warnings: Vec::new(),
     };
     let files = check::RepoFiles::default();
     let probe = Context::new(&empty, &read.workflows, None, &files);

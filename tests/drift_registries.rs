@@ -711,3 +711,89 @@ fn rubygems_answers_that_are_not_the_documented_json_are_unknown() {
         assert!(r.drifts.is_empty());
     }
 }
+
+/// A declared crates.io GitLab publisher, through the config's parser.
+fn declared_gitlab(extra: &str) -> Publisher {
+    let text = format!(
+        "[[publisher]]\nregistry = \"crates-io\"\nproject = \"widget\"\nprovider = \"gitlab\"\nnamespace = \"octo-group/rust\"\nrepository = \"widget\"\nworkflow = \"ci/release.yml\"\n{extra}\n"
+    );
+    config::parse(SourceFile::new("expected-publishers.toml", text))
+        .unwrap()
+        .publishers
+        .remove(0)
+}
+
+fn serve_gitlab_configs(s: &mut ServerGuard, configs: Vec<Value>) -> Mock {
+    s.mock("GET", "/crates-io/api/v1/trusted_publishing/gitlab_configs")
+        .match_query(Matcher::UrlEncoded("crate".into(), "widget".into()))
+        .match_header("authorization", TOKEN)
+        .with_body(
+            json!({"gitlab_configs": configs, "meta": {"total": 1, "next_page": null}}).to_string(),
+        )
+        .create()
+}
+
+fn gitlab_config_json(namespace: &str, namespace_id: Value, path: &str, env: Value) -> Value {
+    json!({"id": 3, "crate": "widget", "namespace": namespace, "namespace_id": namespace_id,
+           "project": "widget", "workflow_filepath": path, "environment": env,
+           "created_at": "2026-09-01T12:00:00Z"})
+}
+
+#[test]
+fn crates_io_gitlab_configs_are_read_like_github_ones() {
+    let mut s = Server::new();
+    let http = client(&s, true, None);
+    let _c = crate_exists(&mut s);
+    // Held: the namespace folds case, and a config crates.io has not used yet has no id.
+    let m = serve_gitlab_configs(
+        &mut s,
+        vec![gitlab_config_json(
+            "Octo-Group/Rust",
+            Value::Null,
+            "ci/release.yml",
+            Value::Null,
+        )],
+    );
+    let r = judge(&http, &declared_gitlab("namespace-id = \"4242\""));
+    m.assert();
+    assert_eq!(r.status, Status::Unknown, "{r:?}");
+    assert!(
+        confirmed(&r, "publishers").is_some_and(|t| t.contains("differs only in case")),
+        "{r:?}"
+    );
+    assert!(not_registered(&r).is_none());
+    drop(m);
+    // Another pinned namespace id, then another file path: not registered, in GitLab's words.
+    for (config, field) in [
+        (
+            gitlab_config_json(
+                "octo-group/rust",
+                json!("9999"),
+                "ci/release.yml",
+                Value::Null,
+            ),
+            "owner-id",
+        ),
+        (
+            gitlab_config_json(
+                "octo-group/rust",
+                json!("4242"),
+                "ci/other.yml",
+                Value::Null,
+            ),
+            "workflow",
+        ),
+    ] {
+        let m = serve_gitlab_configs(&mut s, vec![config]);
+        // A fresh client: one client fetches a URL once.
+        let http = client(&s, true, None);
+        let r = judge(&http, &declared_gitlab("namespace-id = \"4242\""));
+        m.assert();
+        let d = not_registered(&r).unwrap_or_else(|| panic!("{field}: {r:?}"));
+        assert!(d.message.contains(field), "{field}: {}", d.message);
+        assert_eq!(d.expected["kind"], "gitlab");
+        assert_eq!(d.expected["namespace"], "octo-group/rust");
+        assert_eq!(d.actual[0]["kind"], "gitlab");
+        drop(m);
+    }
+}

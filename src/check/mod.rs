@@ -192,6 +192,7 @@ impl<'a> Context<'a> {
                         claims: &claims,
                         is_token: false,
                         token_rejected: None,
+                        declared: &[],
                     },
                 ))
             })
@@ -431,6 +432,7 @@ fn judge_all(desired: &DesiredState, sites: &[Site<'_>]) -> Vec<Verdict> {
                         claims: &claims,
                         is_token: false,
                         token_rejected: None,
+                        declared: &desired.publishers,
                     },
                 );
                 verdicts.push(Verdict {
@@ -837,9 +839,12 @@ impl Report {
 }
 
 /// Runs every rule.
-pub fn check(inputs: Inputs) -> Report {
+pub fn check(mut inputs: Inputs) -> Report {
     let mut findings: Vec<Diagnostic> = inputs.config_problems.clone();
     findings.extend(inputs.unreadable.iter().cloned());
+    // `check` reads GitHub Actions workflows: a publisher of another CI system (GitLab, Google,
+    // ActiveState, CircleCI) is judged by `explain` and written by `template`, not here.
+    inputs.desired.publishers.retain(Publisher::is_github);
     let sites = {
         let mut ctx = Context::new(
             &inputs.desired,

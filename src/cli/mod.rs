@@ -301,7 +301,7 @@ fn report_error(e: &InputError, err: &mut dyn Write) {
 fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, InputError> {
     match &cli.command {
         Command::Check(args) => run_check(cli, args, out),
-        Command::Template(args) => run_template(cli, args, out),
+        Command::Template(args) => run_template(cli, args, out, err),
         Command::Explain(args) => {
             if matches!(cli.format, Format::Sarif | Format::Github) {
                 return Err(InputError::Usage(
@@ -310,6 +310,7 @@ fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, In
             }
             guard_config(&cli.config)?;
             let desired = config::load(&cli.config)?;
+            warn_config(&desired, err);
             let evidence = read_evidence(args)?;
             let selection = Selection {
                 registry: args.registry,
@@ -338,6 +339,7 @@ fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, In
         Command::Drift(args) => {
             guard_config(&cli.config)?;
             let desired = config::load(&cli.config)?;
+            warn_config(&desired, err);
             drift::execute(&desired, cli.format, args, out, err)
         }
         Command::Init(args) => run_init(cli, args, out, err),
@@ -466,11 +468,25 @@ fn finish_output(written: std::io::Result<()>) -> Result<(), InputError> {
     }
 }
 
-fn run_template(cli: &Cli, args: &TemplateArgs, out: &mut dyn Write) -> Result<u8, InputError> {
+/// The desired state's warnings (values a registry accepts that trustpub advises against), on
+/// standard error: the command goes on.
+fn warn_config(desired: &config::DesiredState, err: &mut dyn Write) {
+    if !desired.warnings.is_empty() {
+        let _ = render::human::diagnostics(err, &desired.source, &desired.warnings);
+    }
+}
+
+fn run_template(
+    cli: &Cli,
+    args: &TemplateArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, InputError> {
     if matches!(cli.format, Format::Sarif | Format::Github) {
         return Err(InputError::Usage("template prints human or json".into()));
     }
     let desired = config::load(&cli.config)?;
+    warn_config(&desired, err);
     let chosen: Vec<&crate::identity::Publisher> = desired
         .publishers
         .iter()

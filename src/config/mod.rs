@@ -37,13 +37,21 @@ pub struct DesiredState {
     pub publishers: Vec<Publisher>,
     /// The playbook's thresholds (`[thresholds]`, defaults when absent), for `drift`.
     pub thresholds: Thresholds,
+    /// Values the registries accept that trustpub advises against (warnings of [`parse`]; the
+    /// lenient parse returns them with the errors).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Every key a `[[publisher]]` table may hold: the common keys, then each registry's own.
 pub fn publisher_keys() -> Vec<&'static str> {
     let mut keys = PUBLISHER_KEYS.to_vec();
     for r in Registry::ALL {
-        for k in r.spec().extra_keys {
+        let spec = r.spec();
+        let provider_keys = spec
+            .other_providers
+            .iter()
+            .flat_map(|k| k.required.iter().chain(k.optional));
+        for k in spec.extra_keys.iter().chain(provider_keys) {
             if !keys.contains(k) {
                 keys.push(k);
             }
@@ -78,13 +86,17 @@ pub fn load(path: &Path) -> Result<DesiredState, InputError> {
 
 /// Parses and validates desired-state text: any problem is an error.
 pub fn parse(source: SourceFile) -> Result<DesiredState, InputError> {
-    let (state, diagnostics) = parse_lenient(source)?;
-    if !diagnostics.is_empty() {
+    let (mut state, diagnostics) = parse_lenient(source)?;
+    if diagnostics
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Error)
+    {
         return Err(InputError::Config {
             source_file: Box::new(state.source),
             diagnostics,
         });
     }
+    state.warnings = diagnostics;
     if state.publishers.is_empty() {
         return Err(InputError::parse(
             state.source.display_path(),
@@ -122,6 +134,7 @@ pub fn parse_lenient(source: SourceFile) -> Result<(DesiredState, Vec<Diagnostic
             publishers,
             source,
             thresholds,
+            warnings: Vec::new(),
         },
         diagnostics,
     ))
@@ -139,6 +152,32 @@ struct Problems<'s> {
 }
 
 impl Problems<'_> {
+    /// How many errors (not warnings) were found so far.
+    fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::diag::Severity::Error)
+            .count()
+    }
+
+    /// A warning: the registry accepts the value, and trustpub advises against it.
+    fn warn(
+        &mut self,
+        span: Range<usize>,
+        message: impl Into<String>,
+        label: &str,
+        help: Option<String>,
+    ) {
+        let mut d = Diagnostic::new(
+            RULE,
+            crate::diag::Severity::Warning,
+            message,
+            Label::new(self.source, span, label),
+        );
+        d.help = help;
+        self.diagnostics.push(d);
+    }
+
     fn push(
         &mut self,
         span: Range<usize>,
@@ -232,7 +271,7 @@ fn read_publisher(
     table_span: Range<usize>,
     problems: &mut Problems<'_>,
 ) -> Option<Publisher> {
-    let before = problems.diagnostics.len();
+    let before = problems.errors();
     let mut fields: Vec<(&'static str, Field)> = Vec::new();
     let mut key_spans = Vec::new();
     let all_keys = publisher_keys();
@@ -247,9 +286,18 @@ fn read_publisher(
             fields.push((known, field));
         }
     }
-    let gitlab = fields
-        .iter()
-        .any(|(n, f)| *n == "provider" && f.value == "gitlab");
+    let provider = match fields.iter().find(|(n, _)| *n == "provider") {
+        None => Some(Provider::GitHub),
+        Some((_, f)) => {
+            let p = Provider::from_id(&f.value);
+            if p.is_none() {
+                let ids: Vec<&str> = Provider::ALL.iter().map(|p| p.id()).collect();
+                problems.unknown(f.span.clone(), "provider", "providers", &f.value, &ids);
+            }
+            p
+        }
+    };
+    let gitlab = provider == Some(Provider::GitLab);
     // A GitLab publisher names its namespace; it is stored as the owner.
     if let Some(i) = fields.iter().position(|(n, _)| *n == "namespace") {
         if gitlab && !fields.iter().any(|(n, _)| *n == "owner") {
@@ -258,7 +306,7 @@ fn read_publisher(
             if let Some(k) = key_spans.iter_mut().find(|(k, _)| k == "namespace") {
                 k.0 = "owner".into();
             }
-        } else {
+        } else if gitlab || provider == Some(Provider::GitHub) {
             let f = &fields[i].1;
             let message = if gitlab {
                 "give the namespace once, as `namespace`"
@@ -268,17 +316,44 @@ fn read_publisher(
             problems.push(f.span.clone(), message, "not expected here", None);
         }
     }
-    let get = |k: &str| fields.iter().find(|(n, _)| *n == k).map(|(_, f)| f);
     let header = table_header_span(problems.source, &table_span);
-    let owner_key = if gitlab { "namespace" } else { "owner" };
-    for (required, shown) in [
-        ("registry", "registry"),
-        ("project", "project"),
-        ("owner", owner_key),
-        ("repository", "repository"),
-        ("workflow", "workflow"),
-    ] {
-        if get(required).is_none() && !key_spans.iter().any(|(k, _)| k == required) {
+    let registry = fields
+        .iter()
+        .find(|(n, _)| *n == "registry")
+        .and_then(|(_, f)| {
+            let r = Registry::from_id(&f.value);
+            if r.is_none() {
+                let ids: Vec<&str> = Registry::ALL.iter().map(|r| r.id()).collect();
+                problems.unknown(f.span.clone(), "registry", "registries", &f.value, &ids);
+            }
+            r
+        });
+    // The keys this registry's form takes for this provider.
+    let provider_keys = match (registry, provider) {
+        (Some(r), Some(p)) if p != Provider::GitHub => r.spec().provider_keys(p),
+        _ => None,
+    };
+    let required: Vec<&str> = match provider_keys {
+        Some(k) => ["registry", "project"]
+            .iter()
+            .chain(k.required)
+            .copied()
+            .collect(),
+        None => vec!["registry", "project", "owner", "repository", "workflow"],
+    };
+    let get = |k: &str| fields.iter().find(|(n, _)| *n == k).map(|(_, f)| f);
+    for required in &required {
+        let shown = if gitlab && *required == "owner" {
+            "namespace"
+        } else {
+            required
+        };
+        let shown_key = if *required == "namespace" {
+            "owner"
+        } else {
+            required
+        };
+        if get(shown_key).is_none() && !key_spans.iter().any(|(k, _)| k == shown_key) {
             problems.push(
                 header.clone(),
                 format!("this publisher has no `{shown}`"),
@@ -287,99 +362,207 @@ fn read_publisher(
             );
         }
     }
-    let registry = get("registry").and_then(|f| {
-        let r = Registry::from_id(&f.value);
-        if r.is_none() {
-            let ids: Vec<&str> = Registry::ALL.iter().map(|r| r.id()).collect();
-            problems.unknown(f.span.clone(), "registry", "registries", &f.value, &ids);
-        }
-        r
-    });
-    for (name, field) in &fields {
-        if *name == "owner-id" {
-            continue;
-        }
-        if field.value.trim() != field.value {
+    if let (Some(registry), Some(provider)) = (registry, provider) {
+        let spec = registry.spec();
+        if !spec.accepts(provider) {
+            let span = get("provider").map_or_else(|| header.clone(), |f| f.span.clone());
+            let accepted: Vec<&str> = std::iter::once(Provider::GitHub)
+                .chain(spec.other_providers.iter().map(|k| k.provider))
+                .map(Provider::id)
+                .collect();
+            let upstream = if registry.is_python_index() && provider == Provider::CircleCi {
+                " (PyPI's CircleCI publisher is an open pull request upstream, not landed)"
+            } else {
+                ""
+            };
             problems.push(
-                field.span.clone(),
-                format!("`{name}` has leading or trailing whitespace"),
-                "whitespace here is part of the value",
-                Some(format!("write `{}`", field.value.trim())),
+                span,
+                format!(
+                    "{} has no {} publishers{upstream}",
+                    registry.name(),
+                    provider.name()
+                ),
+                &format!("{} accepts {}", registry.name(), accepted.join(", ")),
+                None,
             );
+        } else {
+            // Keys this registry does not take for this provider.
+            let allowed: Vec<&str> = match provider_keys {
+                Some(k) => ["registry", "project", "provider", "owner"]
+                    .iter()
+                    .chain(k.required)
+                    .chain(k.optional)
+                    .copied()
+                    .filter(|k| gitlab || *k != "owner")
+                    .collect(),
+                None => PUBLISHER_KEYS
+                    .iter()
+                    .chain(spec.extra_keys)
+                    .copied()
+                    .collect(),
+            };
+            for (name, field) in &fields {
+                let name: &str = name;
+                // `namespace` has its own message on a GitHub publisher, above.
+                let namespace_told =
+                    name == "namespace" && (gitlab || provider == Provider::GitHub);
+                if allowed.contains(&name) || namespace_told {
+                    continue;
+                }
+                let message = match key_owner(name) {
+                    KeyOwner::Registry(r) if r != registry && provider == Provider::GitHub => {
+                        format!(
+                            "`{name}` is a {} key, not a {} one",
+                            r.name(),
+                            registry.name()
+                        )
+                    }
+                    KeyOwner::Provider(q) if q != provider => format!(
+                        "`{name}` is a key of {} publishers, not of {} ones",
+                        q.name(),
+                        provider.name()
+                    ),
+                    KeyOwner::Provider(_) | KeyOwner::Registry(_) | KeyOwner::Common => format!(
+                        "`{name}` is not a key of a {} publisher on {}",
+                        provider.name(),
+                        registry.name()
+                    ),
+                };
+                let help = (gitlab && name == "owner-id" && allowed.contains(&"namespace-id"))
+                    .then(|| "a GitLab publisher's pinned id is `namespace-id`".to_owned());
+                problems.push(field.span.clone(), message, "not for this registry", help);
+            }
+        }
+    }
+    let mut stored: Vec<(&'static str, String)> = Vec::new();
+    if registry.is_none() {
+        // No registry to ask whether it keeps the whitespace: the value is refused as written.
+        for (name, field) in &fields {
+            if *name != "owner-id" && field.value.trim() != field.value {
+                problems.push(
+                    field.span.clone(),
+                    format!("`{name}` has leading or trailing whitespace"),
+                    "whitespace here is part of the value",
+                    Some(format!("write `{}`", field.value.trim())),
+                );
+            }
         }
     }
     if let Some(registry) = registry {
-        // Keys that belong to another registry.
+        let lookup = |k: &str| get(k).map(|f| f.value.clone());
+        let reported = (registry.spec().form_problems)(registry, &lookup);
+        stored = (registry.spec().normalize)(registry, &lookup);
         for (name, field) in &fields {
-            let common = PUBLISHER_KEYS.contains(name) || *name == "namespace";
-            if !common && !registry.spec().extra_keys.contains(name) {
-                let owner = Registry::ALL
-                    .into_iter()
-                    .find(|r| r.spec().extra_keys.contains(name))
-                    .map_or("another registry", |r| r.name());
-                problems.push(
-                    field.span.clone(),
-                    format!("`{name}` is a {owner} key, not a {} one", registry.name()),
-                    "not for this registry",
-                    None,
-                );
+            if *name == "owner-id" || reported.iter().any(|p| p.field == *name) {
+                continue;
             }
-        }
-        if let Some(p) = get("provider") {
-            if p.value != "github" && p.value != "gitlab" {
-                problems.push(
-                    p.span.clone(),
-                    format!("unknown provider `{}`", p.value),
-                    "expected `github` or `gitlab`",
-                    None,
-                );
-            } else if gitlab && !registry.is_python_index() {
-                problems.push(
-                    p.span.clone(),
+            let kept = stored
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or(field.value.as_str(), |(_, v)| v.as_str());
+            if kept.trim() != kept {
+                problems.warn(
+                    field.span.clone(),
                     format!(
-                        "trustpub checks GitLab publishers for PyPI and TestPyPI only, not {}",
+                        "`{name}` has leading or trailing whitespace, which {} keeps: no run's claims carry it",
                         registry.name()
                     ),
-                    "GitHub only here",
-                    None,
+                    "whitespace here is part of the value",
+                    Some(format!("write `{}`", field.value.trim())),
                 );
             }
         }
-        for problem in
-            (registry.spec().form_problems)(registry, &|k| get(k).map(|f| f.value.clone()))
-        {
+        for problem in reported {
             let span = get(problem.field).map_or_else(|| header.clone(), |f| f.span.clone());
-            problems.push(
-                span,
-                problem.message,
-                "rejected by the registry's form",
-                problem.help,
-            );
+            if problem.advisory {
+                problems.warn(
+                    span,
+                    problem.message,
+                    "accepted by the registry's form",
+                    problem.help,
+                );
+            } else {
+                problems.push(
+                    span,
+                    problem.message,
+                    "rejected by the registry's form",
+                    problem.help,
+                );
+            }
         }
     }
-    if problems.diagnostics.len() != before {
+    if problems.errors() != before {
         return None;
     }
-    let take = |k: &str| get(k).map(|f| f.value.clone());
+    let take = |k: &str| {
+        stored
+            .iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| v.clone())
+            .or_else(|| get(k).map(|f| f.value.clone()))
+    };
+    const TYPED: &[&str] = &[
+        "registry",
+        "project",
+        "owner",
+        "namespace",
+        "repository",
+        "workflow",
+        "environment",
+        "owner-id",
+        "provider",
+        "policy-owner",
+        "workflow-repository-owner",
+        "workflow-repository-name",
+    ];
+    let extra = fields
+        .iter()
+        .filter(|(n, _)| !TYPED.contains(n))
+        .filter_map(|(n, _)| take(n).map(|v| ((*n).to_owned(), v)))
+        .collect();
     Some(Publisher {
         registry: registry?,
         project: take("project")?,
-        owner: take("owner")?,
-        repository: take("repository")?,
-        workflow: take("workflow")?,
+        owner: take("owner").unwrap_or_default(),
+        repository: take("repository").unwrap_or_default(),
+        workflow: take("workflow").unwrap_or_default(),
         environment: take("environment").filter(|e| !e.is_empty()),
         owner_id: take("owner-id"),
-        provider: if gitlab {
-            Provider::GitLab
-        } else {
-            Provider::GitHub
-        },
+        provider: provider?,
         workflow_repository: take("workflow-repository-owner")
             .zip(take("workflow-repository-name")),
         policy_owner: take("policy-owner"),
+        extra,
         span: table_span,
         key_spans,
     })
+}
+
+/// Which table a key comes from.
+enum KeyOwner {
+    /// A key every GitHub publisher takes.
+    Common,
+    /// A key of one registry's GitHub publishers.
+    Registry(Registry),
+    /// A key of another provider's publishers.
+    Provider(Provider),
+}
+
+fn key_owner(key: &str) -> KeyOwner {
+    if PUBLISHER_KEYS.contains(&key) {
+        return KeyOwner::Common;
+    }
+    if let Some(r) = Registry::ALL
+        .into_iter()
+        .find(|r| r.spec().extra_keys.contains(&key))
+    {
+        return KeyOwner::Registry(r);
+    }
+    Registry::ALL
+        .iter()
+        .flat_map(|r| r.spec().other_providers)
+        .find(|k| k.required.contains(&key) || k.optional.contains(&key))
+        .map_or(KeyOwner::Common, |k| KeyOwner::Provider(k.provider))
 }
 
 /// Reads a scalar value: strings for every key, and for `owner-id` a non-negative integer
@@ -430,6 +613,23 @@ fn read_scalar(
             value: s.to_string(),
             span,
         }),
+        ("context-ids", DeValue::Array(items))
+            if items
+                .iter()
+                .all(|i| matches!(i.get_ref(), DeValue::String(_))) =>
+        {
+            let ids: Vec<String> = items
+                .iter()
+                .filter_map(|i| match i.get_ref() {
+                    DeValue::String(s) => Some(s.to_string()),
+                    _ => None,
+                })
+                .collect();
+            Some(Field {
+                value: ids.join(","),
+                span,
+            })
+        }
         (_, other) => {
             problems.push(
                 span,
@@ -491,6 +691,7 @@ pub(crate) fn test_publisher(
         provider: Provider::GitHub,
         workflow_repository: None,
         policy_owner: None,
+        extra: Default::default(),
         span: 0..0,
         key_spans: Vec::new(),
     }

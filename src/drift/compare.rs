@@ -100,17 +100,35 @@ pub fn compare(
 fn github_checks(p: &Publisher, g: &GithubFacts, f: &mut Findings) {
     let declared = declared_repository(p);
     let repo = &g.repo;
+    let rules = p.registry.github_rules();
+    let (live_owner, live_name) = repo
+        .full_name
+        .split_once('/')
+        .unwrap_or((&repo.full_name, ""));
+    let folded =
+        rules.owner.same(&p.owner, live_owner) && rules.repository.same(&p.repository, live_name);
     if repo.full_name == declared {
         f.ok(
             "repository",
             format!("GitHub names it {declared}"),
             &repo.url,
         );
+    } else if folded {
+        f.ok(
+            "repository",
+            format!(
+                "GitHub names it {} (it differs only in case, which {} ignores here)",
+                repo.full_name,
+                p.registry.name()
+            ),
+            &repo.url,
+        );
     } else {
         let message = if repo.full_name.eq_ignore_ascii_case(&declared) {
             format!(
-                "GitHub writes the repository `{}`, the desired state `{declared}`: the run's `repository` claim carries GitHub's casing, and PyPI looks publishers up byte for byte",
-                repo.full_name
+                "GitHub writes the repository `{}`, the desired state `{declared}`: the run's `repository` claim carries GitHub's casing, and {} looks publishers up byte for byte",
+                repo.full_name,
+                p.registry.name()
             )
         } else {
             format!(
@@ -145,7 +163,7 @@ fn github_checks(p: &Publisher, g: &GithubFacts, f: &mut Findings) {
         environment_checks(env, facts, &g.trigger_refs, f);
     }
     match &g.subject {
-        Ok(s) => subject_check(s, f),
+        Ok(s) => subject_check(p, s, f),
         Err(u) => f.unknown(u.clone()),
     }
     match &g.workflow {
@@ -248,7 +266,7 @@ fn environment_checks(
     }
 }
 
-fn subject_check(s: &SubjectFacts, f: &mut Findings) {
+fn subject_check(p: &Publisher, s: &SubjectFacts, f: &mut Findings) {
     let default_keys =
         s.include_claim_keys.is_empty() || s.include_claim_keys == ["repo", "context"];
     if s.use_default || default_keys {
@@ -266,16 +284,32 @@ fn subject_check(s: &SubjectFacts, f: &mut Findings) {
             format!("the repository builds its OIDC subject from {}: PyPI has not read `sub` since 2026-01-29, but registries and cloud trust policies that parse it refuse the run", s.include_claim_keys.join(", ")),
         );
     }
-    if s.use_immutable_subject == Some(true) {
-        f.notes
-            .push("the repository uses immutable subjects (`repo:OWNER@ID/REPO@ID:...`)".into());
+    // The immutable form, from the prefix GitHub states (one parser of `sub` for every layer).
+    let prefix_immutable = s
+        .sub_claim_prefix
+        .as_deref()
+        .map(|prefix| crate::identity::subject::Subject::parse(&format!("{prefix}:ref:x")))
+        .is_some_and(|sub| sub.is_immutable());
+    if s.use_immutable_subject == Some(true) || prefix_immutable {
+        let effect = match p.registry {
+            Registry::Npm => "npm's registry is reported to refuse such tokens with `package not found` (npm/cli#9969, open)".to_owned(),
+            r => format!("{} does not read `sub`, so nothing changes there", r.name()),
+        };
+        let prefix = s
+            .sub_claim_prefix
+            .as_deref()
+            .map_or_else(String::new, |p| format!(" (`{p}`)"));
+        f.notes.push(format!(
+            "the repository uses immutable subjects (`repo:OWNER@ID/REPO@ID:...`){prefix}: {effect}; cloud trust policies that match `repo:OWNER/REPO:...` no longer match"
+        ));
     }
 }
 
-/// Whether an uploader is the declared publisher, under PyPI's own rules (repository and
-/// workflow byte for byte, environment without case; absent and `""` mean none).
+/// Whether an uploader is the declared publisher, under PyPI's own rules: for GitHub the
+/// repository and workflow byte for byte, the environment without case (absent and `""` mean
+/// none); for GitLab the namespace and project without case, the pipeline file path and the
+/// environment exactly; for Google the email.
 pub fn same_publisher(p: &Publisher, u: &UploaderIdentity) -> bool {
-    let rules = crate::registry::pypi::RULES;
     let env = |e: Option<&str>| e.filter(|s| !s.is_empty()).map(str::to_owned);
     let same =
         |a: Option<String>, b: Option<String>, case: crate::registry::github::Case| match (a, b) {
@@ -283,22 +317,49 @@ pub fn same_publisher(p: &Publisher, u: &UploaderIdentity) -> bool {
             (Some(a), Some(b)) => case.same(&a, &b),
             _ => false,
         };
-    u.kind == "GitHub"
-        && u.repository
-            .as_deref()
-            .is_some_and(|r| rules.repository.same(r, &declared_repository(p)))
-        && u.workflow
-            .as_deref()
-            .is_some_and(|w| rules.workflow.same(w, &p.workflow))
-        && same(
-            env(u.environment.as_deref()),
-            env(p.environment.as_deref()),
-            rules.environment,
-        )
+    match p.provider {
+        crate::identity::Provider::GitLab => {
+            use crate::registry::github::Case;
+            u.kind == "GitLab"
+                && u.repository
+                    .as_deref()
+                    .is_some_and(|r| Case::Insensitive.same(r, &declared_repository(p)))
+                && u.workflow.as_deref() == Some(p.workflow.as_str())
+                && same(
+                    env(u.environment.as_deref()),
+                    env(p.environment.as_deref()),
+                    Case::Sensitive,
+                )
+        }
+        crate::identity::Provider::Google => {
+            u.kind == "Google" && u.email.is_some() && u.email.as_deref() == p.extra("email")
+        }
+        crate::identity::Provider::GitHub => {
+            let rules = crate::registry::pypi::RULES;
+            u.kind == "GitHub"
+                && u.repository.as_deref().is_some_and(|r| {
+                    let (o, n) = r.split_once('/').unwrap_or((r, ""));
+                    rules.owner.same(o, &p.owner) && rules.repository.same(n, &p.repository)
+                })
+                && u.workflow
+                    .as_deref()
+                    .is_some_and(|w| rules.workflow.same(w, &p.workflow))
+                && same(
+                    env(u.environment.as_deref()),
+                    env(p.environment.as_deref()),
+                    rules.environment,
+                )
+        }
+        _ => false,
+    }
 }
 
 fn uploader_json(u: &UploaderIdentity) -> Value {
-    json!({"kind": u.kind, "repository": u.repository, "workflow": u.workflow, "environment": u.environment})
+    let mut v = json!({"kind": u.kind, "repository": u.repository, "workflow": u.workflow, "environment": u.environment});
+    if let Some(email) = &u.email {
+        v["email"] = json!(email);
+    }
+    v
 }
 
 /// The matching rules of a registry whose publishers `drift` reads: the registry module's own
@@ -322,20 +383,29 @@ pub fn publisher_differences(
     live: &LivePublisher,
     rules: &Rules,
 ) -> Vec<&'static str> {
-    if live.kind != "github" {
+    if live.kind != p.provider.id() {
         return vec!["kind"];
     }
     let mut differs = Vec::new();
     let repo = |a: &str, b: &str| rules.repository.same(a, b);
-    if !repo(&p.owner, &live.owner) {
+    if !rules.owner.same(&p.owner, &live.owner) {
         differs.push("owner");
     }
     if !repo(&p.repository, &live.repository) {
         differs.push("repository");
     }
-    if let Some(want) = &p.owner_id
-        && live.owner_id.as_deref() != Some(want.as_str())
-    {
+    // A GitLab config's pinned id is its namespace's (none until the first exchange).
+    let declared_id = match p.provider {
+        crate::identity::Provider::GitLab => p.extra("namespace-id"),
+        _ => p.owner_id.as_deref(),
+    };
+    let id_differs = match (declared_id, live.owner_id.as_deref()) {
+        (Some(want), Some(live)) => want != live,
+        // A GitHub config always has its id; a GitLab one gets it at the first exchange.
+        (Some(_), None) => p.provider == crate::identity::Provider::GitHub,
+        (None, _) => false,
+    };
+    if id_differs {
         differs.push("owner-id");
     }
     if !rules.workflow.same(&p.workflow, &live.workflow) {
@@ -375,6 +445,16 @@ fn owner_id_json(id: Option<&str>) -> Value {
 
 /// The declared publisher in the vocabulary of the desired-state file.
 fn declared_json(p: &Publisher) -> Value {
+    if p.provider == crate::identity::Provider::GitLab {
+        return json!({
+            "kind": "gitlab",
+            "namespace": p.owner,
+            "project": p.repository,
+            "namespace-id": owner_id_json(p.extra("namespace-id")),
+            "workflow": p.workflow,
+            "environment": p.environment,
+        });
+    }
     let mut v = json!({
         "kind": "github",
         "owner": p.owner,
@@ -394,6 +474,17 @@ fn declared_json(p: &Publisher) -> Value {
 
 /// A live publisher in the same vocabulary, with the registry's id of it.
 fn live_json(registry: Registry, l: &LivePublisher) -> Value {
+    if l.kind == "gitlab" {
+        return json!({
+            "id": l.id,
+            "kind": "gitlab",
+            "namespace": l.owner,
+            "project": l.repository,
+            "namespace-id": owner_id_json(l.owner_id.as_deref()),
+            "workflow": l.workflow,
+            "environment": l.environment,
+        });
+    }
     if l.kind != "github" {
         return json!({"id": l.id, "kind": l.kind, "name": l.name});
     }
@@ -416,7 +507,7 @@ fn live_json(registry: Registry, l: &LivePublisher) -> Value {
 }
 
 fn describe_live(l: &LivePublisher) -> String {
-    if l.kind != "github" {
+    if l.kind != "github" && l.kind != "gitlab" {
         return format!("a {} publisher", l.kind);
     }
     let mut text = format!("{}/{}, {}", l.owner, l.repository, l.workflow);
@@ -458,6 +549,7 @@ fn publisher_checks(
             l.id.as_deref()
                 .map_or_else(String::new, |i| format!(" (id {i})"));
         let exact = Rules {
+            owner: Case::Sensitive,
             repository: Case::Sensitive,
             workflow: Case::Sensitive,
             environment: Case::Sensitive,
@@ -467,7 +559,7 @@ fn publisher_checks(
             String::new()
         } else {
             let mut ignored: Vec<&str> = [
-                (rules.repository, "owner"),
+                (rules.owner, "owner"),
                 (rules.repository, "repository"),
                 (rules.workflow, "workflow"),
                 (rules.environment, "environment"),
@@ -496,7 +588,7 @@ fn publisher_checks(
     }
     let nearest = judged
         .iter()
-        .filter(|(l, _)| l.kind == "github")
+        .filter(|(l, _)| l.kind == p.provider.id())
         .min_by_key(|(_, d)| d.len());
     let message = match nearest {
         None if live.publishers.is_empty() => format!(
@@ -504,9 +596,10 @@ fn publisher_checks(
             p.project
         ),
         None => format!(
-            "{name} holds {} {noun}(s) for `{}`, none for GitHub Actions: a run of the declared workflow is refused",
+            "{name} holds {} {noun}(s) for `{}`, none for {}: a run of the declared workflow is refused",
             live.publishers.len(),
-            p.project
+            p.project,
+            p.provider.name()
         ),
         Some((l, d)) => format!(
             "{name} holds {} {noun}(s) for `{}`, none the declared one: the nearest ({}) differs in {}; a run of the declared workflow is refused",
@@ -629,9 +722,11 @@ fn identities(
             ("repository", p.repository.clone()),
             (
                 "owner-id",
-                p.owner_id
-                    .clone()
-                    .unwrap_or_else(|| "(not declared)".into()),
+                match p.provider {
+                    crate::identity::Provider::GitLab => p.extra("namespace-id").map(str::to_owned),
+                    _ => p.owner_id.clone(),
+                }
+                .unwrap_or_else(|| "(not declared)".into()),
             ),
             ("workflow", p.workflow.clone()),
             (

@@ -33,7 +33,8 @@ pub fn measure(
     ];
     // PEP 740 provenance is PyPI's: the other registries publish none that names the uploading
     // workflow, so the threshold does not apply to them (rather than being forever unknown).
-    if registry.registry.is_python_index() {
+    // PyPI refuses attestations from ActiveState publishers, so their files never have any.
+    if registry.registry.is_python_index() && p.provider != crate::identity::Provider::ActiveState {
         rows.push(completeness(p, registry, t));
     }
     rows

@@ -88,11 +88,20 @@ pub fn run(
         while let Some(&unit) = units.get(next.fetch_add(1, Ordering::Relaxed)) {
             match unit {
                 Unit::Github(i) => {
-                    let facts = guarded(
-                        "github",
-                        || github::observe(http, &publishers[i], window),
-                        Err,
-                    );
+                    let p = &publishers[i];
+                    let facts = if p.is_github() {
+                        guarded("github", || github::observe(http, p, window), Err)
+                    } else {
+                        Err(Unknown::new(
+                            "github",
+                            "repository",
+                            None,
+                            format!(
+                                "a {} publisher: its repository and runs are not on GitHub, which is all `drift` reads of a CI system",
+                                p.provider.name()
+                            ),
+                        ))
+                    };
                     let _ = github[i].set(facts);
                 }
                 Unit::Registry(i) => {

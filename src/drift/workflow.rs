@@ -143,6 +143,7 @@ pub fn check_rules(publisher: &Publisher, workflow: &WorkflowFile) -> Vec<RuleFi
         source: SourceFile::new(crate::config::DEFAULT_PATH, String::new()),
         publishers: vec![publisher.clone()],
         thresholds: Default::default(),
+        warnings: Vec::new(),
     };
     let inputs = check::Inputs {
         desired,

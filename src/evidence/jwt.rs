@@ -9,10 +9,7 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::error::InputError;
-use crate::identity::{Claims, GITHUB_ISSUER};
-
-/// PyPI verifies with 30 seconds of leeway (`warehouse/oidc/services.py`).
-pub const LEEWAY_SECONDS: u64 = 30;
+use crate::identity::{Claims, GITHUB_ISSUER, TokenProblem, TokenTiming};
 
 /// The longest token decoded: 64 KiB. GitHub's OIDC tokens are about 1 KB; a larger "token" is
 /// refused before it is decoded, so a hostile one costs neither time nor memory.
@@ -95,15 +92,17 @@ fn decode_segment(segment: &str, what: &str, origin: &str) -> Result<Value, Inpu
 /// What `--jwks` verification found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verification {
-    /// Signature, issuer, expiry and not-before all check out.
+    /// The signature and issuer check out (and, once [`time_problem`] has been asked with a
+    /// registry's timing, the clock).
     Valid,
     /// The token fails verification, for this reason.
     Rejected(String),
 }
 
-/// Verifies `token` against a JWKS document as a registry does: RS256, the key chosen by `kid`,
-/// `iss` equal to GitHub's issuer, `exp`/`iat` present, `exp` and `nbf` within 30 s of leeway.
-/// The audience is left to each registry's matcher. A JWKS that cannot be used is an input error.
+/// Verifies `token`'s signature against a JWKS document as a registry does: RS256, the key
+/// chosen by `kid`, `iss` equal to GitHub's issuer. The clock is each registry's own: ask
+/// [`time_problem`] with the [`TokenTiming`] of the registry judged. The audience is left to
+/// each registry's matcher. A JWKS that cannot be used is an input error.
 pub fn verify(token: &str, jwks_text: &str, jwks_origin: &str) -> Result<Verification, InputError> {
     check_size(token.trim(), "the token")?;
     install_crypto_provider();
@@ -153,13 +152,24 @@ pub fn verify(token: &str, jwks_text: &str, jwks_origin: &str) -> Result<Verific
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
     validation.set_issuer(&[GITHUB_ISSUER]);
     validation.validate_aud = false;
-    validation.validate_nbf = true;
-    validation.leeway = LEEWAY_SECONDS;
-    validation.set_required_spec_claims(&["iss", "exp", "iat"]);
+    validation.validate_exp = false;
+    validation.validate_nbf = false;
+    validation.set_required_spec_claims(&["iss"]);
     match jsonwebtoken::decode::<Value>(token.trim(), &key, &validation) {
         Ok(_) => Ok(Verification::Valid),
         Err(e) => Ok(Verification::Rejected(describe_error(e.kind()))),
     }
+}
+
+/// Whether a token's `exp`, `nbf` and `iat` pass a registry's [`TokenTiming`] at `now` (Unix
+/// seconds): the registry module states its leeway, this applies it.
+pub fn time_problem(claims: &Claims, timing: &TokenTiming, now: i64) -> Option<TokenProblem> {
+    timing.problem(
+        claims.integer("exp"),
+        claims.integer("nbf"),
+        claims.integer("iat"),
+        now,
+    )
 }
 
 fn describe_error(kind: &jsonwebtoken::errors::ErrorKind) -> String {

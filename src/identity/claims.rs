@@ -97,6 +97,11 @@ impl Claims {
         }
     }
 
+    /// A claim that is a JSON integer (`exp`, `nbf`, `iat`), or `None`.
+    pub fn integer(&self, name: &str) -> Option<i64> {
+        self.values.get(name).and_then(Value::as_i64)
+    }
+
     /// The audiences of the token: `aud` may be one string or a list of strings.
     pub fn audiences(&self) -> Option<Vec<String>> {
         match self.values.get("aud")? {

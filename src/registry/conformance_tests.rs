@@ -58,6 +58,7 @@ fn judge(p: &Publisher, c: IndexMap<String, Value>) -> Judgement {
             claims: &claims,
             is_token: true,
             token_rejected: None,
+            declared: &[],
         },
     )
 }
@@ -316,7 +317,7 @@ fn nuget_folds_case_everywhere_and_names_the_policy() {
     assert_eq!(
         refusal(&j),
         Some((
-            "http-400".into(),
+            "http-401".into(),
             "The JSON Web Token is missing the required claim 'repository_id'.".into()
         ))
     );
@@ -331,14 +332,19 @@ fn nuget_folds_case_everywhere_and_names_the_policy() {
             )],
         ),
     );
-    assert!(refusal(&j).unwrap().1.starts_with("Workflow mismatch"));
+    assert!(
+        refusal(&j)
+            .unwrap()
+            .1
+            .starts_with("Claim 'job_workflow_ref' has value 'octo-org/shared/")
+    );
     let j = judge(
         &publisher(r),
         set(claims(r), &[("repository", json!("someone/widget"))]),
     );
     assert_eq!(
         refusal(&j).unwrap().1,
-        "No matching federated credential trust policy owned by user '<policy owner>' was found."
+        "No matching trust policy owned by user '<policy owner>' was found."
     );
 }
 
@@ -370,8 +376,9 @@ fn gitlab_claims() -> IndexMap<String, Value> {
 fn gitlab_publishers_on_pypi() {
     let p = gitlab_publisher();
     ok(&judge(&p, gitlab_claims()));
-    // Namespace and project fold case; the environment does not.
-    ok(&judge(
+    // Namespace and project fold case in the lookup; the ref check then compares the stored
+    // spelling with the token's `ci_config_ref_uri`, which carries GitLab's (warehouse#18797).
+    let j = judge(
         &p,
         set(
             gitlab_claims(),
@@ -383,11 +390,18 @@ fn gitlab_publishers_on_pypi() {
                 ),
                 (
                     "ci_config_ref_uri",
-                    json!("gitlab.com/group/sub/widget//ci/release.yml@refs/tags/v1"),
+                    json!("gitlab.com/Group/Sub/Widget//ci/release.yml@refs/tags/v1"),
                 ),
             ],
         ),
-    ));
+    );
+    assert_eq!(j.field("namespace").unwrap().outcome, Outcome::Ok);
+    assert!(
+        refusal(&j)
+            .unwrap()
+            .1
+            .starts_with("The ci_config_ref_uri claim does not match")
+    );
     let j = judge(&p, set(gitlab_claims(), &[("environment", json!("PyPI"))]));
     assert_eq!(
         refusal(&j),
@@ -446,4 +460,137 @@ fn audiences_are_the_registries_own() {
             "https://www.nuget.org"
         ]
     );
+}
+
+/// A desired-state publisher of `provider` on `registry`, through the config's own parser.
+fn declared(registry: Registry, provider: Provider) -> Publisher {
+    let keys = match provider {
+        Provider::GitLab => {
+            let mut k = "namespace = \"group/sub\"\nrepository = \"widget\"\n".to_owned();
+            if registry != Registry::NuGet {
+                k.push_str("workflow = \".gitlab-ci.yml\"\n");
+            }
+            k
+        }
+        Provider::Google => "email = \"release@widget.iam.gserviceaccount.com\"\n".into(),
+        Provider::ActiveState => {
+            "organization = \"octo-org\"\nactivestate-project = \"widget\"\nactor = \"octo-bot\"\n"
+                .into()
+        }
+        Provider::CircleCi => format!(
+            "org-id = \"{U1}\"\nproject-id = \"{U2}\"\npipeline-definition-id = \"{U3}\"\nvcs-origin = \"github.com/octo-org/widget\"\n"
+        ),
+        Provider::GitHub => unreachable!(),
+    };
+    let text = format!(
+        "[[publisher]]\nregistry = \"{}\"\nproject = \"widget\"\nprovider = \"{}\"\n{keys}",
+        registry.id(),
+        provider.id()
+    );
+    let state = crate::config::parse(crate::source::SourceFile::new("e.toml", text))
+        .unwrap_or_else(|e| panic!("{registry} {provider:?}: {e}"));
+    state.publishers[0].clone()
+}
+
+const U1: &str = "0b1f3c6e-2d4a-4b5c-8e9f-a0b1c2d3e4f5";
+const U2: &str = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
+const U3: &str = "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a";
+
+/// A complete token of `provider` for the publisher [`declared`] writes.
+fn token_of(registry: Registry, provider: Provider) -> IndexMap<String, Value> {
+    let v = match provider {
+        Provider::GitLab => json!({
+            "iss": "https://gitlab.com", "aud": registry.audience(), "iat": 1, "nbf": 1, "exp": 2,
+            "jti": "j", "sub": "project_path:group/sub/widget:ref_type:branch:ref:main",
+            "namespace_path": "group/sub", "namespace_id": "7", "project_path": "group/sub/widget",
+            "project_id": "8", "job_id": "9", "ref": "main", "ref_type": "branch",
+            "ref_path": "refs/heads/main", "sha": "abc",
+            "ci_config_ref_uri": "gitlab.com/group/sub/widget//.gitlab-ci.yml@refs/heads/main",
+            "runner_environment": "gitlab-hosted",
+        }),
+        Provider::Google => json!({
+            "iss": "https://accounts.google.com", "aud": registry.audience(), "iat": 1, "exp": 2,
+            "sub": "111", "email": "release@widget.iam.gserviceaccount.com", "email_verified": true,
+        }),
+        Provider::ActiveState => json!({
+            "iss": "https://platform.activestate.com/api/v1/oauth/oidc", "aud": registry.audience(),
+            "iat": 1, "exp": 2, "jti": "j", "sub": "org:octo-org:project:widget",
+            "organization": "octo-org", "project": "widget", "actor": "octo-bot",
+            "actor_id": "00000000-0000-1000-8000-000000000002", "builder": "pypi-publisher",
+        }),
+        Provider::CircleCi => json!({
+            "iss": format!("https://oidc.circleci.com/org/{U1}"), "aud": registry.audience(),
+            "iat": 1, "exp": 2, "oidc.circleci.com/org-id": U1, "oidc.circleci.com/project-id": U2,
+            "oidc.circleci.com/pipeline-definition-id": U3,
+            "oidc.circleci.com/vcs-origin": "github.com/octo-org/widget",
+        }),
+        Provider::GitHub => return claims(registry),
+    };
+    v.as_object().unwrap().clone().into_iter().collect()
+}
+
+#[test]
+fn every_kind_of_publisher_accepts_its_own_token_and_no_other_providers() {
+    let mut kinds = 0;
+    for registry in Registry::ALL {
+        for keys in registry.spec().other_providers {
+            kinds += 1;
+            let p = declared(registry, keys.provider);
+            let own = judge(&p, token_of(registry, keys.provider));
+            assert!(
+                own.accepted(),
+                "{registry} {:?}: {:?}",
+                keys.provider,
+                own.refusal
+            );
+            for other in Provider::ALL.into_iter().filter(|o| *o != keys.provider) {
+                let j = judge(&p, token_of(registry, other));
+                assert!(
+                    !j.accepted(),
+                    "{registry} {:?} took a {other:?} token",
+                    keys.provider
+                );
+            }
+            // A GitHub publisher never takes this provider's token either.
+            assert!(!judge(&publisher(registry), token_of(registry, keys.provider)).accepted());
+            // The template names the registry's page and every declared value.
+            let t = (registry.spec().template)(&p);
+            assert!(!t.page.is_empty());
+            for key in keys.required {
+                let value = p.value(key).unwrap();
+                assert!(
+                    t.values.iter().any(|v| v.value.contains(value.as_str()))
+                        || (*key == "repository"
+                            && t.values.iter().any(|v| v.value.contains("widget"))),
+                    "{registry} {key}"
+                );
+            }
+        }
+    }
+    // PyPI and TestPyPI: GitLab, Google, ActiveState; crates.io: GitLab; npm: GitLab, CircleCI;
+    // NuGet: GitLab.
+    assert_eq!(kinds, 10);
+}
+
+#[test]
+fn providers_a_registry_does_not_accept_are_config_errors() {
+    for (registry, provider) in [
+        ("pypi", "circleci"),
+        ("rubygems", "gitlab"),
+        ("crates-io", "google"),
+        ("nuget", "activestate"),
+    ] {
+        let text = format!(
+            "[[publisher]]\nregistry = \"{registry}\"\nproject = \"w\"\nprovider = \"{provider}\"\n"
+        );
+        let err = crate::config::parse(crate::source::SourceFile::new("e.toml", text)).unwrap_err();
+        let crate::error::InputError::Config { diagnostics, .. } = err else {
+            panic!("{registry} {provider}: not a config error");
+        };
+        assert!(
+            diagnostics.iter().any(|d| d.message.contains("publishers")),
+            "{registry} {provider}: {:?}",
+            diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
+        );
+    }
 }

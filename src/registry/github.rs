@@ -35,7 +35,9 @@ impl Case {
 /// A registry's comparison rules for the identity fields.
 #[derive(Debug, Clone, Copy)]
 pub struct Rules {
-    /// Owner and repository name.
+    /// The owner, as the token's `repository` names it against the registry's stored owner.
+    pub owner: Case,
+    /// The repository name.
     pub repository: Case,
     /// The workflow file name.
     pub workflow: Case,
@@ -43,11 +45,21 @@ pub struct Rules {
     pub environment: Case,
     /// Which claim names the workflow.
     pub workflow_claim: WorkflowClaim,
+    /// How the owner is compared, in a few words.
+    pub owner_rule: &'static str,
     /// How the owner id is bound, in a few words.
     pub owner_id_rule: &'static str,
     /// Whether at least one character must follow the `@` of the workflow ref (crates.io's
     /// pattern `([^/]+\.(yml|yaml))(@.+)`; PyPI's lookahead accepts an empty ref).
     pub ref_required: bool,
+}
+
+/// The text PyPI and crates.io give an environment with a forbidden character.
+pub const ENVIRONMENT_CHARS: &str = r#"Environment name must not contain non-printable characters or the characters "'", """, "`", ",", ";", "\""#;
+
+/// `[\x00-\x1F\x7F'"`,;\\]`: the characters PyPI's and crates.io's forms refuse in an environment.
+pub fn is_forbidden_environment_char(c: char) -> bool {
+    (c as u32) < 0x20 || c as u32 == 0x7f || "'\"`,;\\".contains(c)
 }
 
 /// The claim's name for a [`WorkflowClaim`].
@@ -183,13 +195,9 @@ pub fn identity_fields(
             name: "owner",
             claim: "repository",
             expected: Some(p.owner.clone()),
-            outcome: compare(Some(&p.owner), &owner, |a, b| rules.repository.same(a, b)),
+            outcome: compare(Some(&p.owner), &owner, |a, b| rules.owner.same(a, b)),
             actual: owner,
-            rule: if repo_rule == "exact" {
-                "exact (owner in `repository`)"
-            } else {
-                "case-insensitive (owner in `repository`)"
-            },
+            rule: rules.owner_rule,
         },
         FieldCheck {
             name: "repository",
@@ -267,6 +275,37 @@ pub fn first_difference<'f>(fields: &'f [FieldCheck], order: &[&str]) -> Option<
             .iter()
             .find(|f| f.name == *name && f.outcome == Outcome::Differs)
     })
+}
+
+/// What GitHub's immutable subject (`repo:OWNER@ID/REPO@ID:...`, repositories created, renamed
+/// or transferred after 2026-07-15) changes for a registry: nothing where it never reads `sub`
+/// (crates.io, RubyGems, NuGet match structured claims), a reported refusal where it seems to
+/// (npm/cli#9969). Cloud trust policies that match `sub` break either way.
+pub fn subject_notes(
+    claims: &Claims,
+    registry: &str,
+    reads_sub: bool,
+) -> Vec<crate::registry::Note> {
+    let Some(sub) = claims.get("sub").value().map(str::to_owned) else {
+        return Vec::new();
+    };
+    let parsed = crate::identity::subject::Subject::parse(&sub);
+    if !parsed.is_immutable() {
+        return Vec::new();
+    }
+    let text = if reads_sub {
+        format!(
+            "the `sub` claim (`{sub}`) has GitHub's immutable form (`repo:OWNER@ID/REPO@ID:...`); {registry} is reported to refuse such tokens with `package not found` although repository, workflow and environment match (npm/cli#9969, open): if this run was refused, that is the likely cause"
+        )
+    } else {
+        format!(
+            "the `sub` claim (`{sub}`) has GitHub's immutable form (`repo:OWNER@ID/REPO@ID:...`); {registry} does not read `sub`, so it changes nothing here (cloud trust policies written for `repo:OWNER/REPO:...` no longer match it)"
+        )
+    };
+    vec![crate::registry::Note {
+        id: "immutable-subject",
+        text,
+    }]
 }
 
 /// A note saying the registry answers without naming the field, and which one trustpub found.

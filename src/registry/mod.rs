@@ -2,6 +2,7 @@
 //! rules, form rules and reason texts. A matcher compares one declared publisher with one set of
 //! claims and returns a [`Judgement`]; it never prints.
 
+pub mod conformance;
 pub mod crates_io;
 pub mod github;
 pub mod npm;
@@ -11,7 +12,7 @@ pub mod rubygems;
 
 use serde::Serialize;
 
-use crate::identity::{Claim, Claims, Publisher, Registry};
+use crate::identity::{Claim, Claims, Provider, Publisher, Registry, TokenProblem, TokenTiming};
 
 /// Which claim a registry takes the workflow file from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,17 +60,71 @@ pub struct Spec {
     pub judge: fn(Registry, &Publisher, &EvidenceFacts<'_>) -> Judgement,
     /// Its form rules.
     pub form_problems: fn(Registry, &FieldLookup<'_>) -> Vec<FormProblem>,
+    /// The values its form stores in place of what was typed (PyPI strips the workflow name,
+    /// NuGet keeps the file name of a pasted path): `(key, stored value)` for each key it changes.
+    pub normalize: fn(Registry, &FieldLookup<'_>) -> Vec<(&'static str, String)>,
     /// What to enter in its form.
     pub template: fn(&Publisher) -> Template,
-    /// Keys of `[[publisher]]` only this registry takes.
+    /// Keys of a GitHub `[[publisher]]` only this registry takes.
     pub extra_keys: &'static [&'static str],
+    /// The providers besides GitHub Actions it accepts, with their keys.
+    pub other_providers: &'static [ProviderKeys],
     /// Events whose runs the registry refuses outright.
     pub refused_events: &'static [&'static str],
     /// How a workflow publishes to it without a stored credential, in one sentence.
     pub workflow_setup: &'static str,
+    /// How it holds a token to the clock.
+    pub timing: TokenTiming,
+    /// The upstream source its rules and vectors come from.
+    pub upstream: Upstream,
+    /// Its rows of the README's "Every registry, field by field" table that no other field of
+    /// the table says (how it answers, its form, what it makes of `sub`), as `(row, cell)`, in
+    /// the same rows for every registry.
+    pub conformance: &'static [(&'static str, &'static str)],
 }
 
-/// A problem with a publisher as the registry's form would reject it.
+/// The keys of one provider's publisher on a registry (besides `registry`, `project` and
+/// `provider`).
+#[derive(Debug, Clone, Copy)]
+pub struct ProviderKeys {
+    /// The provider.
+    pub provider: Provider,
+    /// The keys the registry's form requires.
+    pub required: &'static [&'static str],
+    /// The keys it may take.
+    pub optional: &'static [&'static str],
+}
+
+/// Where a registry module's rules come from: the upstream repository and snapshot read, and
+/// how many of its own test vectors are ported into the module's tests.
+#[derive(Debug, Clone, Copy)]
+pub struct Upstream {
+    /// `owner/name` of the verifier's repository, or a description where it is closed source.
+    pub repository: &'static str,
+    /// The commit read (12 hex digits), or the version for a closed-source registry.
+    pub commit: &'static str,
+    /// The snapshot's date.
+    pub date: &'static str,
+    /// The upstream tests the vectors come from.
+    pub tests: &'static str,
+    /// How many upstream vectors the module's tests port (each marked `// upstream:`).
+    pub vectors: usize,
+}
+
+impl Spec {
+    /// The keys of `provider`'s publisher, when the registry accepts that provider.
+    pub fn provider_keys(&self, provider: Provider) -> Option<&'static ProviderKeys> {
+        self.other_providers.iter().find(|k| k.provider == provider)
+    }
+
+    /// Whether the registry accepts publishers of `provider`.
+    pub fn accepts(&self, provider: Provider) -> bool {
+        provider == Provider::GitHub || self.provider_keys(provider).is_some()
+    }
+}
+
+/// A problem with a publisher as the registry's form would reject it, or (advisory) a value the
+/// registry accepts that trustpub advises against.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FormProblem {
     /// The desired-state key at fault.
@@ -78,6 +133,32 @@ pub struct FormProblem {
     pub message: String,
     /// What to write instead, where it can be said.
     pub help: Option<String>,
+    /// `true` when the registry accepts the value and this is trustpub's stricter advice (a
+    /// warning, never a refusal).
+    pub advisory: bool,
+}
+
+impl FormProblem {
+    /// A refusal by the registry's form.
+    pub fn refused(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+            help: None,
+            advisory: false,
+        }
+    }
+
+    /// The same, with what to write instead.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// A form that stores every value as typed.
+pub fn stored_as_typed(_: Registry, _: &FieldLookup<'_>) -> Vec<(&'static str, String)> {
+    Vec::new()
 }
 
 impl Registry {
@@ -98,6 +179,17 @@ impl Registry {
         self.spec().audience
     }
 
+    /// How it compares a GitHub publisher's identity fields (its module's `RULES`).
+    pub fn github_rules(self) -> github::Rules {
+        match self {
+            Registry::Pypi | Registry::TestPypi => pypi::RULES,
+            Registry::CratesIo => crates_io::RULES,
+            Registry::Npm => npm::RULES,
+            Registry::RubyGems => rubygems::RULES,
+            Registry::NuGet => nuget::RULES,
+        }
+    }
+
     /// Judges one declared publisher against the claims a run presented.
     pub fn judge(self, publisher: &Publisher, evidence: &EvidenceFacts<'_>) -> Judgement {
         (self.spec().judge)(self, publisher, evidence)
@@ -111,8 +203,26 @@ pub struct EvidenceFacts<'a> {
     pub claims: &'a Claims,
     /// Whether the claims come from a JWT (so the registry's token-level checks apply).
     pub is_token: bool,
-    /// Set when `--jwks` verification rejected the token, with the reason.
-    pub token_rejected: Option<&'a str>,
+    /// Set when `--jwks` verification rejected the token (its signature, or the clock under
+    /// this registry's [`TokenTiming`]).
+    pub token_rejected: Option<&'a TokenProblem>,
+    /// Every publisher declared for this registry, the judged one included: a registry that
+    /// weighs all its configs at once (crates.io lists every config's values in one message;
+    /// NuGet tries each policy of the user and joins their errors) sees the others here. Empty
+    /// when only the judged publisher is known.
+    pub declared: &'a [Publisher],
+}
+
+impl<'a> EvidenceFacts<'a> {
+    /// Claims judged on their own: not a token, no other publisher declared.
+    pub fn claims_only(claims: &'a Claims) -> Self {
+        Self {
+            claims,
+            is_token: false,
+            token_rejected: None,
+            declared: &[],
+        }
+    }
 }
 
 /// How a registry would answer.

@@ -1,5 +1,6 @@
 //! crates.io: whether the crate exists, and the Trusted Publishing configs it holds for GitHub
-//! Actions.
+//! Actions (`github_configs`) or GitLab CI/CD (`gitlab_configs`, read for a GitLab publisher
+//! the same way).
 //!
 //! - `GET /api/v1/crates/{name}`: public; 404 when there is no such crate.
 //! - `GET /api/v1/trusted_publishing/github_configs?crate={name}`, with the owner's API token
@@ -59,8 +60,12 @@ impl RegistrySource for CratesIoSource {
     }
 
     fn observe(&self, http: &Http, publisher: &Publisher) -> RegistryFacts {
+        let kind = match publisher.provider {
+            crate::identity::Provider::GitLab => Kind::GitLab,
+            _ => Kind::GitHub,
+        };
         project_and_publishers(Registry::CratesIo, krate(http, &publisher.project), || {
-            configs(http, &publisher.project)
+            configs(http, &publisher.project, kind)
         })
     }
 }
@@ -92,10 +97,27 @@ fn refused(r: &Response, status: u16, api: &str) -> String {
     refused_text(&r.body, status, "crates.io's", api)
 }
 
-fn configs(http: &Http, name: &str) -> Fetched<LivePublishers> {
+/// Which of crates.io's lists of configs.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    GitHub,
+    GitLab,
+}
+
+impl Kind {
+    fn list(self) -> &'static str {
+        match self {
+            Kind::GitHub => "github_configs",
+            Kind::GitLab => "gitlab_configs",
+        }
+    }
+}
+
+fn configs(http: &Http, name: &str, kind: Kind) -> Fetched<LivePublishers> {
     let base = http.base(ID);
+    let list = kind.list();
     let first = format!(
-        "{base}/api/v1/trusted_publishing/github_configs?crate={}",
+        "{base}/api/v1/trusted_publishing/{list}?crate={}",
         segment(name)
     );
     if !http.has_auth(ID) {
@@ -130,14 +152,21 @@ fn configs(http: &Http, name: &str) -> Fetched<LivePublishers> {
         let doc = r
             .json()
             .map_err(|e| Unknown::fetch(ID, "publishers", &url, &e))?;
-        let Some(list) = doc.get("github_configs").and_then(Value::as_array) else {
-            return Err(malformed(&url, "no `github_configs` list"));
+        let Some(entries) = doc.get(list).and_then(Value::as_array) else {
+            return Err(malformed(&url, &format!("no `{list}` list")));
         };
-        for c in list {
-            publishers.push(config(c).ok_or_else(|| {
+        for c in entries {
+            let parsed = match kind {
+                Kind::GitHub => config(c),
+                Kind::GitLab => gitlab_config(c),
+            };
+            publishers.push(parsed.ok_or_else(|| {
                 malformed(
                     &url,
-                    "a config without `repository_owner`, `repository_name` or `workflow_filename`",
+                    match kind {
+                        Kind::GitHub => "a config without `repository_owner`, `repository_name` or `workflow_filename`",
+                        Kind::GitLab => "a config without `namespace`, `project` or `workflow_filepath`",
+                    },
                 )
             })?);
         }
@@ -149,7 +178,7 @@ fn configs(http: &Http, name: &str) -> Fetched<LivePublishers> {
                 });
             }
             Some(Value::String(q)) if q.starts_with('?') && !q.contains(['#', ' ']) => {
-                url = format!("{base}/api/v1/trusted_publishing/github_configs{q}");
+                url = format!("{base}/api/v1/trusted_publishing/{list}{q}");
             }
             Some(_) => return Err(malformed(&url, "`meta.next_page` is not a query string")),
         }
@@ -186,6 +215,29 @@ fn config(c: &Value) -> Option<LivePublisher> {
     })
 }
 
+/// One entry of `gitlab_configs` (`{"id", "crate", "namespace", "namespace_id", "project",
+/// "workflow_filepath", "environment", "created_at"}`, `namespace_id` `null` until the first
+/// exchange; `src/controllers/trustpub/gitlab_configs/json.rs`).
+fn gitlab_config(c: &Value) -> Option<LivePublisher> {
+    let environment = match c.get("environment") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.is_empty() => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => return None,
+    };
+    Some(LivePublisher {
+        id: text_field(c, "id"),
+        kind: "gitlab".into(),
+        name: None,
+        owner: str_field(c, "namespace")?.to_owned(),
+        repository: str_field(c, "project")?.to_owned(),
+        owner_id: text_field(c, "namespace_id"),
+        workflow: str_field(c, "workflow_filepath")?.to_owned(),
+        environment,
+        workflow_repository: None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,5 +259,23 @@ mod tests {
         env["environment"] = json!(7);
         assert!(config(&env).is_none());
         assert!(config(&json!({"repository_owner": "o"})).is_none());
+    }
+
+    #[test]
+    fn gitlab_configs_read_as_the_api_writes_them() {
+        let c = json!({"id": 1, "crate": "foo", "namespace": "rust-lang", "namespace_id": null, "project": "foo-rs", "workflow_filepath": ".gitlab-ci.yml", "environment": null, "created_at": "2026-01-01T00:00:00Z"});
+        let p = gitlab_config(&c).unwrap();
+        assert_eq!(
+            (p.kind.as_str(), p.owner.as_str(), p.repository.as_str()),
+            ("gitlab", "rust-lang", "foo-rs")
+        );
+        assert_eq!(p.owner_id, None);
+        assert_eq!(p.workflow, ".gitlab-ci.yml");
+        let mut pinned = c.clone();
+        pinned["namespace_id"] = json!("42");
+        assert_eq!(
+            gitlab_config(&pinned).unwrap().owner_id.as_deref(),
+            Some("42")
+        );
     }
 }

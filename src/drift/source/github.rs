@@ -60,6 +60,10 @@ pub struct SubjectFacts {
     pub include_claim_keys: Vec<String>,
     /// `use_immutable_subject`, when GitHub says.
     pub use_immutable_subject: Option<bool>,
+    /// `sub_claim_prefix` (read-only), when GitHub says: the subject's repository part, in the
+    /// immutable form `repo:OWNER@ID/REPO@ID` for repositories created, renamed or transferred
+    /// after 2026-07-15.
+    pub sub_claim_prefix: Option<String>,
 }
 
 /// The publishing workflow at the default branch.
@@ -345,6 +349,10 @@ fn subject(http: &Http, base: &str) -> Fetched<SubjectFacts> {
             })
             .unwrap_or_default(),
         use_immutable_subject: doc.get("use_immutable_subject").and_then(Value::as_bool),
+        sub_claim_prefix: doc
+            .get("sub_claim_prefix")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
     })
 }
 

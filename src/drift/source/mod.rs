@@ -71,6 +71,8 @@ pub struct UploaderIdentity {
     pub workflow: Option<String>,
     /// The environment; `None` for none (old provenance writes `""`, read as none).
     pub environment: Option<String>,
+    /// The service account's email for Google.
+    pub email: Option<String>,
 }
 
 /// What the registry holds about one artifact's origin.

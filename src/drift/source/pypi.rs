@@ -221,6 +221,7 @@ fn uploader(p: Option<&Value>) -> Option<UploaderIdentity> {
         repository: text("repository"),
         workflow: text("workflow").or_else(|| text("workflow_filepath")),
         environment: text("environment"),
+        email: text("email"),
     })
 }
 

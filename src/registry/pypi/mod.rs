@@ -1,33 +1,87 @@
-//! PyPI and TestPyPI: how warehouse verifies a GitHub Actions token, step by step, with its own
-//! reason texts; and the rules of its "add a publisher" form.
+//! PyPI and TestPyPI: how warehouse verifies a token, step by step, with its own reason texts;
+//! and the rules of its "add a publisher" forms, for each kind of publisher it accepts.
 //!
-//! Source: pypi/warehouse at `6b62157124ab` (2026-08-21), as researched in
-//! `shared/reference/pypi-trusted-publishing.md`:
-//! `warehouse/oidc/views.py` (`mint_token`), `warehouse/oidc/services.py` (`find_publisher`,
-//! `verify_jwt_signature`), `warehouse/oidc/models/_core.py` (`check_claims_existence`,
-//! `verify_claims`), `warehouse/oidc/models/github.py` (`lookup_by_claims`,
-//! `_get_publisher_for_environment`, `_check_job_workflow_ref`, `_check_event_name`) and
-//! `warehouse/oidc/forms/github.py` (form rules).
+//! Source: pypi/warehouse at `6b62157124ab` (2026-08-21): `warehouse/oidc/views.py`
+//! (`mint_token`: issuer routing, then `find_publisher`), `warehouse/oidc/services.py`
+//! (`find_publisher`, `verify_jwt_signature`: `_JWT_LEEWAY = 30`), `warehouse/oidc/utils.py`
+//! (`OIDC_ISSUER_SERVICE_NAMES`, `OIDC_PUBLISHER_CLASSES`: GitHub, GitLab, Google, ActiveState;
+//! no CircleCI publisher has landed), `warehouse/oidc/models/_core.py`
+//! (`check_claims_existence`, `verify_claims`). Each provider has its module: [`github`],
+//! [`gitlab`], [`google`], [`activestate`]; the vectors of `tests/unit/oidc/**` are ported in
+//! `tests.rs`.
 
-use crate::identity::Publisher;
-use crate::identity::Registry;
-use crate::identity::{Claim, GITHUB_ISSUER};
+use crate::identity::{Claim, Provider, Publisher, Registry, TokenTiming};
 use crate::registry::{
-    EvidenceFacts, FieldCheck, FormProblem, FormValue, Judgement, Note, Outcome, Refusal, Spec,
-    Template, WorkflowClaim,
+    EvidenceFacts, FormProblem, Judgement, ProviderKeys, Refusal, Spec, Template, Upstream,
 };
 
+pub mod activestate;
+pub mod github;
 pub mod gitlab;
+pub mod google;
+
+pub use github::{
+    REQUIRED_CLAIMS, RULES, check_job_workflow_ref, check_repository, environment_accepts,
+    extract_workflow_filename, github_form_rules, prefill_url,
+};
 
 /// PyPI's table entry.
 pub const PYPI: Spec = Spec {
     audience: "pypi",
-    judge: judge_any,
+    judge,
     form_problems: form_rules,
+    normalize: stored_values,
     template,
-    extra_keys: &["namespace"],
+    extra_keys: &[],
+    other_providers: &[
+        ProviderKeys {
+            provider: Provider::GitLab,
+            required: &["namespace", "repository", "workflow"],
+            optional: &["environment", "issuer-url"],
+        },
+        ProviderKeys {
+            provider: Provider::Google,
+            required: &["email"],
+            optional: &["subject"],
+        },
+        ProviderKeys {
+            provider: Provider::ActiveState,
+            required: &["organization", "activestate-project", "actor"],
+            optional: &["actor-id"],
+        },
+    ],
     refused_events: &["pull_request_target"],
     workflow_setup: "remove the stored credential and give the job `id-token: write`; gh-action-pypi-publish, twine, uv, pdm and maturin then exchange the OIDC token themselves",
+    timing: TIMING,
+    upstream: Upstream {
+        repository: "pypi/warehouse",
+        commit: "6b62157124ab",
+        date: "2026-08-21",
+        tests: "tests/unit/oidc/ (models, forms, test_utils.py, test_views.py)",
+        vectors: 288,
+    },
+    conformance: &[
+        (
+            "GitLab CI/CD",
+            "namespace and project case-insensitive; pipeline file path and environment exact; gitlab.com, or a self-managed instance a PyPI organization registered (`issuer-url`)",
+        ),
+        (
+            "other publishers",
+            "Google: the email exact, the optional subject exact, `email_verified`; ActiveState: organization, project and actor id exact, builder `pypi-publisher`; CircleCI: not landed",
+        ),
+        (
+            "answer when refused",
+            "HTTP 422 `invalid-publisher`: `valid token, but no corresponding publisher (<reason>)`; `invalid-token` (signature, time, audience) and `invalid-payload` (issuer) before any lookup",
+        ),
+        (
+            "the form",
+            "the owner looked up on GitHub and stored as its login (any case typed); repository as typed; workflow stripped; GitLab: `.git`/`.atom` without case, no two of `._-` in a row",
+        ),
+        (
+            "GitHub's `sub`",
+            "not read since 2026-01-29 (immutable and custom forms change nothing)",
+        ),
+    ],
 };
 
 /// TestPyPI's table entry: the same verifier, another instance with its own audience.
@@ -36,80 +90,159 @@ pub const TESTPYPI: Spec = Spec {
     ..PYPI
 };
 
-/// Judges a GitHub or a GitLab publisher.
-fn judge_any(registry: Registry, p: &Publisher, ev: &EvidenceFacts<'_>) -> Judgement {
-    match p.provider {
-        crate::identity::Provider::GitHub => judge(registry, p, ev),
-        crate::identity::Provider::GitLab => gitlab::judge(registry, p, ev),
+/// `verify_jwt_signature` (`warehouse/oidc/services.py`): PyJWT with `leeway=_JWT_LEEWAY` (30 s)
+/// for `exp`, `nbf` and `iat`, `require=["iss", "iat", "exp", "aud"]`; PyJWT refuses
+/// `exp <= now - leeway`.
+pub const TIMING: TokenTiming = TokenTiming {
+    exp_leeway: 30,
+    exp_bound_inclusive: false,
+    nbf_leeway: 30,
+    iat_leeway: Some(30),
+    required: &["iat", "exp"],
+    summary: "30 s (`exp`, `nbf`, `iat`)",
+};
+
+/// The issuer of GitLab.com's ID tokens.
+pub const GITLAB_ISSUER: &str = "https://gitlab.com";
+/// The issuer of Google's ID tokens.
+pub const GOOGLE_ISSUER: &str = "https://accounts.google.com";
+/// The issuer of ActiveState's ID tokens.
+pub const ACTIVESTATE_ISSUER: &str = "https://platform.activestate.com/api/v1/oauth/oidc";
+
+/// The lookup failure text since warehouse PR #18169 (2025-06-30); before it,
+/// "All lookup strategies exhausted".
+pub const NOT_FOUND: &str = "Publisher with matching claims was not found";
+
+/// The provider warehouse routes a token to by its issuer (`mint_token`: the well-known issuers,
+/// then the GitLab issuers PyPI organizations registered). `None`: an unknown issuer. A
+/// self-managed GitLab issuer is known only where an organization registered it: trustpub
+/// takes a declared GitLab publisher's `issuer-url` as that registration.
+fn route(iss: &str, declared: &[Publisher], p: &Publisher) -> Option<Provider> {
+    match iss {
+        crate::identity::GITHUB_ISSUER => Some(Provider::GitHub),
+        GITLAB_ISSUER => Some(Provider::GitLab),
+        GOOGLE_ISSUER => Some(Provider::Google),
+        ACTIVESTATE_ISSUER => Some(Provider::ActiveState),
+        _ => std::iter::once(p)
+            .chain(declared)
+            .any(|q| q.provider == Provider::GitLab && q.extra("issuer-url") == Some(iss))
+            .then_some(Provider::GitLab),
     }
+}
+
+/// Judges a publisher of any provider: the steps every token goes through (`mint_token`:
+/// `iss` present, a known issuer, the signature, time and audience), then the provider's own.
+pub fn judge(registry: Registry, p: &Publisher, ev: &EvidenceFacts<'_>) -> Judgement {
+    let mut j = match p.provider {
+        Provider::GitLab => gitlab::judge(registry, p, ev),
+        Provider::Google => google::judge(registry, p, ev),
+        Provider::ActiveState => activestate::judge(registry, p, ev),
+        _ => github::judge_github(registry, p, ev),
+    };
+    if let Some(refusal) = token_refusal(registry, p, ev) {
+        j.refusal = Some(refusal);
+    }
+    j
+}
+
+/// The refusals of `mint_token` before any provider's lookup, in its order: `malformed JWT`
+/// (no `iss`), `unknown trusted publishing issuer`, the signature and time
+/// (`invalid-token`), the audience (`strict_aud`), and a token routed to another provider's
+/// publishers (its lookup finds none of this kind).
+fn token_refusal(registry: Registry, p: &Publisher, ev: &EvidenceFacts<'_>) -> Option<Refusal> {
+    const INVALID_TOKEN: &str = "malformed or invalid token";
+    let claims = ev.claims;
+    let routed = match claims.get("iss") {
+        Claim::Missing if ev.is_token => return Some(refusal("invalid-payload", "malformed JWT")),
+        Claim::Present(iss) => match route(&iss, ev.declared, p) {
+            None => {
+                return Some(refusal(
+                    "invalid-payload",
+                    "unknown trusted publishing issuer",
+                ));
+            }
+            some => some,
+        },
+        _ => None,
+    };
+    if ev.token_rejected.is_some() {
+        return Some(refusal("invalid-token", INVALID_TOKEN));
+    }
+    if ev.is_token
+        && TIMING
+            .required
+            .iter()
+            .any(|c| claims.get(c) == Claim::Missing)
+    {
+        return Some(refusal("invalid-token", INVALID_TOKEN));
+    }
+    match claims.raw().get("aud") {
+        Some(serde_json::Value::String(aud)) if aud == registry.audience() => {}
+        None if !ev.is_token => {}
+        _ => return Some(refusal("invalid-token", INVALID_TOKEN)),
+    }
+    if routed.is_some_and(|r| r != p.provider) {
+        return Some(invalid_publisher(NOT_FOUND));
+    }
+    None
 }
 
 /// The form rules of the publisher's provider.
 fn form_rules(_: Registry, get: &dyn Fn(&str) -> Option<String>) -> Vec<FormProblem> {
-    if get("provider").as_deref() == Some("gitlab") {
-        gitlab::form_rules(get)
-    } else {
-        github_form_rules(get)
+    match get("provider").as_deref() {
+        Some("gitlab") => gitlab::form_rules(get),
+        Some("google") => google::form_rules(get),
+        Some("activestate") => activestate::form_rules(get),
+        _ => github_form_rules(get),
     }
 }
 
-/// What to enter in PyPI's form, the pre-filled link, and the pending-publisher page.
-pub fn template(p: &Publisher) -> Template {
-    let gitlab = p.provider == crate::identity::Provider::GitLab;
-    let values = if gitlab {
-        vec![
-            FormValue {
-                field: "Namespace",
-                value: p.owner.clone(),
-            },
-            FormValue {
-                field: "Project name",
-                value: p.repository.clone(),
-            },
-            FormValue {
-                field: "Top-level pipeline file path",
-                value: p.workflow.clone(),
-            },
-            FormValue {
-                field: "Environment name",
-                value: p.environment.clone().unwrap_or_default(),
-            },
-        ]
-    } else {
-        vec![
-            FormValue {
-                field: "Owner",
-                value: p.owner.clone(),
-            },
-            FormValue {
-                field: "Repository name",
-                value: p.repository.clone(),
-            },
-            FormValue {
-                field: "Workflow name",
-                value: p.workflow.clone(),
-            },
-            FormValue {
-                field: "Environment name",
-                value: p.environment.clone().unwrap_or_default(),
-            },
-        ]
-    };
-    Template {
-        values,
-        page: format!(
-            "https://{}/manage/project/{}/settings/publishing/",
-            host(p.registry),
-            query_escape(&p.project)
-        ),
-        prefill_url: (!gitlab).then(|| prefill_url(p)),
-        pending_url: Some(pending_url(p.registry)),
-        notes: vec![
-            "a pending publisher does not reserve the name, and expires after 30 days unused"
-                .into(),
-            "PyPI and TestPyPI are separate: register on each index you publish to".into(),
-        ],
+/// What PyPI's forms store in place of what was typed: the workflow name or pipeline file path
+/// stripped (a `strip()` filter), a GitLab environment of only whitespace as none
+/// (`normalized_environment`).
+fn stored_values(_: Registry, get: &dyn Fn(&str) -> Option<String>) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if let Some(w) = get("workflow") {
+        let stripped = py_strip(&w);
+        if stripped != w {
+            out.push(("workflow", stripped.to_owned()));
+        }
     }
+    if get("provider").as_deref() == Some("gitlab")
+        && let Some(env) = get("environment")
+        && !env.is_empty()
+        && env.chars().all(py_is_space)
+    {
+        out.push(("environment", String::new()));
+    }
+    out
+}
+
+/// What to enter in PyPI's form for a publisher of any provider.
+pub fn template(p: &Publisher) -> Template {
+    match p.provider {
+        Provider::GitLab => gitlab::template(p),
+        Provider::Google => google::template(p),
+        Provider::ActiveState => activestate::template(p),
+        _ => github::template(p),
+    }
+}
+
+/// The project's publishing page, where every provider's form is.
+pub fn page(p: &Publisher) -> String {
+    format!(
+        "https://{}/manage/project/{}/settings/publishing/",
+        host(p.registry),
+        query_escape(&p.project)
+    )
+}
+
+/// The notes every PyPI template carries.
+pub fn common_notes() -> Vec<String> {
+    vec![
+        "a pending publisher does not reserve the name, and expires after 30 days unused".into(),
+        "PyPI and TestPyPI are separate: register on each index you publish to".into(),
+    ]
 }
 
 /// The audience PyPI (`pypi`) or TestPyPI (`testpypi`) expects (`GET /_/oidc/audience`).
@@ -124,40 +257,6 @@ pub fn host(registry: Registry) -> &'static str {
         _ => "pypi.org",
     }
 }
-
-/// PyPI's comparison rules for a GitHub publisher's identity (`lookup_by_claims`: SQL
-/// equality on plain strings; `_get_publisher_for_environment`: lowercased environment).
-pub const RULES: super::github::Rules = super::github::Rules {
-    repository: super::github::Case::Sensitive,
-    workflow: super::github::Case::Sensitive,
-    environment: super::github::Case::Insensitive,
-    workflow_claim: WorkflowClaim::Defining,
-    owner_id_rule: "exact (bound at registration)",
-    ref_required: false,
-};
-
-/// Claims `check_claims_existence` requires, in the order of `__required_verifiable_claims__`
-/// then `__required_unverifiable_claims__`. warehouse iterates the union of a dict's keys and a
-/// set, so when several are missing the one it names can vary between server processes; the
-/// first missing one in this order is reported.
-pub const REQUIRED_CLAIMS: [&str; 8] = [
-    "repository",
-    "repository_owner",
-    "repository_owner_id",
-    "job_workflow_ref",
-    "jti",
-    "event_name",
-    "ref",
-    "sha",
-];
-
-/// Other issuers PyPI accepts; a token from one of them is routed to that provider's publishers,
-/// so a GitHub publisher is never found for it.
-const OTHER_KNOWN_ISSUERS: [&str; 3] = [
-    "https://gitlab.com",
-    "https://accounts.google.com",
-    "https://platform.activestate.com/api/v1/oauth/oidc",
-];
 
 /// `invalid-publisher`, with warehouse's wrapper text around the reason.
 pub(super) fn invalid_publisher(reason: impl Into<String>) -> Refusal {
@@ -178,15 +277,13 @@ fn refusal(code: &'static str, description: &str) -> Refusal {
     }
 }
 
-/// The lookup failure text since warehouse PR #18169 (2025-06-30); before it,
-/// "All lookup strategies exhausted".
-pub const NOT_FOUND: &str = "Publisher with matching claims was not found";
-
-/// `_extract_workflow_filename`: the leftmost run of non-`/` characters that ends in a lowercase
-/// `.yml` or `.yaml` and is immediately followed by `@` (`([^/]+\.(yml|yaml))(?=@)` with Python's
-/// `re.search`: leftmost start, then the longest greedy match that still satisfies the lookahead).
-pub fn extract_workflow_filename(job_workflow_ref: &str) -> Option<&str> {
-    super::github::workflow_file(job_workflow_ref, false)
+/// `check_claims_existence`: the first of `required` that is missing (`None` or absent: an
+/// empty string counts as present), as warehouse's `Missing claim` refusal.
+fn missing_claim(ev: &EvidenceFacts<'_>, required: &[&str]) -> Option<Refusal> {
+    required
+        .iter()
+        .find(|c| ev.claims.get(c) == Claim::Missing)
+        .map(|c| invalid_publisher(format!("Missing claim {}", py_repr(c))))
 }
 
 /// Python's `repr()` of a `str`, as warehouse embeds claims in reason texts.
@@ -218,539 +315,22 @@ pub fn py_repr(s: &str) -> String {
     out
 }
 
-/// `_check_job_workflow_ref`: `Ok(true)` when the claim is `<ground truth>@<ref or sha>`,
-/// `Ok(false)` when that cannot be decided because `ref` or `sha` is not shown, and `Err` with
-/// warehouse's reason text otherwise.
-pub fn check_job_workflow_ref(
-    ground_truth: &str,
-    claim: &str,
-    ref_: &Claim,
-    sha: &Claim,
-) -> Result<bool, String> {
-    if claim.is_empty() {
-        return Err("The job_workflow_ref claim is empty".into());
-    }
-    let known: Vec<&str> = [ref_, sha]
-        .into_iter()
-        .filter_map(|c| c.value())
-        .filter(|v| !v.is_empty())
-        .collect();
-    let undecided = [ref_, sha].iter().any(|c| **c == Claim::Unknown);
-    if known.is_empty() && !undecided {
-        return Err("The ref and sha claims are empty".into());
-    }
-    let mut expected: Vec<String> = known
-        .iter()
-        .map(|r| format!("{ground_truth}@{r}"))
-        .collect();
-    expected.sort();
-    expected.dedup();
-    if expected.iter().any(|e| e == claim) {
-        return Ok(true);
-    }
-    // With `ref` or `sha` not shown, the claim can still be told wrong by what comes before
-    // the `@`: then no ref could make it match.
-    if undecided && claim.starts_with(&format!("{ground_truth}@")) {
-        return Ok(false);
-    }
-    if undecided && expected.is_empty() {
-        expected.push(format!("{ground_truth}@<ref>"));
-    }
-    let list: Vec<String> = expected.iter().map(|e| py_repr(e)).collect();
-    Err(format!(
-        "The job_workflow_ref claim does not match, expecting one of [{}], got {}",
-        list.join(", "),
-        py_repr(claim)
-    ))
+/// Python's `str.isspace()` for one character: Unicode White_Space, and the separators
+/// `\x1c`-`\x1f` Python counts as whitespace too.
+pub fn py_is_space(c: char) -> bool {
+    c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
 }
 
-/// `_check_repository`: the post-lookup check, case-insensitive and non-empty (warehouse PR
-/// #15501). The lookup before it is still case-sensitive, so this rarely decides anything.
-pub fn check_repository(truth: &str, claim: Option<&str>) -> bool {
-    claim.is_some_and(|c| !c.is_empty() && c.to_lowercase() == truth.to_lowercase())
+/// Python's `str.strip()`.
+pub fn py_strip(s: &str) -> &str {
+    s.trim_matches(py_is_space)
 }
 
-/// `_check_environment` and `_get_publisher_for_environment`: a publisher without an
-/// environment accepts any; one with an environment needs a non-empty claim equal to it
-/// case-insensitively (warehouse stores the lowercased name and lowercases the claim).
-pub fn environment_accepts(declared: Option<&str>, claim: Option<&str>) -> bool {
-    match declared.map(str::to_lowercase).filter(|d| !d.is_empty()) {
-        None => true,
-        Some(d) => claim.is_some_and(|c| !c.is_empty() && c.to_lowercase() == d),
-    }
-}
-
-/// The default `sub` GitHub would put in this run's token (not checked by PyPI since
-/// warehouse PR #19422, 2026-01-29).
-fn default_subject(p: &Publisher, claims: &crate::identity::Claims) -> Option<String> {
-    let repo = format!("repo:{}/{}", p.owner, p.repository);
-    if let Some(env) = &p.environment {
-        return Some(format!("{repo}:environment:{}", env.replace(':', "%3A")));
-    }
-    if claims.get("event_name").value() == Some("pull_request") {
-        return Some(format!("{repo}:pull_request"));
-    }
-    claims.get("ref").value().map(|r| format!("{repo}:ref:{r}"))
-}
-
-/// Judges `publisher` as PyPI (or TestPyPI) would for these claims: the refusal is the first
-/// check warehouse fails, in warehouse's order; the field table compares everything.
-pub fn judge(registry: Registry, p: &Publisher, ev: &EvidenceFacts<'_>) -> Judgement {
-    let claims = ev.claims;
-    let mut notes = Vec::new();
-    let (owner_part, name_part) = super::github::split_repository(claims);
-    let jwr = claims.get("job_workflow_ref");
-    let workflow = match &jwr {
-        Claim::Present(j) => {
-            extract_workflow_filename(j).map_or(Claim::Missing, |w| Claim::Present(w.into()))
-        }
-        other => other.clone(),
-    };
-    let environment = claims.get("environment");
-    let ref_ = claims.get("ref");
-    let sha = claims.get("sha");
-    let ground_truth = format!(
-        "{}/{}/.github/workflows/{}",
-        p.owner, p.repository, p.workflow
-    );
-    let expected_jwr = match (ref_.value(), sha.value()) {
-        (Some(r), _) if !r.is_empty() => format!("{ground_truth}@{r}"),
-        (_, Some(s)) if !s.is_empty() => format!("{ground_truth}@{s}"),
-        _ => format!("{ground_truth}@<ref>"),
-    };
-    let jwr_outcome = match jwr.value() {
-        None if jwr == Claim::Unknown => Outcome::Unconfirmed,
-        None => Outcome::Differs,
-        Some(j) => match check_job_workflow_ref(&ground_truth, j, &ref_, &sha) {
-            Ok(true) => Outcome::Ok,
-            Ok(false) => Outcome::Unconfirmed,
-            Err(_) => Outcome::Differs,
-        },
-    };
-    let event = claims.get("event_name");
-    let subject = claims.get("sub");
-    let expected_sub = default_subject(p, claims);
-    let workflow_ref = claims.get("workflow_ref");
-    // owner, repository, owner-id, workflow, environment, aud: PyPI's lookup compares them
-    // byte for byte, except the environment (lowercased on both sides).
-    let mut fields =
-        super::github::identity_fields(p, claims, &RULES, registry.audience(), ev.is_token);
-    fields.push(FieldCheck {
-        name: "job_workflow_ref",
-        claim: "job_workflow_ref",
-        expected: Some(expected_jwr),
-        outcome: jwr_outcome,
-        actual: jwr.clone(),
-        rule: "exact, then `@ref` or `@sha`",
-    });
-    fields.push(FieldCheck {
-        name: "event_name",
-        claim: "event_name",
-        expected: Some("not pull_request_target".into()),
-        outcome: match &event {
-            Claim::Unknown => Outcome::Unconfirmed,
-            Claim::Present(e) if PYPI.refused_events.contains(&e.as_str()) => Outcome::Differs,
-            Claim::Present(_) => Outcome::Ok,
-            Claim::Missing => Outcome::Differs,
-        },
-        actual: event.clone(),
-        rule: "`pull_request_target` refused",
-    });
-    fields.push(FieldCheck {
-        name: "sub",
-        claim: "sub",
-        outcome: Outcome::Ignored {
-            same: matches!((&expected_sub, &subject), (Some(e), Claim::Present(s)) if e.eq_ignore_ascii_case(s)),
-        },
-        expected: expected_sub,
-        actual: subject.clone(),
-        rule: "not checked",
-    });
-    fields.push(FieldCheck {
-        name: "workflow_ref",
-        claim: "workflow_ref",
-        expected: Some(format!(
-            "{ground_truth}@{}",
-            ref_.value().unwrap_or("<ref>")
-        )),
-        outcome: Outcome::Ignored {
-            same: workflow_ref.value().is_some() && workflow_ref == jwr,
-        },
-        actual: workflow_ref.clone(),
-        rule: "not checked",
-    });
-
-    add_notes(registry, p, ev, &fields, &mut notes);
-    let refusal = first_refusal(
-        registry,
-        p,
-        ev,
-        &RefusalInputs {
-            owner_part: &owner_part,
-            name_part: &name_part,
-            jwr: &jwr,
-            workflow: &workflow,
-            environment: &environment,
-            ref_: &ref_,
-            sha: &sha,
-            ground_truth: &ground_truth,
-        },
-    );
-    Judgement {
-        refusal,
-        fields,
-        notes,
-    }
-}
-
-struct RefusalInputs<'a> {
-    owner_part: &'a Claim,
-    name_part: &'a Claim,
-    jwr: &'a Claim,
-    workflow: &'a Claim,
-    environment: &'a Claim,
-    ref_: &'a Claim,
-    sha: &'a Claim,
-    ground_truth: &'a str,
-}
-
-/// The first check warehouse fails, in its order (`mint_token`): token verification, issuer
-/// routing, claim presence, lookup, then `verify_claims`.
-fn first_refusal(
-    registry: Registry,
-    p: &Publisher,
-    ev: &EvidenceFacts<'_>,
-    x: &RefusalInputs<'_>,
-) -> Option<Refusal> {
-    let claims = ev.claims;
-    const INVALID_TOKEN: &str = "malformed or invalid token";
-    // 1. The JWT must decode and carry `iss` (`invalid-payload` / `malformed JWT`), name a known
-    //    issuer, and pass `verify_jwt_signature` (signature, iss, iat, exp, aud, nbf).
-    match claims.get("iss") {
-        Claim::Missing if ev.is_token => return Some(refusal("invalid-payload", "malformed JWT")),
-        Claim::Present(iss) if iss != GITHUB_ISSUER => {
-            if OTHER_KNOWN_ISSUERS.contains(&iss.as_str()) {
-                return Some(invalid_publisher(NOT_FOUND));
-            }
-            return Some(refusal(
-                "invalid-payload",
-                "unknown trusted publishing issuer",
-            ));
-        }
-        _ => {}
-    }
-    if ev.token_rejected.is_some() {
-        return Some(refusal("invalid-token", INVALID_TOKEN));
-    }
-    if ev.is_token {
-        for required in ["iat", "exp"] {
-            if claims.get(required) == Claim::Missing {
-                return Some(refusal("invalid-token", INVALID_TOKEN));
-            }
-        }
-    }
-    // `strict_aud`: exactly one string, equal to this index's audience.
-    match claims.raw().get("aud") {
-        Some(serde_json::Value::String(aud)) if aud == audience(registry) => {}
-        None if !ev.is_token => {}
-        _ => return Some(refusal("invalid-token", INVALID_TOKEN)),
-    }
-    // 2. `check_claims_existence`.
-    if let Some(missing) = REQUIRED_CLAIMS
-        .iter()
-        .find(|c| claims.get(c) == Claim::Missing)
-    {
-        return Some(invalid_publisher(format!(
-            "Missing claim {}",
-            py_repr(missing)
-        )));
-    }
-    // 3. `lookup_by_claims`.
-    if let Claim::Present(_) = x.jwr
-        && *x.workflow == Claim::Missing
-    {
-        return Some(invalid_publisher(
-            "Could not job extract workflow filename from OIDC claims",
-        ));
-    }
-    let differs = |expected: Option<&str>, actual: &Claim| matches!((expected, actual), (Some(e), Claim::Present(a)) if e != a);
-    let environment_differs = matches!(x.environment, Claim::Present(_) | Claim::Missing)
-        && !environment_accepts(p.environment.as_deref(), x.environment.value());
-    if *x.name_part == Claim::Missing && matches!(x.owner_part, Claim::Present(_)) {
-        // `repository.split("/", 1)` cannot unpack: warehouse raises outside its error handling.
-        return Some(refusal(
-            "server-error",
-            "the `repository` claim has no `/`: PyPI fails with an internal error",
-        ));
-    }
-    if differs(Some(&p.owner), x.owner_part)
-        || differs(Some(&p.repository), x.name_part)
-        || differs(p.owner_id.as_deref(), &claims.get("repository_owner_id"))
-        || differs(Some(&p.workflow), x.workflow)
-        || environment_differs
-    {
-        return Some(invalid_publisher(NOT_FOUND));
-    }
-    // 4. `verify_claims`, in `__required_verifiable_claims__` order, then `environment`.
-    if let Claim::Present(r) = claims.get("repository")
-        && !check_repository(&format!("{}/{}", p.owner, p.repository), Some(&r))
-    {
-        return Some(invalid_publisher(
-            "Check failed for required claim 'repository'",
-        ));
-    }
-    if let Claim::Present(owner) = claims.get("repository_owner")
-        && owner != p.owner
-    {
-        return Some(invalid_publisher(
-            "Check failed for required claim 'repository_owner'",
-        ));
-    }
-    if let Claim::Present(j) = x.jwr
-        && let Err(reason) = check_job_workflow_ref(x.ground_truth, j, x.ref_, x.sha)
-    {
-        return Some(invalid_publisher(reason));
-    }
-    if let Some(e) = claims.get("event_name").value()
-        && PYPI.refused_events.contains(&e)
-    {
-        return Some(invalid_publisher(
-            "Publishing from a workflow invoked via 'pull_request_target' is not supported.",
-        ));
-    }
-    None
-}
-
-fn add_notes(
-    registry: Registry,
-    p: &Publisher,
-    ev: &EvidenceFacts<'_>,
-    fields: &[FieldCheck],
-    notes: &mut Vec<Note>,
-) {
-    let claims = ev.claims;
-    let mut note = |id: &'static str, text: String| notes.push(Note { id, text });
-    if p.owner_id.is_none() {
-        let seen = claims.get("repository_owner_id");
-        note(
-            "owner-id-unconfirmed",
-            match seen.value() {
-                Some(id) => format!(
-                    "owner-id is not declared, so it cannot be confirmed: {} binds the owner's numeric id at registration; the run's owner id is {id} (add `owner-id = {id}` to the desired state once you have checked it)",
-                    registry.name()
-                ),
-                None => format!(
-                    "owner-id is not declared, so it cannot be confirmed: {} binds the owner's numeric id at registration",
-                    registry.name()
-                ),
-            },
-        );
-    }
-    let unknown: Vec<&str> = REQUIRED_CLAIMS
-        .iter()
-        .chain(["environment"].iter())
-        .filter(|c| claims.get(c) == Claim::Unknown)
-        .filter(|c| **c != "environment" || p.environment.is_some())
-        .copied()
-        .collect();
-    if !unknown.is_empty() {
-        note(
-            "claims-not-shown",
-            format!(
-                "the evidence does not show {}: {} checks {}, so this verdict covers only what is shown",
-                unknown
-                    .iter()
-                    .map(|c| format!("`{c}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                registry.name(),
-                if unknown.len() == 1 { "it" } else { "them" }
-            ),
-        );
-    }
-    for f in fields {
-        if let (Outcome::Differs, Some(e), Claim::Present(a)) = (f.outcome, &f.expected, &f.actual)
-            && (f.name == "owner" || f.name == "repository" || f.name == "workflow")
-            && e.eq_ignore_ascii_case(a)
-        {
-            note(
-                "case-only-difference",
-                format!(
-                    "{} differs only in case (`{e}` declared, `{a}` in the token): {}'s lookup compares it byte for byte",
-                    f.name,
-                    registry.name()
-                ),
-            );
-        }
-    }
-    let jwr = claims.get("job_workflow_ref");
-    let wr = claims.get("workflow_ref");
-    if let (Claim::Present(j), Claim::Present(w)) = (&jwr, &wr)
-        && j != w
-    {
-        let called = extract_workflow_filename(j).unwrap_or(j);
-        let caller = extract_workflow_filename(w).unwrap_or(w);
-        note(
-            "reusable-workflow",
-            format!(
-                "the publishing job is defined in a reusable workflow: `job_workflow_ref` names the called file `{called}`, `workflow_ref` the caller `{caller}`; {} matches the called file, so register `{called}`",
-                registry.name()
-            ),
-        );
-        let same_repository = claims
-            .get("repository")
-            .value()
-            .is_none_or(|r| j.starts_with(&format!("{r}/")));
-        if called == p.workflow && same_repository {
-            // warehouse#11096: reusable workflows work because the lookup reads
-            // `job_workflow_ref`, not by design.
-            note(
-                "reusable-workflow-accidental",
-                format!(
-                    "{} matches `{called}`, as declared; this works, but support for reusable workflows is accidental and may change",
-                    registry.name()
-                ),
-            );
-        }
-    }
-    if let (Claim::Present(j), Claim::Present(repo)) = (&jwr, claims.get("repository"))
-        && !j.starts_with(&format!("{repo}/"))
-    {
-        let other = j.split("/.github/").next().unwrap_or(j);
-        note(
-            "cross-repository-workflow",
-            format!(
-                "the job comes from a workflow in another repository (`{other}`), but the token's `repository` is `{repo}`: {} expects `job_workflow_ref` under `{repo}/.github/workflows/`, so no publisher can accept this run; move the publishing job into `{repo}`",
-                registry.name()
-            ),
-        );
-    }
-    if let Claim::Present(s) = claims.get("sub")
-        && (!s.starts_with("repo:") || s.contains('@'))
-    {
-        note(
-            "custom-subject",
-            format!(
-                "the `sub` claim (`{s}`) is customized; {} does not check `sub`, so it does not matter here",
-                registry.name()
-            ),
-        );
-    }
-}
-
-/// The rules of PyPI's GitHub publisher form (`warehouse/oidc/forms/github.py`), with its
-/// exact error texts; crates.io, npm, RubyGems and NuGet validate the same fields the same way
-/// (`crates/crates_io_trustpub/src/github/validation.rs` has the same patterns). `get` returns a
-/// field's value as written.
-pub fn github_form_rules(get: &dyn Fn(&str) -> Option<String>) -> Vec<FormProblem> {
-    let mut out = Vec::new();
-    let mut push = |field, message: &str, help: Option<String>| {
-        out.push(FormProblem {
-            field,
-            message: message.to_owned(),
-            help,
-        })
-    };
-    if let Some(owner) = get("owner").as_deref() {
-        if owner.is_empty() {
-            push(
-                "owner",
-                "Specify GitHub repository owner (username or organization)",
-                None,
-            );
-        } else if !is_github_owner(owner.trim()) {
-            push(
-                "owner",
-                "Invalid GitHub user or organization name.",
-                Some("letters, digits and `-`, not starting with `-`".into()),
-            );
-        }
-    }
-    if let Some(repo) = get("repository").as_deref() {
-        if repo.is_empty() {
-            push("repository", "Specify repository name", None);
-        } else if let Some((o, r)) = repo.split_once('/') {
-            push(
-                "repository",
-                "Invalid repository name",
-                Some(format!(
-                    "write the name without the owner: `{r}` (and owner = \"{o}\")"
-                )),
-            );
-        } else if !repo
-            .trim()
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
-        {
-            push(
-                "repository",
-                "Invalid repository name",
-                Some("letters, digits, `-`, `_` and `.` only".into()),
-            );
-        }
-    }
-    if let Some(wf) = get("workflow").as_deref() {
-        let wf = wf.trim();
-        if wf.is_empty() {
-            push("workflow", "Specify workflow filename", None);
-        } else if !(wf.ends_with(".yml") || wf.ends_with(".yaml")) {
-            push(
-                "workflow",
-                "Workflow name must end with .yml or .yaml",
-                None,
-            );
-        } else if wf.contains('/') {
-            let base = wf.rsplit('/').next().unwrap_or(wf);
-            push(
-                "workflow",
-                "Workflow filename must be a filename only, without directories",
-                Some(format!(
-                    "write `{base}`: the registry takes the file name, not the path"
-                )),
-            );
-        }
-    }
-    if let Some(env) = get("environment").as_deref() {
-        if env.chars().count() > 255 {
-            push(
-                "environment",
-                "Environment name is too long (maximum is 255 characters)",
-                None,
-            );
-        }
-        if env.starts_with(char::is_whitespace) {
-            push(
-                "environment",
-                "Environment name may not start with whitespace",
-                None,
-            );
-        }
-        if env.ends_with(char::is_whitespace) {
-            push(
-                "environment",
-                "Environment name may not end with whitespace",
-                None,
-            );
-        }
-        if env
-            .chars()
-            .any(|c| (c as u32) < 0x20 || c as u32 == 0x7f || "'\"`,;\\".contains(c))
-        {
-            push(
-                "environment",
-                "Environment name must not contain non-printable characters or the characters \"'\", \"\"\", \"`\", \",\", \";\", \"\\\"",
-                None,
-            );
-        }
-    }
-    out
-}
-
-/// PyPI's owner pattern `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
-fn is_github_owner(owner: &str) -> bool {
-    let mut bytes = owner.bytes();
-    bytes.next().is_some_and(|b| b.is_ascii_alphanumeric())
-        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'-')
+/// Whether Python's `re.match(r"^[...]+$", s)` accepts `s` for a character class `ok`: `$` also
+/// matches before one final `\n`.
+pub fn py_full_match(s: &str, min: usize, ok: impl Fn(char) -> bool) -> bool {
+    let body = s.strip_suffix('\n').unwrap_or(s);
+    body.chars().count() >= min && body.chars().all(ok)
 }
 
 /// A project name as PyPI normalises it (PEP 503): lowercase, each run of `-`, `_`, `.` one
@@ -773,7 +353,7 @@ pub fn normalize(name: &str) -> String {
 }
 
 /// Percent-encodes a query value.
-fn query_escape(s: &str) -> String {
+pub fn query_escape(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
@@ -785,26 +365,32 @@ fn query_escape(s: &str) -> String {
     out
 }
 
-/// The link that opens the project's "add a publisher" form pre-filled
-/// (`manage_project_oidc_publishers_prefill`).
-pub fn prefill_url(p: &Publisher) -> String {
-    let mut url = format!(
-        "https://{}/manage/project/{}/settings/publishing/?provider=github&owner={}&repository={}&workflow_filename={}",
-        host(p.registry),
-        query_escape(&p.project),
-        query_escape(&p.owner),
-        query_escape(&p.repository),
-        query_escape(&p.workflow)
-    );
-    if let Some(env) = &p.environment {
-        url.push_str(&format!("&environment={}", query_escape(env)));
-    }
-    url
-}
-
 /// Where a pending publisher is added, for a project that does not exist yet.
 pub fn pending_url(registry: Registry) -> String {
     format!("https://{}/manage/account/publishing/", host(registry))
+}
+
+/// The owner-id note of a provider whose ids are bound at registration.
+fn unconfirmed_id_note(
+    registry: Registry,
+    key: &str,
+    claim: &str,
+    what: &str,
+    seen: &Claim,
+) -> crate::registry::Note {
+    crate::registry::Note {
+        id: "owner-id-unconfirmed",
+        text: match seen.value() {
+            Some(id) => format!(
+                "{key} is not declared, so it cannot be confirmed: {} binds {what} at registration; the run's `{claim}` is {id} (add `{key} = \"{id}\"` to the desired state once you have checked it)",
+                registry.name()
+            ),
+            None => format!(
+                "{key} is not declared, so it cannot be confirmed: {} binds {what} at registration",
+                registry.name()
+            ),
+        },
+    }
 }
 
 #[cfg(test)]
