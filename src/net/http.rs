@@ -113,6 +113,8 @@ impl Http {
     ) -> Result<Self, String> {
         let client = match mode {
             Mode::Live { .. } => {
+                // rustls with ring: one well-kept provider, no C toolchain or CMake to build.
+                let _ = rustls::crypto::ring::default_provider().install_default();
                 let mut b = reqwest::blocking::Client::builder()
                     .timeout(settings.timeout)
                     .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
