@@ -12,17 +12,18 @@
 //! must trust.
 //!
 //! The keys written are [`config::PUBLISHER_KEYS`], in that order, then any other key the
-//! validator requires of the publisher's registry (asked of the validator itself, see
-//! [`crate::schema::required_keys`]), and the registries are [`Registry::ALL`]: a key or a
+//! validator requires of the publisher's registry (the validator's own list,
+//! [`crate::config::required_keys`]), and the registries are [`Registry::ALL`]: a key or a
 //! registry added there appears here with no change.
 
 use std::fmt::Write as _;
 
 use crate::check::{Context, ReadWorkflows, RepoFiles, Repository, Site};
+use crate::config::required_keys;
 use crate::config::{self, DesiredState, PUBLISHER_KEYS};
 use crate::identity::{Claim, Publisher, Registry};
 use crate::registry::{EvidenceFacts, Outcome};
-use crate::schema::{publisher_key_doc, required_keys};
+use crate::schema::{key_is_integer, publisher_key_doc};
 use crate::source::SourceFile;
 use crate::workflow::publish::{Auth, PublishStep, Target};
 
@@ -466,9 +467,10 @@ pub fn generate(
          # workflows and the git remote; review every value, fill in the commented-out ones, then\n\
          # run `trustpub check`. Every key: `trustpub schema`, or the README (\"The desired-state file\").\n\
          #\n\
-         # Editors that validate TOML with a JSON Schema (taplo, Even Better TOML): run\n\
-         # `trustpub schema > expected-publishers.schema.json` and make this the first line:\n\
-         # #:schema ./expected-publishers.schema.json"
+         # Editors that validate TOML with a JSON Schema (taplo, Even Better TOML) check this file\n\
+         # as you type when its first line is (or, offline, `trustpub schema > FILE` and its path):\n\
+         # #:schema {}",
+        crate::schema::SCHEMA_ID
     );
     for s in &skipped {
         let _ = writeln!(
@@ -514,7 +516,10 @@ pub fn generate(
         for step in &entry.steps {
             let _ = writeln!(block, "# {step}");
         }
-        let required = entry.registry.map(required_keys).unwrap_or_default();
+        let required = entry
+            .registry
+            .map(|r| required_keys(r, crate::identity::Provider::GitHub))
+            .unwrap_or_default();
         block.push_str("[[publisher]]\n");
         // The common keys, then any other key the validator requires of this registry, then
         // the registry's own keys where the workflow tells them.
@@ -549,10 +554,7 @@ pub fn generate(
                         "optional, not inferred"
                     };
                     // An integer key (owner-id) gets a number as its placeholder.
-                    let integer = crate::schema::schema()["properties"]["publisher"]["items"]["properties"]
-                        [key]["anyOf"][0]["type"]
-                        == "integer";
-                    let placeholder = if integer { "0" } else { "\"\"" };
+                    let placeholder = if key_is_integer(key) { "0" } else { "\"\"" };
                     let _ = writeln!(
                         block,
                         "# {key} = {placeholder}  # {need}: {}",

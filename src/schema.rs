@@ -2,17 +2,18 @@
 //! editors that validate TOML against one (taplo, Even Better TOML: a `#:schema` comment on the
 //! first line of the file).
 //!
-//! The schema is generated from the tables the validator itself uses, never from a copy:
-//! the keys from [`config::PUBLISHER_KEYS`] and [`config::THRESHOLD_KEYS`], the registries
-//! from [`Registry::ALL`], and which keys each registry requires by asking the validator (a
-//! table that names only the registry is validated, and the keys it says are missing are the
-//! required ones). A key or a registry added there appears here with no change.
+//! The schema is generated from the tables the validator itself uses, never from a copy: the
+//! keys from [`config::publisher_keys`] and [`config::THRESHOLD_KEYS`], the registries from
+//! [`Registry::ALL`], which keys each registry and provider requires and takes from
+//! [`config::required_keys`] and [`config::allowed_keys`], and the workflow pattern by asking
+//! each registry's form. A key, a provider or a registry added there appears here with no
+//! change. `tests/schema.rs` holds the schema to the validator's verdict on every golden
+//! desired state and on a matrix of variations.
 
 use serde_json::{Map, Value, json};
 
-use crate::config::{self, PUBLISHER_KEYS, THRESHOLD_KEYS, Thresholds};
+use crate::config::{self, THRESHOLD_KEYS, Thresholds};
 use crate::identity::{Provider, Registry};
-use crate::source::SourceFile;
 
 /// What a publisher key means, for the schema's `description` and `init`'s comments. A key
 /// without an entry here still appears, with a pointer to the README.
@@ -113,26 +114,13 @@ fn threshold_schema(key: &str) -> Value {
     s
 }
 
-/// The keys the validator says a `[[publisher]]` table of `registry` must hold: the keys it
-/// reports missing from a table that names only the registry (`registry` itself included).
-pub fn required_keys(registry: Registry) -> Vec<&'static str> {
-    let text = format!("[[publisher]]\nregistry = \"{}\"\n", registry.id());
-    let missing: Vec<String> = match config::parse_lenient(SourceFile::new("probe.toml", text)) {
-        Ok((_, problems)) => problems.into_iter().map(|d| d.message).collect(),
-        Err(_) => Vec::new(),
-    };
-    let mut keys: Vec<&'static str> = PUBLISHER_KEYS
-        .iter()
-        .copied()
-        .filter(|k| {
-            let needle = format!("has no `{k}`");
-            missing.iter().any(|m| m.contains(&needle))
-        })
-        .collect();
-    if PUBLISHER_KEYS.contains(&"registry") && !keys.contains(&"registry") {
-        keys.insert(0, "registry");
-    }
-    keys
+/// Where the schema is published: the generated file committed at `schema/` in trustpub's
+/// repository (a test keeps it current), for a `#:schema` comment that needs no local copy.
+pub const SCHEMA_ID: &str = "https://raw.githubusercontent.com/trustpub/trustpub/main/schema/expected-publishers.schema.json";
+
+/// Whether `key` takes an integer (`owner-id`), for `init`'s placeholders.
+pub fn key_is_integer(key: &str) -> bool {
+    publisher_key_schema(key)["anyOf"][0]["type"] == "integer"
 }
 
 fn publisher_key_schema(key: &str) -> Value {
@@ -156,115 +144,148 @@ fn publisher_key_schema(key: &str) -> Value {
         "owner-id" => json!({
             "description": doc,
             "anyOf": [
-                {"type": "integer", "minimum": 0},
+                {"type": "integer", "minimum": 0, "maximum": u64::MAX},
                 {"type": "string", "pattern": "^[0-9]+$"},
             ],
         }),
-        "environment" => json!({
+        // The validator refuses a project with no name; every other value is the registry
+        // form's to judge (its own rules, messages and the whitespace it keeps or strips).
+        "project" => json!({
             "description": doc,
             "type": "string",
-            "pattern": "^(\\S(.*\\S)?)?$",
+            "pattern": "\\S",
         }),
         _ => json!({
             "description": doc,
             "type": "string",
-            "minLength": 1,
-            // The validator refuses leading or trailing whitespace in every value.
-            "pattern": "^\\S(.*\\S)?$",
         }),
     }
 }
 
-/// The JSON Schema of the desired-state file.
+/// Whether `registry`'s form refuses `workflow` from a `provider` publisher.
+fn form_refuses_workflow(registry: Registry, provider: Provider, workflow: &str) -> bool {
+    let lookup = |k: &str| match k {
+        "provider" => Some(provider.id().to_owned()),
+        "workflow" => Some(workflow.to_owned()),
+        _ => None,
+    };
+    (registry.spec().form_problems)(registry, &lookup)
+        .iter()
+        .any(|p| p.field == "workflow" && !p.advisory)
+}
+
+/// The pattern of the workflow values `registry`'s form takes from a `provider` publisher,
+/// found by asking the form itself about a few names (a file in a directory, names without
+/// the YAML extension, an upper-case extension, whitespace around the name), so that a rule
+/// changed in a registry's module changes the schema with it. `None` where the form takes any
+/// value.
+pub fn workflow_pattern(registry: Registry, provider: Provider) -> Option<String> {
+    let refuses = |w: &str| form_refuses_workflow(registry, provider, w);
+    let file_only = refuses("sub/release.yml");
+    let yaml_only = refuses("release") && refuses("release.txt");
+    if !file_only && !yaml_only {
+        // A form that takes any name may still require one.
+        return if refuses(" ") {
+            Some("\\S".into())
+        } else {
+            refuses("").then(|| ".".into())
+        };
+    }
+    let name = if file_only { "[^/]*" } else { ".*" };
+    let extension = match (yaml_only, refuses("release.YML")) {
+        (false, _) => "",
+        (true, true) => "\\.ya?ml",
+        (true, false) => "\\.[yY][aA]?[mM][lL]",
+    };
+    let trailing = if yaml_only && !refuses("release.yml ") {
+        "\\s*"
+    } else {
+        ""
+    };
+    Some(format!("^{name}{extension}{trailing}$"))
+}
+
+/// The providers `registry` accepts, GitHub first.
+fn accepted_providers(registry: Registry) -> Vec<Provider> {
+    std::iter::once(Provider::GitHub)
+        .chain(registry.spec().other_providers.iter().map(|k| k.provider))
+        .collect()
+}
+
+/// What a `[[publisher]]` table of `provider` on `registry` must and may hold: the validator's
+/// own key lists ([`config::required_keys`], [`config::allowed_keys`]) and its form's
+/// workflow pattern.
+fn form_schema(registry: Registry, provider: Provider) -> Value {
+    let gitlab = provider == Provider::GitLab;
+    let required: Vec<&str> = config::required_keys(registry, provider)
+        .into_iter()
+        .filter(|k| !(gitlab && *k == "namespace"))
+        .collect();
+    let mut then = json!({
+        "required": required,
+        "propertyNames": {"enum": config::allowed_keys(registry, provider)},
+    });
+    if gitlab {
+        // The namespace, written once: as `namespace` or as `owner`.
+        then["oneOf"] = json!([{"required": ["namespace"]}, {"required": ["owner"]}]);
+    }
+    if let Some(pattern) = workflow_pattern(registry, provider) {
+        then["properties"] = json!({"workflow": {"pattern": pattern}});
+    }
+    let mut required_if = vec!["registry"];
+    if provider != Provider::GitHub {
+        required_if.push("provider");
+    }
+    json!({
+        "if": {
+            "properties": {"registry": {"const": registry.id()}, "provider": {"const": provider.id()}},
+            "required": required_if,
+        },
+        "then": then,
+    })
+}
+
+/// The JSON Schema of the desired-state file: the same verdict on its structure as the
+/// validator (keys per registry and provider, required keys, types, the workflow pattern, at
+/// least one publisher); the registries' own rules on values stay the validator's.
 pub fn schema() -> Value {
     // Every key the validator takes: the common ones and each registry's own.
     let properties: Map<String, Value> = config::publisher_keys()
         .iter()
         .map(|k| ((*k).to_owned(), publisher_key_schema(k)))
         .collect();
-    // The keys every registry requires of a GitHub publisher, and per registry the ones it adds.
-    let per_registry: Vec<(Registry, Vec<&'static str>)> = Registry::ALL
-        .iter()
-        .map(|r| (*r, required_keys(*r)))
-        .collect();
-    let github_common: Vec<&str> = PUBLISHER_KEYS
-        .iter()
-        .copied()
-        .filter(|k| per_registry.iter().all(|(_, req)| req.contains(k)))
-        .collect();
-    let common: Vec<&str> = vec!["registry", "project"];
-    let github_only: Vec<&str> = github_common
-        .iter()
-        .copied()
-        .filter(|k| !common.contains(k))
-        .collect();
-    let mut conditions: Vec<Value> = vec![json!({
-        "if": {"properties": {"provider": {"const": "github"}}},
-        "then": {"required": github_only},
-    })];
-    conditions.extend(
-        per_registry
-            .iter()
-            .filter(|(_, req)| req.iter().any(|k| !github_common.contains(k)))
-            .map(|(r, req)| {
-                json!({
-                    "if": {
-                        "properties": {"registry": {"const": r.id()}, "provider": {"const": "github"}},
-                        "required": ["registry"],
-                    },
-                    "then": {"required": req},
-                })
-            }),
-    );
-    // Each registry's providers, and the keys each provider's form requires there.
+    let mut conditions: Vec<Value> = Vec::new();
     for r in Registry::ALL {
-        let spec = r.spec();
-        let accepted: Vec<&str> = std::iter::once(Provider::GitHub)
-            .chain(spec.other_providers.iter().map(|k| k.provider))
-            .map(Provider::id)
-            .collect();
+        let accepted = accepted_providers(r);
         conditions.push(json!({
             "if": {"properties": {"registry": {"const": r.id()}}, "required": ["registry"]},
-            "then": {"properties": {"provider": {"enum": accepted}}},
+            "then": {"properties": {"provider": {"enum": accepted.iter().map(|p| p.id()).collect::<Vec<_>>()}}},
         }));
-        for keys in spec.other_providers {
-            conditions.push(json!({
-                "if": {
-                    "properties": {"registry": {"const": r.id()}, "provider": {"const": keys.provider.id()}},
-                    "required": ["registry", "provider"],
-                },
-                "then": {"required": keys.required},
-            }));
-        }
+        conditions.extend(accepted.iter().map(|p| form_schema(r, *p)));
     }
-    let mut publisher = json!({
+    let publisher = json!({
         "type": "object",
         "description": "One publisher a registry must trust.",
         "properties": properties,
-        "required": common,
+        "required": ["registry", "project"],
         "additionalProperties": false,
+        "allOf": conditions,
     });
-    if !conditions.is_empty() {
-        publisher["allOf"] = Value::Array(conditions);
-    }
     let thresholds: Map<String, Value> = THRESHOLD_KEYS
         .iter()
         .map(|k| ((*k).to_owned(), threshold_schema(k)))
         .collect();
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
         "title": "expected-publishers.toml",
-        "description": concat!(
-            "The desired state of trustpub: which Trusted Publishers each registry must trust. ",
-            "Generated by `trustpub schema` ",
-            env!("CARGO_PKG_VERSION"),
-            "."
-        ),
+        "description": "The desired state of trustpub: which Trusted Publishers each registry must trust. Generated by `trustpub schema`.",
         "type": "object",
         "properties": {
             "publisher": {
                 "description": "Every publisher, as `[[publisher]]` tables.",
                 "type": "array",
+                "minItems": 1,
                 "items": publisher,
             },
             "thresholds": {
@@ -287,7 +308,7 @@ mod tests {
     fn every_key_and_registry_of_the_validator_is_in_the_schema() {
         let s = schema();
         let item = &s["properties"]["publisher"]["items"];
-        for k in PUBLISHER_KEYS {
+        for k in config::publisher_keys() {
             assert!(item["properties"][k].is_object(), "{k}");
         }
         let ids: Vec<&str> = item["properties"]["registry"]["enum"]
@@ -304,19 +325,26 @@ mod tests {
     }
 
     #[test]
-    fn required_keys_come_from_the_validator() {
-        for r in Registry::ALL.iter().copied() {
-            let req = required_keys(r);
-            assert!(req.contains(&"registry"), "{r}: {req:?}");
-            assert!(
-                req.len() > 1,
-                "{r}: the probe found no missing key (did the message change?)"
+    fn the_workflow_pattern_is_what_each_form_takes() {
+        // Every GitHub form but NuGet's takes a file name ending in .yml or .yaml (NuGet keeps
+        // any name it is given; PyPI strips whitespace first); PyPI's GitLab form takes a path.
+        for r in Registry::ALL {
+            let expected = match r {
+                Registry::NuGet => Some("\\S"),
+                Registry::Pypi | Registry::TestPypi => Some("^[^/]*\\.ya?ml\\s*$"),
+                _ => Some("^[^/]*\\.ya?ml$"),
+            };
+            assert_eq!(
+                workflow_pattern(r, Provider::GitHub).as_deref(),
+                expected,
+                "{r}"
             );
         }
-        let pypi = required_keys(Registry::Pypi);
         assert_eq!(
-            pypi,
-            ["registry", "project", "owner", "repository", "workflow"]
+            workflow_pattern(Registry::Pypi, Provider::GitLab).as_deref(),
+            Some("^.*\\.ya?ml\\s*$")
         );
+        assert!(key_is_integer("owner-id"));
+        assert!(!key_is_integer("owner"));
     }
 }

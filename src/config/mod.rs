@@ -60,6 +60,42 @@ pub fn publisher_keys() -> Vec<&'static str> {
     keys
 }
 
+/// The keys a `[[publisher]]` table of `provider` may hold on `registry` (a provider the
+/// registry accepts): a GitHub publisher's common keys and the registry's own, or the keys of
+/// the registry's form for that provider. A GitLab publisher's namespace may be written
+/// `namespace` or `owner` (once). The validator and the JSON Schema both read this.
+pub fn allowed_keys(registry: Registry, provider: Provider) -> Vec<&'static str> {
+    let spec = registry.spec();
+    match spec.provider_keys(provider) {
+        Some(k) if provider != Provider::GitHub => ["registry", "project", "provider", "owner"]
+            .iter()
+            .chain(k.required)
+            .chain(k.optional)
+            .copied()
+            .filter(|k| provider == Provider::GitLab || *k != "owner")
+            .collect(),
+        _ => PUBLISHER_KEYS
+            .iter()
+            .chain(spec.extra_keys)
+            .copied()
+            .collect(),
+    }
+}
+
+/// The keys a `[[publisher]]` table of `provider` must hold on `registry`, `registry` first.
+/// For GitLab, `namespace` (which may be written `owner`). The validator and the JSON Schema
+/// both read this.
+pub fn required_keys(registry: Registry, provider: Provider) -> Vec<&'static str> {
+    match registry.spec().provider_keys(provider) {
+        Some(k) if provider != Provider::GitHub => ["registry", "project"]
+            .iter()
+            .chain(k.required)
+            .copied()
+            .collect(),
+        _ => vec!["registry", "project", "owner", "repository", "workflow"],
+    }
+}
+
 /// The keys every `[[publisher]]` table may hold.
 pub const PUBLISHER_KEYS: &[&str] = &[
     "registry",
@@ -328,18 +364,9 @@ fn read_publisher(
             }
             r
         });
-    // The keys this registry's form takes for this provider.
-    let provider_keys = match (registry, provider) {
-        (Some(r), Some(p)) if p != Provider::GitHub => r.spec().provider_keys(p),
-        _ => None,
-    };
-    let required: Vec<&str> = match provider_keys {
-        Some(k) => ["registry", "project"]
-            .iter()
-            .chain(k.required)
-            .copied()
-            .collect(),
-        None => vec!["registry", "project", "owner", "repository", "workflow"],
+    let required = match (registry, provider) {
+        (Some(r), Some(p)) => required_keys(r, p),
+        _ => required_keys(Registry::Pypi, Provider::GitHub),
     };
     let get = |k: &str| fields.iter().find(|(n, _)| *n == k).map(|(_, f)| f);
     for required in &required {
@@ -361,6 +388,14 @@ fn read_publisher(
                 None,
             );
         }
+    }
+    if let Some(f) = get("project").filter(|f| f.value.trim().is_empty()) {
+        problems.push(
+            f.span.clone(),
+            "`project` is empty",
+            "no package has this name",
+            Some("the package's name on the registry, as in `project = \"owlclaw\"`".into()),
+        );
     }
     if let (Some(registry), Some(provider)) = (registry, provider) {
         let spec = registry.spec();
@@ -387,20 +422,7 @@ fn read_publisher(
             );
         } else {
             // Keys this registry does not take for this provider.
-            let allowed: Vec<&str> = match provider_keys {
-                Some(k) => ["registry", "project", "provider", "owner"]
-                    .iter()
-                    .chain(k.required)
-                    .chain(k.optional)
-                    .copied()
-                    .filter(|k| gitlab || *k != "owner")
-                    .collect(),
-                None => PUBLISHER_KEYS
-                    .iter()
-                    .chain(spec.extra_keys)
-                    .copied()
-                    .collect(),
-            };
+            let allowed = allowed_keys(registry, provider);
             for (name, field) in &fields {
                 let name: &str = name;
                 // `namespace` has its own message on a GitHub publisher, above.
