@@ -18,6 +18,28 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
+    let mut cli = cli;
+    // Found from anywhere in the repository: the command runs where the desired state is.
+    let located = std::env::current_dir()
+        .map_err(|e| trustpub::error::InputError::Read {
+            path: "the working directory".into(),
+            reason: e.to_string(),
+        })
+        .and_then(|cwd| cli.locate(&cwd));
+    match located {
+        Ok(Some(root)) => {
+            if let Err(e) = std::env::set_current_dir(&root) {
+                eprintln!("error: {}: cannot enter: {e}", root.display());
+                return ExitCode::from(2);
+            }
+        }
+        Ok(None) => {}
+        Err(e) => {
+            let text = format!("error: {e}\n");
+            let _ = std::io::stderr().write_all(trustpub::redact::redact(&text).as_bytes());
+            return ExitCode::from(2);
+        }
+    }
     let choice = match cli.color {
         trustpub::cli::ColorWhen::Auto => anstream::ColorChoice::Auto,
         trustpub::cli::ColorWhen::Always => anstream::ColorChoice::Always,

@@ -537,3 +537,93 @@ fn init_keeps_job_ids_and_environments_that_merely_start_like_a_pypi_token() {
     assert!(!text.contains("[REDACTED]"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A repository with the desired state at its top, a workflow, and a subfolder to run from.
+fn repository_with_config(name: &str, config_at: &str) -> PathBuf {
+    let dir = temp(name);
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::create_dir_all(dir.join(".github/workflows")).unwrap();
+    std::fs::create_dir_all(dir.join("src/deep")).unwrap();
+    std::fs::write(
+        dir.join(config_at),
+        "[[publisher]]\nregistry = \"pypi\"\nproject = \"widget\"\nowner = \"octo-org\"\nrepository = \"widget\"\nworkflow = \"release.yml\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join(".github/workflows/release.yml"),
+        "on: push\njobs:\n  pypi:\n    runs-on: ubuntu-latest\n    permissions:\n      id-token: write\n    steps:\n      - uses: pypa/gh-action-pypi-publish@release/v1\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn check_finds_the_desired_state_from_a_subdirectory_and_speaks_from_the_top() {
+    for config_at in [
+        "expected-publishers.toml",
+        ".github/expected-publishers.toml",
+    ] {
+        let dir = repository_with_config("discover", config_at);
+        let (out, err, code) = stdout(trustpub(&dir.join("src/deep")).args([
+            "--format",
+            "json",
+            "check",
+            "--repository",
+            "octo-org/widget",
+        ]));
+        assert_eq!(code, Some(0), "{config_at}: {out}{err}");
+        let json: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            json["sites"][0]["file"], ".github/workflows/release.yml",
+            "{out}"
+        );
+        // A path typed in the subfolder keeps its meaning.
+        let (out, err, code) = stdout(trustpub(&dir.join("src/deep")).args([
+            "check",
+            "--repository",
+            "octo-org/widget",
+            "../../.github/workflows/release.yml",
+        ]));
+        assert_eq!(code, Some(0), "{config_at}: {out}{err}");
+    }
+}
+
+#[test]
+fn without_a_desired_state_the_error_says_where_it_looked() {
+    let dir = temp("discover-none");
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::create_dir_all(dir.join("a/b")).unwrap();
+    let (out, err, code) = stdout(trustpub(&dir.join("a/b")).arg("check"));
+    assert_eq!(code, Some(2));
+    assert!(out.is_empty());
+    assert_eq!(err.lines().count(), 1, "{err}");
+    for place in [
+        "a/b, ",
+        "/a, ",
+        "up to the repository's top level",
+        ".github/",
+        "trustpub init",
+    ] {
+        assert!(err.contains(place), "{place}: {err}");
+    }
+}
+
+#[test]
+fn init_from_a_subdirectory_writes_at_the_top() {
+    let dir = temp("discover-init");
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::create_dir_all(dir.join(".github/workflows")).unwrap();
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join(".github/workflows/release.yml"),
+        "on: push\njobs:\n  pypi:\n    runs-on: ubuntu-latest\n    permissions:\n      id-token: write\n    steps:\n      - uses: pypa/gh-action-pypi-publish@release/v1\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("pyproject.toml"), "[project]\nname = \"widget\"\n").unwrap();
+    let (out, err, code) =
+        stdout(trustpub(&dir.join("src")).args(["init", "--repository", "octo-org/widget"]));
+    assert_eq!(code, Some(0), "{out}{err}");
+    let written = std::fs::read_to_string(dir.join("expected-publishers.toml")).unwrap();
+    assert!(written.contains("project = \"widget\""), "{written}");
+    assert!(!dir.join("src/expected-publishers.toml").exists());
+}

@@ -101,7 +101,10 @@ fn run_command(command: &str) {
         for (cmd_file, variant) in invocations(case) {
             let cmdline = fs::read_to_string(&cmd_file).unwrap();
             let mut cmd = Command::cargo_bin("trustpub").unwrap();
+            // Each case is a repository of its own: the search for the desired state and the
+            // repository's top level stops there, as git's own does.
             cmd.current_dir(case)
+                .env("GIT_CEILING_DIRECTORIES", case.parent().unwrap())
                 .args(split_args(&cmdline))
                 .env("NO_COLOR", "1")
                 .env_remove("TRUSTPUB_CONFIG")

@@ -13,6 +13,9 @@ use crate::identity::Registry;
 use crate::render::{self, Format};
 
 mod drift;
+mod locate;
+
+pub use locate::{Located, find_config, repository_top};
 
 /// The version `--version` prints: the package version and the git commit built from
 /// (`unknown` when built outside a git checkout, as from a tarball).
@@ -27,9 +30,11 @@ pub const VERSION: &str = concat!(
 #[derive(Debug, Parser)]
 #[command(name = "trustpub", version = VERSION, about, max_term_width = 100)]
 pub struct Cli {
-    /// The desired-state file.
-    #[arg(long, global = true, value_name = "PATH", default_value = config::DEFAULT_PATH, env = "TRUSTPUB_CONFIG")]
-    pub config: PathBuf,
+    /// The desired-state file [default: expected-publishers.toml or
+    /// .github/expected-publishers.toml, in the working directory or the nearest folder above
+    /// it within the repository; the command then runs from that folder]
+    #[arg(long, global = true, value_name = "PATH", env = "TRUSTPUB_CONFIG")]
+    pub config: Option<PathBuf>,
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -308,8 +313,8 @@ fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, In
                     "explain prints human or json; sarif and github are formats of `check`".into(),
                 ));
             }
-            guard_config(&cli.config)?;
-            let desired = config::load(&cli.config)?;
+            guard_config(cli.config_path())?;
+            let desired = config::load(cli.config_path())?;
             warn_config(&desired, err);
             let evidence = read_evidence(args)?;
             let selection = Selection {
@@ -337,8 +342,8 @@ fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, In
             Ok(report.exit_code())
         }
         Command::Drift(args) => {
-            guard_config(&cli.config)?;
-            let desired = config::load(&cli.config)?;
+            guard_config(cli.config_path())?;
+            let desired = config::load(cli.config_path())?;
             warn_config(&desired, err);
             drift::execute(&desired, cli.format, args, out, err)
         }
@@ -397,7 +402,7 @@ fn run_init(
     err: &mut dyn Write,
 ) -> Result<u8, InputError> {
     use crate::check;
-    let target = &cli.config;
+    let target = cli.config_path();
     if !args.stdout && !args.force && std::fs::symlink_metadata(target).is_ok() {
         return Err(InputError::Usage(format!(
             "{} exists: give --force to overwrite it, or --stdout to print the new one",
@@ -485,7 +490,7 @@ fn run_template(
     if matches!(cli.format, Format::Sarif | Format::Github) {
         return Err(InputError::Usage("template prints human or json".into()));
     }
-    let desired = config::load(&cli.config)?;
+    let desired = config::load(cli.config_path())?;
     warn_config(&desired, err);
     let chosen: Vec<&crate::identity::Publisher> = desired
         .publishers
@@ -525,8 +530,8 @@ fn run_check(cli: &Cli, args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Inp
         ))?;
         return Ok(0);
     }
-    guard_config(&cli.config)?;
-    let (desired, config_problems) = config::load_lenient(&cli.config)?;
+    guard_config(cli.config_path())?;
+    let (desired, config_problems) = config::load_lenient(cli.config_path())?;
     if desired.publishers.is_empty() && config_problems.is_empty() {
         return Err(InputError::parse(
             desired.source.display_path(),
