@@ -100,40 +100,33 @@ impl ExplainReport {
 /// Judges the evidence against the declared publishers.
 pub fn explain(desired: &DesiredState, evidence: Evidence, selection: &Selection) -> ExplainReport {
     let index = evidence_index(&evidence);
-    if evidence.claims.is_none() {
-        // Nothing to judge: the report is what the log shows.
-        return ExplainReport {
-            evidence,
-            index,
-            results: Vec::new(),
-            skipped: Vec::new(),
-        };
-    }
     let chosen: Vec<&Publisher> = desired
         .publishers
         .iter()
         .filter(|p| selection.registry.is_none_or(|r| r == p.registry))
         .filter(|p| selection.project.as_deref().is_none_or(|n| n == p.project))
         .collect();
-    // The index the evidence was meant for selects its publishers, when any is declared;
+    // The registry the evidence was meant for selects its publishers, when any is declared;
     // otherwise every publisher is judged and the audience check speaks.
-    let narrowed = index.filter(|i| chosen.iter().any(|p| p.registry == *i));
+    let candidates: Vec<Registry> = evidence_registries(&evidence)
+        .into_iter()
+        .filter(|r| chosen.iter().any(|p| p.registry == *r))
+        .collect();
     let mut results = Vec::new();
     let mut skipped = Vec::new();
     for p in chosen {
-        if let Some(i) = narrowed.filter(|i| *i != p.registry) {
+        if !candidates.is_empty() && !candidates.contains(&p.registry) {
             skipped.push(Skipped {
                 publisher: p.clone(),
-                reason: format!(
-                    "this run was for {} ({}); {} is a separate index with its own publishers",
-                    i.name(),
-                    index_source(&evidence),
-                    p.registry.name()
-                ),
+                reason: other_registry_reason(&evidence, &candidates, p.registry),
             });
             continue;
         }
         let Some(claims) = &evidence.claims else {
+            skipped.push(Skipped {
+                publisher: p.clone(),
+                reason: no_claims_reason(&evidence, p.registry),
+            });
             continue;
         };
         let facts = EvidenceFacts {
@@ -155,6 +148,39 @@ pub fn explain(desired: &DesiredState, evidence: Evidence, selection: &Selection
     }
 }
 
+/// Why a publisher of another registry than the evidence's is not judged.
+fn other_registry_reason(evidence: &Evidence, candidates: &[Registry], other: Registry) -> String {
+    match candidates {
+        [one] => format!(
+            "this run was for {} ({}); {} is a separate registry with its own publishers",
+            one.name(),
+            index_source(evidence),
+            other.name()
+        ),
+        _ => format!(
+            "this log is a Python publishing tool's, for PyPI or TestPyPI (it does not name the index); {} is not in question",
+            other.name()
+        ),
+    }
+}
+
+/// Why a publisher cannot be judged from evidence without claims.
+fn no_claims_reason(evidence: &Evidence, registry: Registry) -> String {
+    match evidence.log.as_ref().and_then(|l| l.stage) {
+        Some(stage) => format!(
+            "the log shows no claims to compare with it: the run failed at stage {} ({}){}",
+            stage.id(),
+            stage.title(),
+            if stage == crate::evidence::log::Stage::OidcToken {
+                format!(", before {} saw a token", registry.name())
+            } else {
+                String::new()
+            }
+        ),
+        None => "the log shows no claims to compare with it".to_owned(),
+    }
+}
+
 fn evidence_index(evidence: &Evidence) -> Option<Registry> {
     if let Some(claims) = &evidence.claims
         && let Some(aud) = claims.audiences().filter(|a| a.len() == 1)
@@ -162,19 +188,24 @@ fn evidence_index(evidence: &Evidence) -> Option<Registry> {
     {
         return Some(r);
     }
-    evidence
-        .log
-        .as_ref()
-        .and_then(|l| l.index)
-        .map(|i| match i {
-            crate::evidence::log::Index::Pypi => Registry::Pypi,
-            crate::evidence::log::Index::TestPypi => Registry::TestPypi,
-        })
+    evidence.log.as_ref().and_then(|l| l.registry)
+}
+
+/// The registries the evidence may concern: the token's audience, else what the log says.
+fn evidence_registries(evidence: &Evidence) -> Vec<Registry> {
+    match evidence_index(evidence) {
+        Some(r) => vec![r],
+        None => evidence
+            .log
+            .as_ref()
+            .map(|l| l.registries.clone())
+            .unwrap_or_default(),
+    }
 }
 
 fn index_source(evidence: &Evidence) -> &'static str {
     match evidence.kind {
-        crate::evidence::Kind::Log => "the log names its host",
+        crate::evidence::Kind::Log => "the log names it",
         _ => "the token's audience says so",
     }
 }

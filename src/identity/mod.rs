@@ -7,6 +7,7 @@ mod claims;
 pub mod predicted;
 mod publisher;
 mod registry;
+pub mod subject;
 
 pub use claims::{Claim, Claims, Coverage, GITHUB_ISSUER};
 pub use publisher::{Provider, Publisher};

@@ -88,19 +88,18 @@ pub fn explain(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> {
         )?;
         writeln!(w)?;
     }
-    if report.results.is_empty() && report.skipped.is_empty() {
+    if report.evidence.claims.is_none() && report.results.is_empty() {
         writeln!(w)?;
-        if report.evidence.claims.is_some() {
-            writeln!(
-                w,
-                "No declared publisher matches the selection: nothing to judge."
-            )?;
-        } else {
-            writeln!(
-                w,
-                "The evidence shows no claims, so no publisher can be judged; the log tells this much:"
-            )?;
-        }
+        writeln!(
+            w,
+            "The evidence shows no claims, so no publisher can be judged; the log tells this much:"
+        )?;
+    } else if report.results.is_empty() && report.skipped.is_empty() {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "No declared publisher matches the selection: nothing to judge."
+        )?;
     }
     log_section(w, report)
 }
@@ -137,7 +136,17 @@ fn evidence_header(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> 
         None => {}
     }
     if let Some(index) = report.index {
-        writeln!(w, "index: {} ({})", index.name(), index.audience())?;
+        match ev.kind {
+            crate::evidence::Kind::Log => {
+                writeln!(w, "registry: {} (named by the log)", index.name())?
+            }
+            _ => writeln!(
+                w,
+                "registry: {} (audience `{}`)",
+                index.name(),
+                index.audience()
+            )?,
+        }
     }
     Ok(())
 }
@@ -386,8 +395,14 @@ fn log_section(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> {
     for e in &log.server_errors {
         writeln!(
             w,
-            "  line {}: the index answered `{}`: {}",
+            "  line {}: {} answered `{}`: {}",
             e.line,
+            match e.registry {
+                // PyPI's answers, in a log that does not say which index gave them.
+                Some(r) if r.is_python_index() && report.index != Some(r) => "the index",
+                Some(r) => r.name(),
+                None => "the registry",
+            },
             e.code,
             redact(&e.description)
         )?;

@@ -101,12 +101,15 @@ pub fn explain(report: &ExplainReport) -> Value {
         "stage": stage,
         "server_errors": log.map_or_else(Vec::new, |l| l.server_errors.iter().map(|e| json!({
             "code": e.code, "description": redact(&e.description), "line": e.line,
+            "registry": e.registry.map(|r| r.id()),
         })).collect()),
         "signals": log.map_or_else(Vec::new, |l| l.signals.iter().map(|s| json!({
             "id": s.kind.id(),
             "stage": s.kind.stage().map(|st| st.id()),
             "line": s.line,
             "text": redact(&s.text),
+            "registry": s.registry.map(|r| r.id()),
+            "remedy": s.kind.remedy(),
         })).collect()),
     })
 }
