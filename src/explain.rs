@@ -7,6 +7,7 @@ use crate::evidence::jwt::Verification;
 use crate::identity::Claim;
 use crate::identity::Publisher;
 use crate::identity::Registry;
+use crate::registry::answer::{self, Answer};
 use crate::registry::pypi;
 use crate::registry::{EvidenceFacts, Judgement, Outcome};
 
@@ -41,6 +42,16 @@ pub struct PublisherResult {
     pub next_steps: Vec<String>,
     /// The values to register, when registering is the fix.
     pub registration: Option<Registration>,
+}
+
+impl PublisherResult {
+    /// Whether the verdict is the registry's own answer, as the evidence quotes it.
+    pub fn answered(&self) -> bool {
+        self.judgement
+            .notes
+            .iter()
+            .any(|n| n.id == answer::NOTE_ANSWERED)
+    }
 }
 
 /// A declared publisher that was not judged, and why.
@@ -114,6 +125,7 @@ pub fn explain(desired: &DesiredState, evidence: Evidence, selection: &Selection
         .collect();
     let mut results = Vec::new();
     let mut skipped = Vec::new();
+    let no_claims = crate::identity::Claims::partial(indexmap::IndexMap::new());
     for p in chosen {
         if !candidates.is_empty() && !candidates.contains(&p.registry) {
             skipped.push(Skipped {
@@ -122,12 +134,21 @@ pub fn explain(desired: &DesiredState, evidence: Evidence, selection: &Selection
             });
             continue;
         }
-        let Some(claims) = &evidence.claims else {
-            skipped.push(Skipped {
-                publisher: p.clone(),
-                reason: no_claims_reason(&evidence, p.registry),
-            });
-            continue;
+        let answer = evidence
+            .log
+            .as_ref()
+            .and_then(|l| registry_answer(l, p.registry));
+        let claims = match (&evidence.claims, &answer) {
+            (Some(claims), _) => claims,
+            // No claims, but the registry's own answer: that answer is the verdict.
+            (None, Some(_)) => &no_claims,
+            (None, None) => {
+                skipped.push(Skipped {
+                    publisher: p.clone(),
+                    reason: no_claims_reason(&evidence, p.registry),
+                });
+                continue;
+            }
         };
         let facts = EvidenceFacts {
             claims,
@@ -137,7 +158,19 @@ pub fn explain(desired: &DesiredState, evidence: Evidence, selection: &Selection
                 _ => None,
             },
         };
-        let judgement = p.registry.judge(p, &facts);
+        let mut judgement = match &answer {
+            Some(a) => p.registry.judge_answered(p, &facts, a),
+            None => p.registry.judge(p, &facts),
+        };
+        if evidence.claims.is_none() {
+            // Only what the registry's answer says: no row of claims the log does not show.
+            judgement
+                .fields
+                .retain(|f| f.outcome == Outcome::Differs || f.actual != Claim::Unknown);
+            judgement
+                .notes
+                .retain(|n| !matches!(n.id, "claims-not-shown" | "owner-id-unconfirmed"));
+        }
         results.push(diagnose(p, judgement, &evidence));
     }
     ExplainReport {
@@ -146,6 +179,31 @@ pub fn explain(desired: &DesiredState, evidence: Evidence, selection: &Selection
         results,
         skipped,
     }
+}
+
+/// The registry's answer a log quotes for `registry`, or, when the log shows the exchange
+/// refused without the registry's words, an unquoted refusal.
+fn registry_answer(
+    log: &crate::evidence::log::LogReport,
+    registry: Registry,
+) -> Option<Answer<'_>> {
+    use crate::evidence::log::SignalKind as K;
+    if let Some(e) = log.answer_for(registry) {
+        return Some(Answer {
+            code: &e.code,
+            text: &e.description,
+        });
+    }
+    let same = |r: Option<Registry>| {
+        r.is_none_or(|r| r == registry || (r.is_python_index() && registry.is_python_index()))
+    };
+    log.signals
+        .iter()
+        .any(|s| matches!(s.kind, K::ExchangeRefused | K::ExchangeReasonHidden) && same(s.registry))
+        .then_some(Answer {
+            code: Answer::UNQUOTED,
+            text: "",
+        })
 }
 
 /// Why a publisher of another registry than the evidence's is not judged.
@@ -230,10 +288,40 @@ fn upper_first(s: &str) -> String {
     })
 }
 
+/// The steps and the form that register the publisher as declared.
+fn register_steps(p: &Publisher, next: &mut Vec<String>) -> Registration {
+    let reg = p.registry.name();
+    let registration = registration(p);
+    next.push(format!(
+        "Register the publisher on {reg} exactly as declared (project `{}`), or correct the one it holds{}.",
+        p.project,
+        if registration.template.prefill_url.is_some() {
+            "; the link below opens the form pre-filled"
+        } else {
+            ""
+        }
+    ));
+    if let Some(pending) = &registration.template.pending_url {
+        next.push(format!(
+            "If `{}` does not exist on {reg} yet, register it first as a pending publisher at {pending}.",
+            p.project
+        ));
+    }
+    next.extend(
+        registration
+            .template
+            .notes
+            .iter()
+            .map(|n| format!("{}.", upper_first(n))),
+    );
+    registration
+}
+
 fn diagnose(p: &Publisher, judgement: Judgement, evidence: &Evidence) -> PublisherResult {
     let reg = p.registry.name();
     let mut next = Vec::new();
     let mut registration_hint = None;
+    let has_note = |id: &str| judgement.notes.iter().any(|n| n.id == id);
     let summary = match &judgement.refusal {
         None => {
             let refused_code = if p.registry.is_python_index() {
@@ -241,42 +329,65 @@ fn diagnose(p: &Publisher, judgement: Judgement, evidence: &Evidence) -> Publish
             } else {
                 "an error"
             };
-            let observed = if evidence
-                .log
-                .as_ref()
-                .is_some_and(|l| !l.server_errors.is_empty())
-            {
+            registration_hint = Some(register_steps(p, &mut next));
+            format!(
+                "The run's identity is the one you declared, so {reg} would accept it if it held this publisher. If {reg} refused it with {refused_code}, {reg} does not hold this publisher, or holds one with other values."
+            )
+        }
+        Some(refusal) if has_note(answer::NOTE_HOLDS_NONE) => {
+            registration_hint = Some(register_steps(p, &mut next));
+            if evidence.claims.is_some() {
                 format!(
-                    "Yet the run was refused: so {reg} does not hold this publisher, or holds one with other values."
+                    "{reg} refused this run (`{}`), and the claims shown are the identity you declared: so {reg} does not hold this publisher, or holds one with other values.",
+                    refusal.code
                 )
             } else {
                 format!(
-                    "If {reg} refused it with {refused_code}, {reg} does not hold this publisher, or holds one with other values."
+                    "{reg} refused this run (`{}`) without naming a field, and the log shows no claims: {reg} does not hold a publisher for this run's identity. If the declared values below are the run's, register them.",
+                    refusal.code
                 )
-            };
-            let registration = registration(p);
-            next.push(format!(
-                "Register the publisher on {reg} exactly as declared (project `{}`), or correct the one it holds{}.",
-                p.project,
-                if registration.template.prefill_url.is_some() { "; the link below opens the form pre-filled" } else { "" }
-            ));
-            if let Some(pending) = &registration.template.pending_url {
-                next.push(format!(
-                    "If `{}` does not exist on {reg} yet, register it first as a pending publisher at {pending}.",
-                    p.project
-                ));
             }
-            next.extend(
-                registration
-                    .template
-                    .notes
-                    .iter()
-                    .map(|n| format!("{}.", upper_first(n))),
-            );
-            registration_hint = Some(registration);
-            format!(
-                "The run's identity is the one you declared, so {reg} would accept it if it held this publisher. {observed}"
-            )
+        }
+        Some(refusal) if has_note(answer::NOTE_ANSWERED) => {
+            let unexplained = has_note(answer::NOTE_UNEXPLAINED);
+            if unexplained {
+                next.push(format!(
+                    "Run `trustpub preflight --exchange` in the publishing job (before the build) to get {reg}'s own answer, or give `trustpub explain` the run's token."
+                ));
+                steps_for_not_found(p, &judgement, &mut next);
+            } else {
+                steps_for_refusal(
+                    p,
+                    &judgement,
+                    refusal.code,
+                    &refusal.reason,
+                    evidence,
+                    &mut next,
+                );
+            }
+            if refusal.code == "invalid-pending-publisher" {
+                registration_hint = Some(registration(p));
+            }
+            let first_difference = judgement
+                .fields
+                .iter()
+                .find(|f| f.outcome == crate::registry::Outcome::Differs);
+            match (unexplained, first_difference) {
+                (true, Some(f)) => format!(
+                    "{reg} refused this run; the log does not show its reason, but the {} differs from the declared publisher.",
+                    f.name
+                ),
+                (true, None) => format!(
+                    "{reg} refused this run; the log does not show its reason, and the claims shown do not explain it."
+                ),
+                (false, Some(f)) => format!(
+                    "{reg} refused this run, in its own words below; its reason concerns the {}.",
+                    f.name
+                ),
+                (false, None) => {
+                    format!("{reg} refused this run, for the reason in its own words below.")
+                }
+            }
         }
         Some(refusal) => {
             steps_for_refusal(
@@ -346,6 +457,11 @@ fn steps_for_refusal(
                     p.registry.audience(),
                     p.registry.audience()
                 ));
+            } else if j.notes.iter().any(|n| n.id == answer::NOTE_ANSWERED) {
+                next.push(format!(
+                    "{reg} refused the token itself (its audience, issuer, expiry or signature), before looking for any publisher: request the token for `{}` right before the exchange, from GitHub Actions.",
+                    p.registry.audience()
+                ));
             } else {
                 next.push("The token lacks `iat` or `exp`, which PyPI requires of every JWT.".into());
             }
@@ -374,6 +490,32 @@ fn steps_for_refusal(
         _ if reason.starts_with("Check failed for required claim 'repository_owner'") => next.push(
             "`repository_owner` disagrees with the owner in `repository`: this is not a token GitHub Actions issues.".into(),
         ),
+        "invalid-pending-publisher" => next.push(format!(
+            "A pending publisher matched, but `{}` already exists on {reg}, so {reg} deleted the pending publisher: add the publisher on the project's own publishing page (the link below), as a normal publisher.",
+            p.project
+        )),
+        "invalid-reuse-token" => next.push(
+            "The token was already exchanged once: each token is good for one exchange. Re-run the job, and exchange the token only once (one publishing step per token).".into(),
+        ),
+        "not-enabled" => next.push(format!(
+            "{reg} has Trusted Publishing turned off right now: retry later, or publish with an API token meanwhile."
+        )),
+        _ if reason.starts_with("The policy '") && reason.contains("has expired") => next.push(
+            "The NuGet policy expired (a policy that has not published within 7 days of its creation is temporary): sign in to nuget.org and renew it on the Trusted Publishing page.".into(),
+        ),
+        _ if reason.contains("has already been used") => next.push(
+            "The token was already exchanged once: re-run the job, and exchange each token once.".into(),
+        ),
+        _ if reason.contains("OIDC permission denied for this action") => next.push(
+            "npm exchanged the token, then refused the upload: check the trusted publisher's allowed actions (`npm publish`), the package's publishing access, and the case of every field on npmjs.com.".into(),
+        ),
+        _ if reason.contains("Failed to validate repository information") => next.push(
+            "Set `repository.url` in package.json to the repository's https://github.com/OWNER/REPO URL, case included: npm checks provenance against it.".into(),
+        ),
+        "http-401" | "http-400" if !j.fields.iter().any(|f| f.outcome == Outcome::Differs) => next.push(format!(
+            "{reg} refused the token itself (audience, issuer, expiry or signature), before looking for any publisher: request the token for `{}` right before the exchange, from GitHub Actions.",
+            p.registry.audience()
+        )),
         _ => steps_for_not_found(p, j, next),
     }
 }
@@ -431,6 +573,47 @@ fn steps_for_not_found(p: &Publisher, j: &Judgement, next: &mut Vec<String>) {
                     f.rule
                 ),
             },
+            "event_name" => match f.actual.value() {
+                Some(e) => format!(
+                    "The run was started by `{e}`, which {reg} refuses for Trusted Publishing: start the publishing workflow from `push` of tags, `release` or `workflow_dispatch`."
+                ),
+                None => continue,
+            },
+            "exp" | "nbf" | "iat" => format!(
+                "The token was {} when {reg} checked it: request the OIDC token right before the exchange, and check the runner's clock.",
+                if f.name == "exp" {
+                    "expired"
+                } else {
+                    "not yet valid"
+                }
+            ),
+            "aud" => format!(
+                "The token's audience is not {reg}'s (`{}`): request the token for `{}`.",
+                p.registry.audience(),
+                p.registry.audience()
+            ),
+            "iss" => format!(
+                "The token was issued by {seen}: {reg} accepts GitHub Actions tokens issued by {} only.",
+                crate::identity::GITHUB_ISSUER
+            ),
+            "policy-owner" => format!(
+                "NuGet/login sent the user name {seen}, and the policy was created by `{expected}`: NuGet/login's `user` must be the NuGet user who created the policy (not the organization that owns the package)."
+            ),
+            "runner_environment" => format!(
+                "The job ran on a self-hosted runner: {reg} accepts Trusted Publishing only from GitHub-hosted runners. Run the publishing job on `ubuntu-latest` (or another GitHub-hosted image)."
+            ),
+            "project" => format!(
+                "Add the publisher on project `{}` itself (not as a pending publisher).",
+                p.project
+            ),
+            "job_workflow_ref" => format!(
+                "`job_workflow_ref` is {seen}: it must be `{}/{}/.github/workflows/{}@` followed by the run's `ref` or `sha`.",
+                p.owner, p.repository, p.workflow
+            ),
+            "repository_owner" | "repository_owner_id" | "repository_id" | "jti" => format!(
+                "The token has no usable `{}` claim, which {reg} requires of every GitHub Actions token: give the whole token, or request it from GitHub Actions.",
+                f.claim
+            ),
             _ => continue,
         };
         next.push(step);

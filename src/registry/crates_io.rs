@@ -18,6 +18,8 @@ use crate::registry::{
     Template, WorkflowClaim,
 };
 
+pub mod answer;
+
 /// The table entry.
 pub const SPEC: Spec = Spec {
     audience: "crates.io",

@@ -13,6 +13,8 @@ use crate::registry::{
     EvidenceFacts, FormProblem, FormValue, Judgement, Note, Refusal, Spec, Template, WorkflowClaim,
 };
 
+pub mod answer;
+
 /// The table entry.
 pub const SPEC: Spec = Spec {
     audience: "npm:registry.npmjs.org",

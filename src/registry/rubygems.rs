@@ -17,6 +17,8 @@ use crate::registry::{
     Template, WorkflowClaim,
 };
 
+pub mod answer;
+
 /// The table entry.
 pub const SPEC: Spec = Spec {
     audience: "rubygems.org",

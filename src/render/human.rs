@@ -116,6 +116,19 @@ fn evidence_header(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> 
         write!(w, ")")?;
     }
     writeln!(w)?;
+    if let Some(claims) = &ev.claims
+        && !claims.from_subject().is_empty()
+    {
+        let read: Vec<String> = claims
+            .from_subject()
+            .iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => format!("{k} = {}", quoted(&redact(s))),
+                _ => format!("{k} (none)"),
+            })
+            .collect();
+        writeln!(w, "read from `sub`: {}", read.join(", "))?;
+    }
     match &ev.verification {
         None if ev.kind == crate::evidence::Kind::Token => {
             styled(
@@ -196,7 +209,8 @@ fn publisher_result(w: &mut dyn Write, r: &PublisherResult) -> io::Result<()> {
     writeln!(w)?;
     writeln!(w, "  {}", r.summary)?;
     if let Some(refusal) = &j.refusal {
-        write!(w, "  {} answers: ", p.registry.name())?;
+        let verb = if r.answered() { "answered" } else { "answers" };
+        write!(w, "  {} {verb}: ", p.registry.name())?;
         let code = match refusal.code.strip_prefix("http-") {
             Some(status) => format!("HTTP {status}"),
             None => refusal.code.to_owned(),
@@ -257,6 +271,9 @@ fn publisher_result(w: &mut dyn Write, r: &PublisherResult) -> io::Result<()> {
 }
 
 fn field_table(w: &mut dyn Write, registry: &str, fields: &[FieldCheck]) -> io::Result<()> {
+    if fields.is_empty() {
+        return Ok(());
+    }
     // An observed value equal to the declared one is shown as `(same)`, to keep rows short.
     let rows: Vec<[String; 4]> = fields
         .iter()
@@ -328,7 +345,7 @@ fn identity_diff(w: &mut dyn Write, fields: &[FieldCheck]) -> io::Result<()> {
         }
         let d = format!("{} = {}\n", f.name, quoted(&expected(f)));
         declared.push_str(&d);
-        if f.outcome == Outcome::Differs {
+        if f.outcome == Outcome::Differs && f.actual != Claim::Unknown {
             any = true;
             let o = match &f.actual {
                 Claim::Present(v) => quoted(&redact(v)),

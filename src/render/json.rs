@@ -47,6 +47,7 @@ fn result(r: &PublisherResult) -> Value {
         "project": r.publisher.project,
         "provider": r.publisher.provider.id(),
         "verdict": if j.accepted() { "match" } else { "mismatch" },
+        "answered": r.answered(),
         "code": j.refusal.as_ref().map(|x| x.code),
         "reason": j.refusal.as_ref().map(|x| x.reason.clone()),
         "message": j.refusal.as_ref().map(|x| x.message.clone()),
@@ -90,6 +91,9 @@ pub fn explain(report: &ExplainReport) -> Value {
             },
             "claims": ev.claims.as_ref().map(|c| {
                 c.raw().iter().map(|(k, v)| (k.clone(), redact_value(v))).collect::<serde_json::Map<_, _>>()
+            }),
+            "claims_from_sub": ev.claims.as_ref().map(|c| {
+                c.from_subject().iter().map(|(k, v)| (k.clone(), redact_value(v))).collect::<serde_json::Map<_, _>>()
             }),
         },
         "results": report.results.iter().map(result).collect::<Vec<_>>(),

@@ -17,6 +17,8 @@ use crate::registry::{
     Template, WorkflowClaim,
 };
 
+pub mod answer;
+
 pub mod gitlab;
 
 /// PyPI's table entry.
