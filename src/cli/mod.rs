@@ -142,7 +142,7 @@ pub struct CheckArgs {
 
 /// Arguments of `explain`.
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("evidence").required(true).args(["token", "token_file", "claims", "log", "stdin"])))]
+#[command(group(clap::ArgGroup::new("evidence").required(true).args(["token", "token_file", "claims", "log", "run", "stdin"])))]
 pub struct ExplainArgs {
     /// A GitHub Actions OIDC token (prefer --token-file or `-`: a command line is visible to other users).
     #[arg(long, value_name = "JWT")]
@@ -156,6 +156,19 @@ pub struct ExplainArgs {
     /// The log of a failed run: raw, `gh run view --log[-failed]`, or copied from the web page.
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
+    /// A failed run on GitHub (its URL, or OWNER/REPO/RUN_ID): the logs of its failed jobs are
+    /// fetched from the REST API (token from GITHUB_TOKEN or GH_TOKEN) and read as --log reads
+    /// one. The only flag of `explain` that touches the network.
+    #[arg(long, value_name = "RUN")]
+    pub run: Option<String>,
+    /// GitHub's REST API, for --run (GitHub Enterprise: https://HOST/api/v3).
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://api.github.com",
+        env = "GITHUB_API_URL"
+    )]
+    pub github_api_url: String,
     /// `-`: read a token, claims or a log from standard input and detect which.
     #[arg(value_name = "-", value_parser = parse_stdin_marker)]
     pub stdin: Option<String>,
@@ -589,6 +602,33 @@ fn read_evidence(args: &ExplainArgs) -> Result<Evidence, InputError> {
     }
     if let Some(path) = &args.log {
         return Evidence::from_log_file(path);
+    }
+    if let Some(run) = &args.run {
+        let api = drift::base_url("--github-api-url", &args.github_api_url)?;
+        let settings = crate::net::http::Settings {
+            use_proxy: !drift::is_loopback(&api),
+            policy: crate::net::retry::Policy {
+                backoff_base: std::time::Duration::from_millis(
+                    std::env::var("TRUSTPUB_BACKOFF_BASE_MS")
+                        .ok()
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(500),
+                ),
+                ..crate::net::http::Settings::default().policy
+            },
+            ..crate::net::http::Settings::default()
+        };
+        let http = crate::net::http::Http::new(
+            crate::net::http::Mode::Live { record: None },
+            settings,
+            vec![crate::net::store::Service {
+                id: "github",
+                base: api.clone(),
+            }],
+            drift::github_token(),
+        )
+        .map_err(InputError::Usage)?;
+        return Evidence::from_run(&http, &api, run);
     }
     // Streamed: a log of any size is never held whole.
     Evidence::from_reader(std::io::stdin().lock(), "stdin", jwks_ref)

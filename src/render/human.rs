@@ -116,6 +116,36 @@ fn evidence_header(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> 
         write!(w, ")")?;
     }
     writeln!(w)?;
+    if let Some(run) = &ev.run {
+        writeln!(
+            w,
+            "run: {} ({}, {})",
+            run.name,
+            run.event,
+            if run.conclusion.is_empty() {
+                &run.status
+            } else {
+                &run.conclusion
+            }
+        )?;
+        for job in &run.jobs {
+            write!(w, "  job `{}` {}", job.name, job.conclusion)?;
+            if !job.failed_steps.is_empty() {
+                let steps: Vec<String> =
+                    job.failed_steps.iter().map(|s| format!("`{s}`")).collect();
+                write!(w, " at step {}", steps.join(", "))?;
+            }
+            if job.lines > 0 {
+                write!(
+                    w,
+                    ": lines {}-{} of the log read",
+                    job.first_line,
+                    job.first_line + job.lines - 1
+                )?;
+            }
+            writeln!(w, " ({})", job.url)?;
+        }
+    }
     if let Some(claims) = &ev.claims
         && !claims.from_subject().is_empty()
     {
@@ -409,11 +439,20 @@ fn log_section(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> {
     if let Some(summary) = report.log_summary().filter(|_| report.results.is_empty()) {
         writeln!(w, "  {summary}")?;
     }
+    let job = |line: usize| {
+        report
+            .evidence
+            .run
+            .as_ref()
+            .and_then(|r| r.job_at(line))
+            .map_or_else(String::new, |j| format!(" (job `{}`)", j.name))
+    };
     for e in &log.server_errors {
         writeln!(
             w,
-            "  line {}: {} answered `{}`: {}",
+            "  line {}{}: {} answered `{}`: {}",
             e.line,
+            job(e.line),
             match e.registry {
                 // PyPI's answers, in a log that does not say which index gave them.
                 Some(r) if r.is_python_index() && report.index != Some(r) => "the index",
@@ -425,7 +464,7 @@ fn log_section(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> {
         )?;
     }
     for s in &log.signals {
-        write!(w, "  line {}: ", s.line)?;
+        write!(w, "  line {}{}: ", s.line, job(s.line))?;
         let style = if s.kind.stage().is_some() {
             BAD
         } else {
