@@ -125,7 +125,6 @@ pub fn explain(desired: &DesiredState, evidence: Evidence, selection: &Selection
         .collect();
     let mut results = Vec::new();
     let mut skipped = Vec::new();
-    let no_claims = crate::identity::Claims::partial(indexmap::IndexMap::new());
     for p in chosen {
         if !candidates.is_empty() && !candidates.contains(&p.registry) {
             skipped.push(Skipped {
@@ -138,40 +137,14 @@ pub fn explain(desired: &DesiredState, evidence: Evidence, selection: &Selection
             .log
             .as_ref()
             .and_then(|l| registry_answer(l, p.registry));
-        let claims = match (&evidence.claims, &answer) {
-            (Some(claims), _) => claims,
-            // No claims, but the registry's own answer: that answer is the verdict.
-            (None, Some(_)) => &no_claims,
-            (None, None) => {
-                skipped.push(Skipped {
-                    publisher: p.clone(),
-                    reason: no_claims_reason(&evidence, p.registry),
-                });
-                continue;
-            }
-        };
-        let facts = EvidenceFacts {
-            claims,
-            is_token: evidence.kind == crate::evidence::Kind::Token,
-            token_rejected: match &evidence.verification {
-                Some(Verification::Rejected(reason)) => Some(reason.as_str()),
-                _ => None,
-            },
-        };
-        let mut judgement = match &answer {
-            Some(a) => p.registry.judge_answered(p, &facts, a),
-            None => p.registry.judge(p, &facts),
-        };
-        if evidence.claims.is_none() {
-            // Only what the registry's answer says: no row of claims the log does not show.
-            judgement
-                .fields
-                .retain(|f| f.outcome == Outcome::Differs || f.actual != Claim::Unknown);
-            judgement
-                .notes
-                .retain(|n| !matches!(n.id, "claims-not-shown" | "owner-id-unconfirmed"));
+        if evidence.claims.is_none() && answer.is_none() {
+            skipped.push(Skipped {
+                publisher: p.clone(),
+                reason: no_claims_reason(&evidence, p.registry),
+            });
+            continue;
         }
-        results.push(diagnose(p, judgement, &evidence));
+        results.push(judge_publisher(p, &evidence, answer.as_ref()));
     }
     ExplainReport {
         evidence,
@@ -179,6 +152,39 @@ pub fn explain(desired: &DesiredState, evidence: Evidence, selection: &Selection
         results,
         skipped,
     }
+}
+
+/// Judges one declared publisher on the evidence; with the registry's own `answer` (quoted by
+/// a log, or given by a real exchange), that answer decides. Evidence without claims is judged
+/// on the answer alone, showing only the rows the answer speaks of.
+pub fn judge_publisher(
+    p: &Publisher,
+    evidence: &Evidence,
+    answer: Option<&Answer<'_>>,
+) -> PublisherResult {
+    let no_claims = crate::identity::Claims::partial(indexmap::IndexMap::new());
+    let claims = evidence.claims.as_ref().unwrap_or(&no_claims);
+    let facts = EvidenceFacts {
+        claims,
+        is_token: evidence.kind == crate::evidence::Kind::Token,
+        token_rejected: match &evidence.verification {
+            Some(Verification::Rejected(reason)) => Some(reason.as_str()),
+            _ => None,
+        },
+    };
+    let mut judgement = match answer {
+        Some(a) => p.registry.judge_answered(p, &facts, a),
+        None => p.registry.judge(p, &facts),
+    };
+    if evidence.claims.is_none() {
+        judgement
+            .fields
+            .retain(|f| f.outcome == Outcome::Differs || f.actual != Claim::Unknown);
+        judgement
+            .notes
+            .retain(|n| !matches!(n.id, "claims-not-shown" | "owner-id-unconfirmed"));
+    }
+    diagnose(p, judgement, evidence)
 }
 
 /// The registry's answer a log quotes for `registry`, or, when the log shows the exchange
@@ -365,7 +371,7 @@ fn diagnose(p: &Publisher, judgement: Judgement, evidence: &Evidence) -> Publish
                     &mut next,
                 );
             }
-            if refusal.code == "invalid-pending-publisher" {
+            if refusal.code == "invalid-pending-publisher" || has_note(answer::NOTE_HOLDS_OTHER) {
                 registration_hint = Some(registration(p));
             }
             let first_difference = judgement
@@ -528,6 +534,17 @@ fn steps_for_not_found(p: &Publisher, j: &Judgement, next: &mut Vec<String>) {
             .value()
             .map_or_else(|| "nothing".to_owned(), |v| format!("`{v}`"));
         let expected = f.expected.clone().unwrap_or_default();
+        let same = f
+            .actual
+            .value()
+            .is_some_and(|a| a.eq_ignore_ascii_case(&expected));
+        if same && j.notes.iter().any(|n| n.id == answer::NOTE_HOLDS_OTHER) {
+            next.push(format!(
+                "The run's {} is {seen}, as declared, but the publisher {reg} holds expects another value (see the note): correct the publisher on {reg} to the declared values, or the desired state to what {reg} holds.",
+                f.name
+            ));
+            continue;
+        }
         let step = match f.name {
             "owner" | "repository" => format!(
                 "The run comes from repository `{}`, the publisher names `{}/{}`: if the repository was renamed or transferred, update the publisher on {reg} and the desired state (the lookup is case-sensitive).",

@@ -68,6 +68,11 @@ pub enum Command {
     /// what is unknown, and the playbook's thresholds. Exit 0 as declared, 1 drift or a failed
     /// threshold, 3 some checks unknown, 2 unusable input.
     Drift(DriftArgs),
+    /// Inside the release job, before anything is built: request the job's own OIDC token for
+    /// each declared registry and judge it as `explain` does; with --exchange, also make each
+    /// registry's real token exchange. Exit 0 as declared, 1 a refusal, 2 no runner or unusable
+    /// input.
+    Preflight(PreflightArgs),
     /// Write a starting desired-state file (--config, default expected-publishers.toml) from
     /// the workflows and the git remote: one publisher per publishing step found.
     Init(InitArgs),
@@ -181,6 +186,43 @@ pub struct ExplainArgs {
     /// Judge only publishers of this project.
     #[arg(long, value_name = "NAME")]
     pub project: Option<String>,
+}
+
+/// Arguments of `preflight`.
+#[derive(Debug, Args)]
+pub struct PreflightArgs {
+    /// Only publishers of this registry.
+    #[arg(long, value_name = "REGISTRY", value_parser = parse_registry)]
+    pub registry: Option<Registry>,
+    /// Only publishers of this project.
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
+    /// Also make each registry's real token exchange (a fresh token each), and report its own
+    /// answer; the token it gives is revoked where the registry can (crates.io), else dropped
+    /// unused. A refusal is exit 1 whatever the offline verdict.
+    #[arg(long)]
+    pub exchange: bool,
+    /// PyPI (its audience comes from /_/oidc/audience).
+    #[arg(long, value_name = "URL", default_value = "https://pypi.org")]
+    pub pypi_url: String,
+    /// TestPyPI.
+    #[arg(long, value_name = "URL", default_value = "https://test.pypi.org")]
+    pub testpypi_url: String,
+    /// crates.io.
+    #[arg(long, value_name = "URL", default_value = "https://crates.io")]
+    pub crates_io_url: String,
+    /// RubyGems.
+    #[arg(long, value_name = "URL", default_value = "https://rubygems.org")]
+    pub rubygems_url: String,
+    /// NuGet's gallery (its token API is /api/v2/token).
+    #[arg(long, value_name = "URL", default_value = "https://www.nuget.org")]
+    pub nuget_url: String,
+    /// npm's registry.
+    #[arg(long, value_name = "URL", default_value = "https://registry.npmjs.org")]
+    pub npm_url: String,
+    /// Timeout of each request, in seconds (connection to last byte).
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub timeout: f64,
 }
 
 /// Arguments of `drift`.
@@ -354,6 +396,7 @@ fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, In
             drift::execute(&desired, cli.format, args, out, err)
         }
         Command::Init(args) => run_init(cli, args, out, err),
+        Command::Preflight(args) => run_preflight(cli, args, out),
         Command::Schema => {
             let text = serde_json::to_string_pretty(&crate::schema::schema())
                 .map_err(|e| InputError::Usage(e.to_string()))?;
@@ -477,6 +520,87 @@ fn finish_output(written: std::io::Result<()>) -> Result<(), InputError> {
         }),
         _ => Ok(()),
     }
+}
+
+fn run_preflight(cli: &Cli, args: &PreflightArgs, out: &mut dyn Write) -> Result<u8, InputError> {
+    use crate::preflight::{self, Runner, Urls};
+    if matches!(cli.format, Format::Sarif | Format::Github) {
+        return Err(InputError::Usage(
+            "preflight prints human or json; sarif and github are formats of `check`".into(),
+        ));
+    }
+    guard_config(&cli.config)?;
+    let desired = config::load(&cli.config)?;
+    let runner =
+        Runner::from_env().ok_or_else(|| InputError::Usage(preflight::NO_RUNNER.into()))?;
+    let urls = Urls {
+        pypi: drift::base_url("--pypi-url", &args.pypi_url)?,
+        testpypi: drift::base_url("--testpypi-url", &args.testpypi_url)?,
+        crates_io: drift::base_url("--crates-io-url", &args.crates_io_url)?,
+        rubygems: drift::base_url("--rubygems-url", &args.rubygems_url)?,
+        nuget: drift::base_url("--nuget-url", &args.nuget_url)?,
+        npm: drift::base_url("--npm-url", &args.npm_url)?,
+    };
+    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
+        return Err(InputError::Usage(
+            "--timeout takes seconds, more than 0 and at most 3600".into(),
+        ));
+    }
+    let all = [
+        &urls.pypi,
+        &urls.testpypi,
+        &urls.crates_io,
+        &urls.rubygems,
+        &urls.nuget,
+        &urls.npm,
+    ];
+    let local = all.iter().all(|u| drift::is_loopback(u))
+        && drift::is_loopback(&format!("http://{}", runner.host()));
+    let settings = crate::net::http::Settings {
+        timeout: std::time::Duration::from_secs_f64(args.timeout),
+        use_proxy: !local,
+        policy: crate::net::retry::Policy {
+            retries: 2,
+            backoff_base: std::time::Duration::from_millis(
+                std::env::var("TRUSTPUB_BACKOFF_BASE_MS")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(500),
+            ),
+            max_wait: std::time::Duration::from_secs(10),
+        },
+        ..crate::net::http::Settings::default()
+    };
+    let services = vec![
+        crate::net::store::Service {
+            id: "pypi",
+            base: urls.pypi.clone(),
+        },
+        crate::net::store::Service {
+            id: "testpypi",
+            base: urls.testpypi.clone(),
+        },
+    ];
+    let http = crate::net::http::Http::new(
+        crate::net::http::Mode::Live { record: None },
+        settings,
+        services,
+        None,
+    )
+    .map_err(InputError::Usage)?;
+    let selection = Selection {
+        registry: args.registry,
+        project: args.project.clone(),
+    };
+    let report = preflight::run(&desired, &selection, &runner, &http, &urls, args.exchange)?;
+    let written = match cli.format {
+        Format::Json => serde_json::to_writer_pretty(&mut *out, &render::preflight::json(&report))
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out)),
+        _ => render::preflight::human(out, &report),
+    };
+    finish_output(written)?;
+    Ok(report.exit_code())
 }
 
 fn run_template(cli: &Cli, args: &TemplateArgs, out: &mut dyn Write) -> Result<u8, InputError> {

@@ -43,12 +43,17 @@ pub struct Reading {
     pub cause: Option<FieldCheck>,
     /// What kind of answer it is.
     pub meaning: Meaning,
+    /// What the registry says it holds for the field it names (crates.io's `Expected ...`,
+    /// NuGet's `expected '...'`), when it says.
+    pub held: Option<String>,
 }
 
 /// The note id saying the registry's answer decided the verdict.
 pub const NOTE_ANSWERED: &str = "registry-answered";
 /// The note id saying the claims shown match, and the registry still found no publisher.
 pub const NOTE_HOLDS_NONE: &str = "registry-holds-no-such-publisher";
+/// The note id saying the registry holds other values than the declared ones.
+pub const NOTE_HOLDS_OTHER: &str = "registry-holds-other-values";
 /// The note id saying the evidence shows a refusal without the registry's reason.
 pub const NOTE_UNEXPLAINED: &str = "registry-reason-not-shown";
 
@@ -138,12 +143,33 @@ pub fn unquoted(registry: Registry) -> Reading {
         },
         cause: None,
         meaning: Meaning::Unexplained,
+        held: None,
     }
 }
 
 /// Merges a reading into a judgement.
 pub(super) fn apply(registry: Registry, j: &mut Judgement, r: Reading, claims: &Claims) {
     let own = j.refusal.take();
+    if let (Some(row), Some(held)) = (&r.cause, &r.held) {
+        let declared = j
+            .field(row.name)
+            .and_then(|f| f.expected.clone())
+            .or_else(|| row.expected.clone());
+        let holds_declared = |d: &String| {
+            held.split(", ")
+                .any(|h| h.trim_matches('`').eq_ignore_ascii_case(d))
+        };
+        if let Some(declared) = declared.filter(|d| !holds_declared(d)) {
+            j.notes.push(Note {
+                id: NOTE_HOLDS_OTHER,
+                text: format!(
+                    "{} holds a publisher whose {} is {held}, and the desired state declares `{declared}`: the publisher registered there is not the declared one",
+                    registry.name(),
+                    row.name
+                ),
+            });
+        }
+    }
     if let Some(row) = r.cause {
         match j.fields.iter_mut().find(|f| f.name == row.name) {
             Some(f) => {

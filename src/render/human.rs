@@ -14,15 +14,15 @@ use crate::redact::redact;
 use crate::registry::{FieldCheck, Outcome};
 use crate::source::SourceFile;
 
-const GOOD: Style = AnsiColor::Green.on_default().bold();
-const BAD: Style = AnsiColor::Red.on_default().bold();
-const UNSURE: Style = AnsiColor::Yellow.on_default().bold();
-const DIM: Style = Style::new().dimmed();
-const BOLD: Style = Style::new().bold();
+pub(crate) const GOOD: Style = AnsiColor::Green.on_default().bold();
+pub(crate) const BAD: Style = AnsiColor::Red.on_default().bold();
+pub(crate) const UNSURE: Style = AnsiColor::Yellow.on_default().bold();
+pub(crate) const DIM: Style = Style::new().dimmed();
+pub(crate) const BOLD: Style = Style::new().bold();
 const LINK: Style = AnsiColor::Cyan.on_default();
 
 /// Writes `text` in `style`.
-fn styled(w: &mut dyn Write, style: Style, text: &str) -> io::Result<()> {
+pub(crate) fn styled(w: &mut dyn Write, style: Style, text: &str) -> io::Result<()> {
     write!(w, "{style}{text}{style:#}")
 }
 
@@ -220,7 +220,8 @@ fn expected(f: &FieldCheck) -> String {
     }
 }
 
-fn publisher_result(w: &mut dyn Write, r: &PublisherResult) -> io::Result<()> {
+/// Renders one publisher's result.
+pub(crate) fn publisher_result(w: &mut dyn Write, r: &PublisherResult) -> io::Result<()> {
     let j = &r.judgement;
     let p = &r.publisher;
     let (mark, style, verdict) = if j.accepted() {
@@ -376,13 +377,14 @@ fn identity_diff(w: &mut dyn Write, fields: &[FieldCheck]) -> io::Result<()> {
         let d = format!("{} = {}\n", f.name, quoted(&expected(f)));
         declared.push_str(&d);
         if f.outcome == Outcome::Differs && f.actual != Claim::Unknown {
-            any = true;
             let o = match &f.actual {
                 Claim::Present(v) => quoted(&redact(v)),
                 Claim::Missing => "(absent)".into(),
                 Claim::Unknown => "(not shown)".into(),
             };
-            observed.push_str(&format!("{} = {o}\n", f.name));
+            let o = format!("{} = {o}\n", f.name);
+            any |= o != d;
+            observed.push_str(&o);
         } else {
             observed.push_str(&d);
         }

@@ -12,8 +12,22 @@ pub fn read(p: &Publisher, a: &Answer<'_>) -> Reading {
         refusal: answer::refusal(a, text),
         cause,
         meaning,
+        held: None,
     };
     let after = |marker: &str| answer::ticked_after(text, marker).map(str::to_owned);
+    // `Expected workflow filenames: `a.yml`, `b.yml`` / `Expected owner IDs: 1, 2.`
+    let held = text
+        .split_once(". Expected ")
+        .or_else(|| text.split_once(" Expected "))
+        .map(|(_, rest)| {
+            let list = rest.split_once(": ").map_or(rest, |(_, l)| l);
+            let list = list.split(". Please").next().unwrap_or(list);
+            list.trim_end_matches('.').to_owned()
+        });
+    let reading = |meaning, cause| Reading {
+        held: held.clone(),
+        ..reading(meaning, cause)
+    };
     if let Some(repo) = after("No Trusted Publishing config found for repository ") {
         // It names the repository it looked up: the declared one (without case, as crates.io
         // compares), or another.

@@ -11,6 +11,7 @@ pub fn read(_: &Publisher, a: &Answer<'_>) -> Reading {
         refusal: answer::refusal(a, text),
         cause,
         meaning,
+        held: None,
     };
     if text.contains("Unsupported GitHub Actions runner environment") {
         return reading(

@@ -14,6 +14,7 @@ pub fn read(p: &Publisher, a: &Answer<'_>) -> Reading {
         refusal: answer::refusal(a, text),
         cause,
         meaning,
+        held: None,
     };
     for prefix in [
         "No matching trust policy owned by user ",
@@ -44,6 +45,11 @@ pub fn read(p: &Publisher, a: &Answer<'_>) -> Reading {
         .filter(|e| mine(e))
         .chain(errors.iter().filter(|e| !mine(e)));
     for e in ordered.copied() {
+        let held = answer::quoted_after(e, "expected ").map(|h| format!("`{h}`"));
+        let reading = |meaning, cause| Reading {
+            held: held.clone(),
+            ..reading(meaning, cause)
+        };
         if e.starts_with("Workflow mismatch for policy ") {
             let actual = answer::quoted_after(e, "actual ").unwrap_or_default();
             return reading(

@@ -26,6 +26,7 @@ pub fn read(p: &Publisher, a: &Answer<'_>) -> Reading {
         refusal: answer::refusal(a, reason),
         cause,
         meaning,
+        held: None,
     };
     match a.code {
         "invalid-publisher" => {}

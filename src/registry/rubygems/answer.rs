@@ -12,6 +12,7 @@ pub fn read(_: &Publisher, a: &Answer<'_>) -> Reading {
         refusal: answer::refusal(a, text),
         cause,
         meaning,
+        held: None,
     };
     if let Some(claim) = text.strip_prefix("Missing/invalid ") {
         let name = ["nbf", "iat", "exp", "iss", "jti"]
