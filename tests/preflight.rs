@@ -527,3 +527,52 @@ fn a_runner_that_refuses_a_token_is_an_input_error_without_its_url() {
     );
     let _ = Path::new("");
 }
+
+#[test]
+fn the_markdown_summary_is_appended_to_the_step_summary_without_secrets() {
+    let mut w = World::new("summary");
+    w.registries
+        .mock("POST", "/crates/api/v1/trusted_publishing/tokens")
+        .with_body(json!({"token": MINTED[1]}).to_string())
+        .create();
+    w.registries
+        .mock("DELETE", "/crates/api/v1/trusted_publishing/tokens")
+        .with_status(204)
+        .create();
+    let summary = std::env::temp_dir().join(format!("trustpub-summary-{}.md", std::process::id()));
+    std::fs::write(&summary, "## an earlier step\n\n").unwrap();
+    let base = w.registries.url();
+    let out = Command::cargo_bin("trustpub")
+        .unwrap()
+        .current_dir(&w.dir)
+        .args(["preflight", "--exchange", "--registry", "crates-io"])
+        .args(["--crates-io-url", &format!("{base}/crates")])
+        .env(
+            "ACTIONS_ID_TOKEN_REQUEST_URL",
+            format!("{}/idtoken?api-version=2.0", w.runner.url()),
+        )
+        .env("ACTIONS_ID_TOKEN_REQUEST_TOKEN", REQUEST_TOKEN)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = std::fs::read_to_string(&summary).unwrap();
+    let _ = std::fs::remove_file(&summary);
+    assert!(
+        text.starts_with("## an earlier step\n\n## trustpub preflight\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| ✅ | `crates-io` · `widget` | match |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("crates.io accepted the token (HTTP 200); the token it gave was revoked"),
+        "{text}"
+    );
+    w.assert_no_secret(&[
+        &text,
+        &String::from_utf8_lossy(&out.stdout),
+        &String::from_utf8_lossy(&out.stderr),
+    ]);
+}

@@ -155,7 +155,7 @@ pub fn execute(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<u8, InputError> {
-    if matches!(format, Format::Sarif | Format::Github) {
+    if matches!(format, Format::Sarif | Format::Github | Format::Markdown) {
         return Err(InputError::Usage(
             "drift prints human or json; sarif and github are formats of `check`".into(),
         ));

@@ -360,7 +360,7 @@ fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, In
         Command::Explain(args) => {
             if matches!(cli.format, Format::Sarif | Format::Github) {
                 return Err(InputError::Usage(
-                    "explain prints human or json; sarif and github are formats of `check`".into(),
+                    "explain prints human, json or markdown; sarif and github are formats of `check`".into(),
                 ));
             }
             guard_config(&cli.config)?;
@@ -377,6 +377,7 @@ fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, In
                         .map_err(std::io::Error::from)
                         .and_then(|()| writeln!(out))
                 }
+                Format::Markdown => out.write_all(render::markdown::explain(&report).as_bytes()),
                 _ => render::human::explain(out, &report),
             };
             // A closed pipe (`| head`) is not an error of the input.
@@ -396,7 +397,7 @@ fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, In
             drift::execute(&desired, cli.format, args, out, err)
         }
         Command::Init(args) => run_init(cli, args, out, err),
-        Command::Preflight(args) => run_preflight(cli, args, out),
+        Command::Preflight(args) => run_preflight(cli, args, out, err),
         Command::Schema => {
             let text = serde_json::to_string_pretty(&crate::schema::schema())
                 .map_err(|e| InputError::Usage(e.to_string()))?;
@@ -522,11 +523,17 @@ fn finish_output(written: std::io::Result<()>) -> Result<(), InputError> {
     }
 }
 
-fn run_preflight(cli: &Cli, args: &PreflightArgs, out: &mut dyn Write) -> Result<u8, InputError> {
+fn run_preflight(
+    cli: &Cli,
+    args: &PreflightArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, InputError> {
     use crate::preflight::{self, Runner, Urls};
     if matches!(cli.format, Format::Sarif | Format::Github) {
         return Err(InputError::Usage(
-            "preflight prints human or json; sarif and github are formats of `check`".into(),
+            "preflight prints human, json or markdown; sarif and github are formats of `check`"
+                .into(),
         ));
     }
     guard_config(&cli.config)?;
@@ -593,18 +600,34 @@ fn run_preflight(cli: &Cli, args: &PreflightArgs, out: &mut dyn Write) -> Result
         project: args.project.clone(),
     };
     let report = preflight::run(&desired, &selection, &runner, &http, &urls, args.exchange)?;
+    let markdown = render::markdown::preflight(&report);
     let written = match cli.format {
         Format::Json => serde_json::to_writer_pretty(&mut *out, &render::preflight::json(&report))
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(out)),
+        Format::Markdown => out.write_all(markdown.as_bytes()),
         _ => render::preflight::human(out, &report),
     };
     finish_output(written)?;
+    // In a job, the summary goes to the run's page too.
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        let appended = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(crate::redact::redact(&markdown).as_bytes()));
+        if let Err(e) = appended {
+            let _ = writeln!(err, "warning: the step summary could not be written: {e}");
+        }
+    }
     Ok(report.exit_code())
 }
 
 fn run_template(cli: &Cli, args: &TemplateArgs, out: &mut dyn Write) -> Result<u8, InputError> {
-    if matches!(cli.format, Format::Sarif | Format::Github) {
+    if matches!(
+        cli.format,
+        Format::Sarif | Format::Github | Format::Markdown
+    ) {
         return Err(InputError::Usage("template prints human or json".into()));
     }
     let desired = config::load(&cli.config)?;
@@ -692,6 +715,7 @@ fn run_check(cli: &Cli, args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Inp
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(out)),
         Format::Github => render::check::github(out, &report),
+        Format::Markdown => out.write_all(render::markdown::check(&report).as_bytes()),
     };
     finish_output(written)?;
     Ok(report.exit_code(check::Options {
