@@ -75,7 +75,7 @@ pub fn explain(report: &ExplainReport) -> Value {
             .map(|j| j.name.clone())
     };
     let stage = report.stage().map(|s| {
-        let first = log.and_then(|l| l.signals.iter().find(|sig| sig.kind.stage() == Some(s)));
+        let first = log.and_then(|l| l.cause());
         json!({
             "id": s.id(),
             "title": s.title(),

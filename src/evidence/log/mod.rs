@@ -104,6 +104,17 @@ impl LogReport {
         self.claims.is_some() || !self.server_errors.is_empty() || !self.signals.is_empty()
     }
 
+    /// The message that decided the failed stage: the first of the strongest [`Class`].
+    pub fn cause(&self) -> Option<&Signal> {
+        [Class::Cause, Class::Consequence, Class::Wrapper]
+            .into_iter()
+            .find_map(|class| {
+                self.signals
+                    .iter()
+                    .find(|s| s.kind.class() == class && s.kind.stage().is_some())
+            })
+    }
+
     /// The registry's last answer, when the log quotes one from `registry` (PyPI's answers
     /// count for TestPyPI too when the log did not say which index).
     pub fn answer_for(&self, registry: Registry) -> Option<&ServerError> {
@@ -376,15 +387,7 @@ impl Parser {
             }
         }
         // Wrappers only matter when nothing says more.
-        let decisive = [Class::Cause, Class::Consequence, Class::Wrapper]
-            .into_iter()
-            .find_map(|class| {
-                self.report
-                    .signals
-                    .iter()
-                    .find(|s| s.kind.class() == class && s.kind.stage().is_some())
-            })
-            .cloned();
+        let decisive = self.report.cause().cloned();
         if decisive
             .as_ref()
             .is_some_and(|d| d.kind.class() != Class::Wrapper)

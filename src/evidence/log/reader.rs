@@ -60,7 +60,11 @@ impl Joiner {
         if continuation {
             let rest = &line[9..];
             let bullet = rest.starts_with("* ") || rest.starts_with("- ");
-            if !bullet && let Some((pending, _)) = &mut self.pending {
+            if !bullet
+                && let Some((pending, _)) = &mut self.pending
+                && pending.len() + rest.len() < MAX_LINE_BYTES
+            {
+                // Joined up to the length of one line: memory stays bounded.
                 pending.push(' ');
                 pending.push_str(rest);
                 return None;

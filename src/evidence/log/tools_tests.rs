@@ -154,3 +154,15 @@ fn ansi_sequences_are_stripped() {
         "red link"
     );
 }
+
+#[test]
+fn joined_lines_stay_bounded() {
+    let mut log = String::from("ERROR    TrustedPublishingFailure: start\n");
+    for _ in 0..20_000 {
+        log.push_str("         continued continued continued continued\n");
+    }
+    log.push_str("         * `invalid-publisher`: valid token, but no corresponding publisher\n");
+    let r = parse(&log);
+    assert_eq!(r.server_errors.len(), 1);
+    assert!(r.signals.iter().all(|s| s.text.len() <= 300));
+}
