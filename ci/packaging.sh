@@ -62,9 +62,12 @@ echo "$version"
 [[ $version =~ ^trustpub\ ([0-9]+\.[0-9]+\.[0-9]+)\ \(([0-9a-f]{7,}|unknown)\)$ ]] || fail "unexpected --version: $version"
 semver=${BASH_REMATCH[1]}
 # The bundled example, from the project root (it reads ./expected-publishers.toml).
-"$build/venv/bin/trustpub" explain --log fixtures/logs/owlclaw-invalid-publisher.gh.log > "$build/example.txt"
-grep -q "testpypi · owlclaw: match" "$build/example.txt" || { cat "$build/example.txt"; fail "the bundled example"; }
-ok "the wheel installs and runs the bundled example: $(grep -m1 "owlclaw: match" "$build/example.txt")"
+# TestPyPI refused that run: exit 1, TestPyPI's own answer as the verdict.
+code=0
+"$build/venv/bin/trustpub" explain --log fixtures/logs/owlclaw-invalid-publisher.gh.log > "$build/example.txt" || code=$?
+[ "$code" = 1 ] && grep -q "testpypi · owlclaw: mismatch (invalid-publisher)" "$build/example.txt" \
+  || { cat "$build/example.txt"; fail "the bundled example (exit $code)"; }
+ok "the wheel installs and runs the bundled example: $(grep -m1 "owlclaw: mismatch" "$build/example.txt")"
 
 step "dogfood: trustpub and zizmor on trustpub's own release pipeline"
 "$build/venv/bin/trustpub" --config .github/expected-publishers.toml check --repository trustpub/trustpub \

@@ -8,6 +8,7 @@ use crate::identity::Claim;
 use crate::identity::Publisher;
 use crate::identity::Registry;
 use crate::identity::TokenProblem;
+use crate::registry::answer::{self, Answer};
 use crate::registry::pypi;
 use crate::registry::{EvidenceFacts, Judgement, Outcome};
 
@@ -42,6 +43,16 @@ pub struct PublisherResult {
     pub next_steps: Vec<String>,
     /// The values to register, when registering is the fix.
     pub registration: Option<Registration>,
+}
+
+impl PublisherResult {
+    /// Whether the verdict is the registry's own answer, as the evidence quotes it.
+    pub fn answered(&self) -> bool {
+        self.judgement
+            .notes
+            .iter()
+            .any(|n| n.id == answer::NOTE_ANSWERED)
+    }
 }
 
 /// A declared publisher that was not judged, and why.
@@ -105,24 +116,18 @@ pub fn explain(
     selection: &Selection,
 ) -> ExplainReport {
     let index = evidence_index(&evidence);
-    if evidence.claims.is_none() {
-        // Nothing to judge: the report is what the log shows.
-        return ExplainReport {
-            evidence,
-            index,
-            results: Vec::new(),
-            skipped: Vec::new(),
-        };
-    }
     let chosen: Vec<&Publisher> = desired
         .publishers
         .iter()
         .filter(|p| selection.registry.is_none_or(|r| r == p.registry))
         .filter(|p| selection.project.as_deref().is_none_or(|n| n == p.project))
         .collect();
-    // The index the evidence was meant for selects its publishers, when any is declared;
+    // The registry the evidence was meant for selects its publishers, when any is declared;
     // otherwise every publisher is judged and the audience check speaks.
-    let narrowed = index.filter(|i| chosen.iter().any(|p| p.registry == *i));
+    let candidates: Vec<Registry> = evidence_registries(&evidence)
+        .into_iter()
+        .filter(|r| chosen.iter().any(|p| p.registry == *r))
+        .collect();
     // `--jwks` checked the signature; the clock is each registry's own (its `TokenTiming`).
     let now = crate::net::time::now_epoch();
     let signature = match &evidence.verification {
@@ -135,7 +140,7 @@ pub fn explain(
             .then(|| jwt::time_problem(claims, &registry.spec().timing, now))
             .flatten()
     };
-    // The evidence's own verdict uses the timing of the index the token was minted for.
+    // The evidence's own verdict uses the timing of the registry the token was minted for.
     if signature.is_none()
         && let Some(claims) = &evidence.claims
         && let Some(registry) = index.or_else(|| chosen.first().map(|p| p.registry))
@@ -146,38 +151,136 @@ pub fn explain(
     let mut results = Vec::new();
     let mut skipped = Vec::new();
     for p in chosen {
-        if let Some(i) = narrowed.filter(|i| *i != p.registry) {
+        if !candidates.is_empty() && !candidates.contains(&p.registry) {
             skipped.push(Skipped {
                 publisher: p.clone(),
-                reason: format!(
-                    "this run was for {} ({}); {} is a separate index with its own publishers",
-                    i.name(),
-                    index_source(&evidence),
-                    p.registry.name()
-                ),
+                reason: other_registry_reason(&evidence, &candidates, p.registry),
             });
             continue;
         }
-        let Some(claims) = &evidence.claims else {
+        let answer = evidence
+            .log
+            .as_ref()
+            .and_then(|l| registry_answer(l, p.registry));
+        if evidence.claims.is_none() && answer.is_none() {
+            skipped.push(Skipped {
+                publisher: p.clone(),
+                reason: no_claims_reason(&evidence, p.registry),
+            });
             continue;
-        };
-        let rejected = signature
-            .clone()
-            .or_else(|| time_problem(p.registry, claims));
-        let facts = EvidenceFacts {
-            claims,
-            is_token: evidence.kind == crate::evidence::Kind::Token,
-            token_rejected: rejected.as_ref(),
-            declared: &desired.publishers,
-        };
-        let judgement = p.registry.judge(p, &facts);
-        results.push(diagnose(p, judgement, &evidence));
+        }
+        let rejected = signature.clone().or_else(|| {
+            evidence
+                .claims
+                .as_ref()
+                .and_then(|c| time_problem(p.registry, c))
+        });
+        results.push(judge_publisher(
+            p,
+            &evidence,
+            answer.as_ref(),
+            rejected.as_ref(),
+            &desired.publishers,
+        ));
     }
     ExplainReport {
         evidence,
         index,
         results,
         skipped,
+    }
+}
+
+/// Judges one declared publisher on the evidence; with the registry's own `answer` (quoted by
+/// a log, or given by a real exchange), that answer decides. Evidence without claims is judged
+/// on the answer alone, showing only the rows the answer speaks of. `rejected` is what
+/// verification found wrong with the token for this registry; `declared`, every publisher
+/// declared (a registry that weighs all its configs at once sees them).
+pub fn judge_publisher(
+    p: &Publisher,
+    evidence: &Evidence,
+    answer: Option<&Answer<'_>>,
+    rejected: Option<&TokenProblem>,
+    declared: &[Publisher],
+) -> PublisherResult {
+    let no_claims = crate::identity::Claims::partial(indexmap::IndexMap::new());
+    let claims = evidence.claims.as_ref().unwrap_or(&no_claims);
+    let facts = EvidenceFacts {
+        claims,
+        is_token: evidence.kind == crate::evidence::Kind::Token,
+        token_rejected: rejected,
+        declared,
+    };
+    let mut judgement = match answer {
+        Some(a) => p.registry.judge_answered(p, &facts, a),
+        None => p.registry.judge(p, &facts),
+    };
+    if evidence.claims.is_none() {
+        judgement
+            .fields
+            .retain(|f| f.outcome == Outcome::Differs || f.actual != Claim::Unknown);
+        judgement
+            .notes
+            .retain(|n| !matches!(n.id, "claims-not-shown" | "owner-id-unconfirmed"));
+    }
+    diagnose(p, judgement, evidence)
+}
+
+/// The registry's answer a log quotes for `registry`, or, when the log shows the exchange
+/// refused without the registry's words, an unquoted refusal.
+fn registry_answer(
+    log: &crate::evidence::log::LogReport,
+    registry: Registry,
+) -> Option<Answer<'_>> {
+    use crate::evidence::log::SignalKind as K;
+    if let Some(e) = log.answer_for(registry) {
+        return Some(Answer {
+            code: &e.code,
+            text: &e.description,
+        });
+    }
+    let same = |r: Option<Registry>| {
+        r.is_none_or(|r| r == registry || (r.is_python_index() && registry.is_python_index()))
+    };
+    log.signals
+        .iter()
+        .any(|s| matches!(s.kind, K::ExchangeRefused | K::ExchangeReasonHidden) && same(s.registry))
+        .then_some(Answer {
+            code: Answer::UNQUOTED,
+            text: "",
+        })
+}
+
+/// Why a publisher of another registry than the evidence's is not judged.
+fn other_registry_reason(evidence: &Evidence, candidates: &[Registry], other: Registry) -> String {
+    match candidates {
+        [one] => format!(
+            "this run was for {} ({}); {} is a separate registry with its own publishers",
+            one.name(),
+            index_source(evidence),
+            other.name()
+        ),
+        _ => format!(
+            "this log is a Python publishing tool's, for PyPI or TestPyPI (it does not name the index); {} is not in question",
+            other.name()
+        ),
+    }
+}
+
+/// Why a publisher cannot be judged from evidence without claims.
+fn no_claims_reason(evidence: &Evidence, registry: Registry) -> String {
+    match evidence.log.as_ref().and_then(|l| l.stage) {
+        Some(stage) => format!(
+            "the log shows no claims to compare with it: the run failed at stage {} ({}){}",
+            stage.id(),
+            stage.title(),
+            if stage == crate::evidence::log::Stage::OidcToken {
+                format!(", before {} saw a token", registry.name())
+            } else {
+                String::new()
+            }
+        ),
+        None => "the log shows no claims to compare with it".to_owned(),
     }
 }
 
@@ -188,19 +291,24 @@ fn evidence_index(evidence: &Evidence) -> Option<Registry> {
     {
         return Some(r);
     }
-    evidence
-        .log
-        .as_ref()
-        .and_then(|l| l.index)
-        .map(|i| match i {
-            crate::evidence::log::Index::Pypi => Registry::Pypi,
-            crate::evidence::log::Index::TestPypi => Registry::TestPypi,
-        })
+    evidence.log.as_ref().and_then(|l| l.registry)
+}
+
+/// The registries the evidence may concern: the token's audience, else what the log says.
+fn evidence_registries(evidence: &Evidence) -> Vec<Registry> {
+    match evidence_index(evidence) {
+        Some(r) => vec![r],
+        None => evidence
+            .log
+            .as_ref()
+            .map(|l| l.registries.clone())
+            .unwrap_or_default(),
+    }
 }
 
 fn index_source(evidence: &Evidence) -> &'static str {
     match evidence.kind {
-        crate::evidence::Kind::Log => "the log names its host",
+        crate::evidence::Kind::Log => "the log names it",
         _ => "the token's audience says so",
     }
 }
@@ -245,10 +353,40 @@ fn upper_first(s: &str) -> String {
     })
 }
 
+/// The steps and the form that register the publisher as declared.
+fn register_steps(p: &Publisher, next: &mut Vec<String>) -> Registration {
+    let reg = p.registry.name();
+    let registration = registration(p);
+    next.push(format!(
+        "Register the publisher on {reg} exactly as declared (project `{}`), or correct the one it holds{}.",
+        p.project,
+        if registration.template.prefill_url.is_some() {
+            "; the link below opens the form pre-filled"
+        } else {
+            ""
+        }
+    ));
+    if let Some(pending) = &registration.template.pending_url {
+        next.push(format!(
+            "If `{}` does not exist on {reg} yet, register it first as a pending publisher at {pending}.",
+            p.project
+        ));
+    }
+    next.extend(
+        registration
+            .template
+            .notes
+            .iter()
+            .map(|n| format!("{}.", upper_first(n))),
+    );
+    registration
+}
+
 fn diagnose(p: &Publisher, judgement: Judgement, evidence: &Evidence) -> PublisherResult {
     let reg = p.registry.name();
     let mut next = Vec::new();
     let mut registration_hint = None;
+    let has_note = |id: &str| judgement.notes.iter().any(|n| n.id == id);
     let summary = match &judgement.refusal {
         None => {
             let refused_code = if p.registry.is_python_index() {
@@ -256,42 +394,65 @@ fn diagnose(p: &Publisher, judgement: Judgement, evidence: &Evidence) -> Publish
             } else {
                 "an error"
             };
-            let observed = if evidence
-                .log
-                .as_ref()
-                .is_some_and(|l| !l.server_errors.is_empty())
-            {
+            registration_hint = Some(register_steps(p, &mut next));
+            format!(
+                "The run's identity is the one you declared, so {reg} would accept it if it held this publisher. If {reg} refused it with {refused_code}, {reg} does not hold this publisher, or holds one with other values."
+            )
+        }
+        Some(refusal) if has_note(answer::NOTE_HOLDS_NONE) => {
+            registration_hint = Some(register_steps(p, &mut next));
+            if evidence.claims.is_some() {
                 format!(
-                    "Yet the run was refused: so {reg} does not hold this publisher, or holds one with other values."
+                    "{reg} refused this run (`{}`), and the claims shown are the identity you declared: so {reg} does not hold this publisher, or holds one with other values.",
+                    refusal.code
                 )
             } else {
                 format!(
-                    "If {reg} refused it with {refused_code}, {reg} does not hold this publisher, or holds one with other values."
+                    "{reg} refused this run (`{}`) without naming a field, and the log shows no claims: {reg} does not hold a publisher for this run's identity. If the declared values below are the run's, register them.",
+                    refusal.code
                 )
-            };
-            let registration = registration(p);
-            next.push(format!(
-                "Register the publisher on {reg} exactly as declared (project `{}`), or correct the one it holds{}.",
-                p.project,
-                if registration.template.prefill_url.is_some() { "; the link below opens the form pre-filled" } else { "" }
-            ));
-            if let Some(pending) = &registration.template.pending_url {
-                next.push(format!(
-                    "If `{}` does not exist on {reg} yet, register it first as a pending publisher at {pending}.",
-                    p.project
-                ));
             }
-            next.extend(
-                registration
-                    .template
-                    .notes
-                    .iter()
-                    .map(|n| format!("{}.", upper_first(n))),
-            );
-            registration_hint = Some(registration);
-            format!(
-                "The run's identity is the one you declared, so {reg} would accept it if it held this publisher. {observed}"
-            )
+        }
+        Some(refusal) if has_note(answer::NOTE_ANSWERED) => {
+            let unexplained = has_note(answer::NOTE_UNEXPLAINED);
+            if unexplained {
+                next.push(format!(
+                    "Run `trustpub preflight --exchange` in the publishing job (before the build) to get {reg}'s own answer, or give `trustpub explain` the run's token."
+                ));
+                steps_for_not_found(p, &judgement, &mut next);
+            } else {
+                steps_for_refusal(
+                    p,
+                    &judgement,
+                    refusal.code,
+                    &refusal.reason,
+                    evidence,
+                    &mut next,
+                );
+            }
+            if refusal.code == "invalid-pending-publisher" || has_note(answer::NOTE_HOLDS_OTHER) {
+                registration_hint = Some(registration(p));
+            }
+            let first_difference = judgement
+                .fields
+                .iter()
+                .find(|f| f.outcome == crate::registry::Outcome::Differs);
+            match (unexplained, first_difference) {
+                (true, Some(f)) => format!(
+                    "{reg} refused this run; the log does not show its reason, but the {} differs from the declared publisher.",
+                    f.name
+                ),
+                (true, None) => format!(
+                    "{reg} refused this run; the log does not show its reason, and the claims shown do not explain it."
+                ),
+                (false, Some(f)) => format!(
+                    "{reg} refused this run, in its own words below; its reason concerns the {}.",
+                    f.name
+                ),
+                (false, None) => {
+                    format!("{reg} refused this run, for the reason in its own words below.")
+                }
+            }
         }
         Some(refusal) => {
             steps_for_refusal(
@@ -364,6 +525,11 @@ fn steps_for_refusal(
                     p.registry.audience(),
                     p.registry.audience()
                 ));
+            } else if j.notes.iter().any(|n| n.id == answer::NOTE_ANSWERED) {
+                next.push(format!(
+                    "{reg} refused the token itself (its audience, issuer, expiry or signature), before looking for any publisher: request the token for `{}` right before the exchange, from GitHub Actions.",
+                    p.registry.audience()
+                ));
             } else {
                 next.push("The token lacks `iat` or `exp`, which PyPI requires of every JWT.".into());
             }
@@ -392,6 +558,32 @@ fn steps_for_refusal(
         _ if reason.starts_with("Check failed for required claim 'repository_owner'") => next.push(
             "`repository_owner` disagrees with the owner in `repository`: this is not a token GitHub Actions issues.".into(),
         ),
+        "invalid-pending-publisher" => next.push(format!(
+            "A pending publisher matched, but `{}` already exists on {reg}, so {reg} deleted the pending publisher: add the publisher on the project's own publishing page (the link below), as a normal publisher.",
+            p.project
+        )),
+        "invalid-reuse-token" => next.push(
+            "The token was already exchanged once: each token is good for one exchange. Re-run the job, and exchange the token only once (one publishing step per token).".into(),
+        ),
+        "not-enabled" => next.push(format!(
+            "{reg} has Trusted Publishing turned off right now: retry later, or publish with an API token meanwhile."
+        )),
+        _ if reason.starts_with("The policy '") && reason.contains("has expired") => next.push(
+            "The NuGet policy expired (a policy that has not published within 7 days of its creation is temporary): sign in to nuget.org and renew it on the Trusted Publishing page.".into(),
+        ),
+        _ if reason.contains("has already been used") => next.push(
+            "The token was already exchanged once: re-run the job, and exchange each token once.".into(),
+        ),
+        _ if reason.contains("OIDC permission denied for this action") => next.push(
+            "npm exchanged the token, then refused the upload: check the trusted publisher's allowed actions (`npm publish`), the package's publishing access, and the case of every field on npmjs.com.".into(),
+        ),
+        _ if reason.contains("Failed to validate repository information") => next.push(
+            "Set `repository.url` in package.json to the repository's https://github.com/OWNER/REPO URL, case included: npm checks provenance against it.".into(),
+        ),
+        "http-401" | "http-400" if !j.fields.iter().any(|f| f.outcome == Outcome::Differs) => next.push(format!(
+            "{reg} refused the token itself (audience, issuer, expiry or signature), before looking for any publisher: request the token for `{}` right before the exchange, from GitHub Actions.",
+            p.registry.audience()
+        )),
         _ => steps_for_not_found(p, j, next),
     }
 }
@@ -404,6 +596,17 @@ fn steps_for_not_found(p: &Publisher, j: &Judgement, next: &mut Vec<String>) {
             .value()
             .map_or_else(|| "nothing".to_owned(), |v| format!("`{v}`"));
         let expected = f.expected.clone().unwrap_or_default();
+        let same = f
+            .actual
+            .value()
+            .is_some_and(|a| a.eq_ignore_ascii_case(&expected));
+        if same && j.notes.iter().any(|n| n.id == answer::NOTE_HOLDS_OTHER) {
+            next.push(format!(
+                "The run's {} is {seen}, as declared, but the publisher {reg} holds expects another value (see the note): correct the publisher on {reg} to the declared values, or the desired state to what {reg} holds.",
+                f.name
+            ));
+            continue;
+        }
         let step = match f.name {
             "owner" | "repository" => format!(
                 "The run comes from repository `{}`, the publisher names `{}/{}`: if the repository was renamed or transferred, update the publisher on {reg} and the desired state (the lookup is case-sensitive).",
@@ -465,7 +668,49 @@ fn steps_for_not_found(p: &Publisher, j: &Judgement, next: &mut Vec<String>) {
             "ref" => format!(
                 "The run is for ref {seen}, and the policy is restricted to the branch `{expected}`: {reg} accepts runs of that branch only; publish from `{expected}`, or change the policy's ref."
             ),
-            "aud" | "event_name" | "job_workflow_ref" | "sub" | "workflow_ref" => continue,
+            "event_name" => match f.actual.value() {
+                Some(e) => format!(
+                    "The run was started by `{e}`, which {reg} refuses for Trusted Publishing: start the publishing workflow from `push` of tags, `release` or `workflow_dispatch`."
+                ),
+                None => continue,
+            },
+            "exp" | "nbf" | "iat" => format!(
+                "The token was {} when {reg} checked it: request the OIDC token right before the exchange, and check the runner's clock.",
+                if f.name == "exp" {
+                    "expired"
+                } else {
+                    "not yet valid"
+                }
+            ),
+            "aud" => format!(
+                "The token's audience is not {reg}'s (`{}`): request the token for `{}`.",
+                p.registry.audience(),
+                p.registry.audience()
+            ),
+            "iss" => format!(
+                "The token was issued by {seen}: {reg} accepts GitHub Actions tokens issued by {} only.",
+                crate::identity::GITHUB_ISSUER
+            ),
+            "policy-owner" => format!(
+                "NuGet/login sent the user name {seen}, and the policy was created by `{expected}`: NuGet/login's `user` must be the NuGet user who created the policy (not the organization that owns the package)."
+            ),
+            "runner_environment" => format!(
+                "The job ran on a self-hosted runner: {reg} accepts Trusted Publishing only from GitHub-hosted runners. Run the publishing job on `ubuntu-latest` (or another GitHub-hosted image)."
+            ),
+            // PyPI's `invalid-pending-publisher`: the project exists already.
+            "project" if p.registry.is_python_index() => format!(
+                "Add the publisher on project `{}` itself (not as a pending publisher).",
+                p.project
+            ),
+            "job_workflow_ref" => format!(
+                "`job_workflow_ref` is {seen}: it must be `{}/{}/.github/workflows/{}@` followed by the run's `ref` or `sha`.",
+                p.owner, p.repository, p.workflow
+            ),
+            "repository_owner" | "repository_owner_id" | "repository_id" | "jti" => format!(
+                "The token has no usable `{}` claim, which {reg} requires of every GitHub Actions token: give the whole token, or request it from GitHub Actions.",
+                f.claim
+            ),
+            "sub" | "workflow_ref" => continue,
             name => format!(
                 "`{name}`: the run shows {seen}, the publisher declares `{expected}` ({reg} compares: {}): make the two the same.",
                 f.rule

@@ -23,6 +23,7 @@ pub mod manifest;
 pub mod net;
 pub mod parallel;
 pub mod paths;
+pub mod preflight;
 pub mod redact;
 pub mod registry;
 pub mod render;

@@ -389,9 +389,11 @@ fn a_200_mb_log_is_streamed_in_bounded_memory() {
         tail,
         baseline_kib(),
     );
-    // The claims at the very end were found: the verdict is the bundled example's.
-    assert_eq!(code, Some(0), "{out}");
-    assert!(out.contains("\"verdict\": \"match\""), "{out}");
+    // The claims and TestPyPI's answer at the very end were found: the verdict is the bundled
+    // example's, TestPyPI's own refusal.
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("\"verdict\": \"mismatch\""), "{out}");
+    assert!(out.contains("\"answered\": true"), "{out}");
     eprintln!("200 MB log streamed in {took:?}");
 }
 

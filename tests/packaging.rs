@@ -237,3 +237,99 @@ fn the_wheel_is_built_by_maturin_as_a_binary_and_takes_its_version_from_cargo() 
     assert!(dynamic.iter().any(|v| v.as_str() == Some("version")));
     assert!(Path::new(&root().join("README.md")).is_file());
 }
+
+/// Runs the action's `preflight` step with bash, as the runner would.
+fn run_preflight_step(env: &[(&str, String)]) -> (Option<i32>, String) {
+    let tmp =
+        std::env::temp_dir().join(format!("trustpub-action-preflight-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut cmd = Command::new("bash");
+    cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c"])
+        .arg(action_script("preflight"))
+        .current_dir(root().join("tests/golden/check/clean"))
+        .env("TRUSTPUB", assert_cmd::cargo::cargo_bin("trustpub"))
+        .env("NO_COLOR", "1")
+        .env("TRUSTPUB_ARGS", "")
+        .env("TRUSTPUB_CONFIG", "expected-publishers.toml")
+        .env("EXCHANGE", "false")
+        .env("FAIL", "true")
+        .env("GITHUB_OUTPUT", tmp.join("output"))
+        .env_remove("ACTIONS_ID_TOKEN_REQUEST_URL")
+        .env_remove("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+        .env_remove("GITHUB_STEP_SUMMARY");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let outputs = std::fs::read_to_string(tmp.join("output")).unwrap_or_default();
+    let _ = std::fs::remove_dir_all(&tmp);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr)
+            + &outputs,
+    )
+}
+
+#[test]
+fn the_actions_preflight_mode_needs_the_job_s_token_and_fails_on_a_refusal() {
+    if Command::new("bash").arg("--version").output().is_err() {
+        eprintln!("no bash: skipped");
+        return;
+    }
+    // Outside a job with `id-token: write`: the step fails with preflight's own message.
+    let (code, out) = run_preflight_step(&[]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains("ACTIONS_ID_TOKEN_REQUEST_URL") && out.contains("exit-code=2"),
+        "{out}"
+    );
+    // A runner whose token names another workflow: the declared publisher would refuse it.
+    use base64::Engine;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let claims = serde_json::json!({
+        "iss": "https://token.actions.githubusercontent.com", "aud": "pypi",
+        "iat": 1_900_000_000, "exp": 1_900_000_900, "jti": "j", "sub": "repo:octo-org/widget:ref:refs/tags/v1",
+        "repository": "octo-org/widget", "repository_owner": "octo-org", "repository_owner_id": "1",
+        "event_name": "push", "ref": "refs/tags/v1", "sha": "abc",
+        "workflow_ref": "octo-org/widget/.github/workflows/other.yml@refs/tags/v1",
+        "job_workflow_ref": "octo-org/widget/.github/workflows/other.yml@refs/tags/v1",
+    });
+    let jwt = format!(
+        "{}.{}.c2ln",
+        b64(r#"{"alg":"RS256"}"#),
+        b64(&claims.to_string())
+    );
+    let mut server = mockito::Server::new();
+    server
+        .mock("GET", "/idtoken")
+        .match_query(mockito::Matcher::Any)
+        .with_body(serde_json::json!({"value": jwt}).to_string())
+        .create();
+    server
+        .mock("GET", "/pypi/_/oidc/audience")
+        .with_body(r#"{"audience":"pypi"}"#)
+        .create();
+    let (code, out) = run_preflight_step(&[
+        (
+            "ACTIONS_ID_TOKEN_REQUEST_URL",
+            format!("{}/idtoken?api-version=2.0", server.url()),
+        ),
+        ("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "request-token".into()),
+        (
+            "TRUSTPUB_ARGS",
+            format!(
+                "--registry pypi --pypi-url {}/pypi --testpypi-url {}/testpypi",
+                server.url(),
+                server.url()
+            ),
+        ),
+    ]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("exit-code=1"), "{out}");
+    assert!(
+        out.contains("::error title=trustpub preflight::the release would fail"),
+        "{out}"
+    );
+}

@@ -52,7 +52,7 @@ pub fn registry_credentials() -> Vec<(&'static str, Vec<(&'static str, String)>)
     out
 }
 
-fn base_url(flag: &str, url: &str) -> Result<String, InputError> {
+pub(super) fn base_url(flag: &str, url: &str) -> Result<String, InputError> {
     let url = url.trim().trim_end_matches('/');
     let rest = url
         .strip_prefix("https://")
@@ -72,7 +72,7 @@ fn base_url(flag: &str, url: &str) -> Result<String, InputError> {
 }
 
 /// Whether a base URL names this machine (then no proxy is used for it).
-fn is_loopback(url: &str) -> bool {
+pub(super) fn is_loopback(url: &str) -> bool {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let authority = rest.split('/').next().unwrap_or("");
     let host = match authority.strip_prefix('[') {
@@ -155,7 +155,7 @@ pub fn execute(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<u8, InputError> {
-    if matches!(format, Format::Sarif | Format::Github) {
+    if matches!(format, Format::Sarif | Format::Github | Format::Markdown) {
         return Err(InputError::Usage(
             "drift prints human or json; sarif and github are formats of `check`".into(),
         ));

@@ -170,9 +170,11 @@ impl Cli {
                 .into_iter()
                 .filter_map(Option::as_mut)
                 .collect(),
-            Command::Template(_) | Command::Schema | Command::Completions(_) | Command::Man(_) => {
-                Vec::new()
-            }
+            Command::Template(_)
+            | Command::Preflight(_)
+            | Command::Schema
+            | Command::Completions(_)
+            | Command::Man(_) => Vec::new(),
         }
     }
 }

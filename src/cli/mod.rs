@@ -73,6 +73,11 @@ pub enum Command {
     /// what is unknown, and the playbook's thresholds. Exit 0 as declared, 1 drift or a failed
     /// threshold, 3 some checks unknown, 2 unusable input.
     Drift(DriftArgs),
+    /// Inside the release job, before anything is built: request the job's own OIDC token for
+    /// each declared registry and judge it as `explain` does; with --exchange, also make each
+    /// registry's real token exchange. Exit 0 as declared, 1 a refusal, 2 no runner or unusable
+    /// input.
+    Preflight(PreflightArgs),
     /// Write a starting desired-state file (--config, default expected-publishers.toml) from
     /// the workflows and the git remote: one publisher per publishing step found.
     Init(InitArgs),
@@ -147,7 +152,7 @@ pub struct CheckArgs {
 
 /// Arguments of `explain`.
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("evidence").required(true).args(["token", "token_file", "claims", "log", "stdin"])))]
+#[command(group(clap::ArgGroup::new("evidence").required(true).args(["token", "token_file", "claims", "log", "run", "stdin"])))]
 pub struct ExplainArgs {
     /// A GitHub Actions OIDC token (prefer --token-file or `-`: a command line is visible to other users).
     #[arg(long, value_name = "JWT")]
@@ -161,6 +166,19 @@ pub struct ExplainArgs {
     /// The log of a failed run: raw, `gh run view --log[-failed]`, or copied from the web page.
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
+    /// A failed run on GitHub (its URL, or OWNER/REPO/RUN_ID): the logs of its failed jobs are
+    /// fetched from the REST API (token from GITHUB_TOKEN or GH_TOKEN) and read as --log reads
+    /// one. The only flag of `explain` that touches the network.
+    #[arg(long, value_name = "RUN")]
+    pub run: Option<String>,
+    /// GitHub's REST API, for --run (GitHub Enterprise: https://HOST/api/v3).
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://api.github.com",
+        env = "GITHUB_API_URL"
+    )]
+    pub github_api_url: String,
     /// `-`: read a token, claims or a log from standard input and detect which.
     #[arg(value_name = "-", value_parser = parse_stdin_marker)]
     pub stdin: Option<String>,
@@ -173,6 +191,43 @@ pub struct ExplainArgs {
     /// Judge only publishers of this project.
     #[arg(long, value_name = "NAME")]
     pub project: Option<String>,
+}
+
+/// Arguments of `preflight`.
+#[derive(Debug, Args)]
+pub struct PreflightArgs {
+    /// Only publishers of this registry.
+    #[arg(long, value_name = "REGISTRY", value_parser = parse_registry)]
+    pub registry: Option<Registry>,
+    /// Only publishers of this project.
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
+    /// Also make each registry's real token exchange (a fresh token each), and report its own
+    /// answer; the token it gives is revoked where the registry can (crates.io), else dropped
+    /// unused. A refusal is exit 1 whatever the offline verdict.
+    #[arg(long)]
+    pub exchange: bool,
+    /// PyPI (its audience comes from /_/oidc/audience).
+    #[arg(long, value_name = "URL", default_value = "https://pypi.org")]
+    pub pypi_url: String,
+    /// TestPyPI.
+    #[arg(long, value_name = "URL", default_value = "https://test.pypi.org")]
+    pub testpypi_url: String,
+    /// crates.io.
+    #[arg(long, value_name = "URL", default_value = "https://crates.io")]
+    pub crates_io_url: String,
+    /// RubyGems.
+    #[arg(long, value_name = "URL", default_value = "https://rubygems.org")]
+    pub rubygems_url: String,
+    /// NuGet's gallery (its token API is /api/v2/token).
+    #[arg(long, value_name = "URL", default_value = "https://www.nuget.org")]
+    pub nuget_url: String,
+    /// npm's registry.
+    #[arg(long, value_name = "URL", default_value = "https://registry.npmjs.org")]
+    pub npm_url: String,
+    /// Timeout of each request, in seconds (connection to last byte).
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub timeout: f64,
 }
 
 /// Arguments of `drift`.
@@ -310,7 +365,7 @@ fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, In
         Command::Explain(args) => {
             if matches!(cli.format, Format::Sarif | Format::Github) {
                 return Err(InputError::Usage(
-                    "explain prints human or json; sarif and github are formats of `check`".into(),
+                    "explain prints human, json or markdown; sarif and github are formats of `check`".into(),
                 ));
             }
             guard_config(cli.config_path())?;
@@ -328,6 +383,7 @@ fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, In
                         .map_err(std::io::Error::from)
                         .and_then(|()| writeln!(out))
                 }
+                Format::Markdown => out.write_all(render::markdown::explain(&report).as_bytes()),
                 _ => render::human::explain(out, &report),
             };
             // A closed pipe (`| head`) is not an error of the input.
@@ -348,6 +404,7 @@ fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, In
             drift::execute(&desired, cli.format, args, out, err)
         }
         Command::Init(args) => run_init(cli, args, out, err),
+        Command::Preflight(args) => run_preflight(cli, args, out, err),
         Command::Schema => {
             let text = serde_json::to_string_pretty(&crate::schema::schema())
                 .map_err(|e| InputError::Usage(e.to_string()))?;
@@ -481,13 +538,117 @@ fn warn_config(desired: &config::DesiredState, err: &mut dyn Write) {
     }
 }
 
+fn run_preflight(
+    cli: &Cli,
+    args: &PreflightArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, InputError> {
+    use crate::preflight::{self, Runner, Urls};
+    if matches!(cli.format, Format::Sarif | Format::Github) {
+        return Err(InputError::Usage(
+            "preflight prints human, json or markdown; sarif and github are formats of `check`"
+                .into(),
+        ));
+    }
+    guard_config(cli.config_path())?;
+    let desired = config::load(cli.config_path())?;
+    warn_config(&desired, err);
+    let runner =
+        Runner::from_env().ok_or_else(|| InputError::Usage(preflight::NO_RUNNER.into()))?;
+    let urls = Urls {
+        pypi: drift::base_url("--pypi-url", &args.pypi_url)?,
+        testpypi: drift::base_url("--testpypi-url", &args.testpypi_url)?,
+        crates_io: drift::base_url("--crates-io-url", &args.crates_io_url)?,
+        rubygems: drift::base_url("--rubygems-url", &args.rubygems_url)?,
+        nuget: drift::base_url("--nuget-url", &args.nuget_url)?,
+        npm: drift::base_url("--npm-url", &args.npm_url)?,
+    };
+    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
+        return Err(InputError::Usage(
+            "--timeout takes seconds, more than 0 and at most 3600".into(),
+        ));
+    }
+    let all = [
+        &urls.pypi,
+        &urls.testpypi,
+        &urls.crates_io,
+        &urls.rubygems,
+        &urls.nuget,
+        &urls.npm,
+    ];
+    let local = all.iter().all(|u| drift::is_loopback(u))
+        && drift::is_loopback(&format!("http://{}", runner.host()));
+    let settings = crate::net::http::Settings {
+        timeout: std::time::Duration::from_secs_f64(args.timeout),
+        use_proxy: !local,
+        policy: crate::net::retry::Policy {
+            retries: 2,
+            backoff_base: std::time::Duration::from_millis(
+                std::env::var("TRUSTPUB_BACKOFF_BASE_MS")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(500),
+            ),
+            max_wait: std::time::Duration::from_secs(10),
+        },
+        ..crate::net::http::Settings::default()
+    };
+    let services = vec![
+        crate::net::store::Service {
+            id: "pypi",
+            base: urls.pypi.clone(),
+        },
+        crate::net::store::Service {
+            id: "testpypi",
+            base: urls.testpypi.clone(),
+        },
+    ];
+    let http = crate::net::http::Http::new(
+        crate::net::http::Mode::Live { record: None },
+        settings,
+        services,
+        None,
+    )
+    .map_err(InputError::Usage)?;
+    let selection = Selection {
+        registry: args.registry,
+        project: args.project.clone(),
+    };
+    let report = preflight::run(&desired, &selection, &runner, &http, &urls, args.exchange)?;
+    let markdown = render::markdown::preflight(&report);
+    let written = match cli.format {
+        Format::Json => serde_json::to_writer_pretty(&mut *out, &render::preflight::json(&report))
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out)),
+        Format::Markdown => out.write_all(markdown.as_bytes()),
+        _ => render::preflight::human(out, &report),
+    };
+    finish_output(written)?;
+    // In a job, the summary goes to the run's page too.
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        let appended = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(crate::redact::redact(&markdown).as_bytes()));
+        if let Err(e) = appended {
+            let _ = writeln!(err, "warning: the step summary could not be written: {e}");
+        }
+    }
+    Ok(report.exit_code())
+}
+
 fn run_template(
     cli: &Cli,
     args: &TemplateArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<u8, InputError> {
-    if matches!(cli.format, Format::Sarif | Format::Github) {
+    if matches!(
+        cli.format,
+        Format::Sarif | Format::Github | Format::Markdown
+    ) {
         return Err(InputError::Usage("template prints human or json".into()));
     }
     let desired = config::load(cli.config_path())?;
@@ -576,6 +737,7 @@ fn run_check(cli: &Cli, args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Inp
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(out)),
         Format::Github => render::check::github(out, &report),
+        Format::Markdown => out.write_all(render::markdown::check(&report).as_bytes()),
     };
     finish_output(written)?;
     Ok(report.exit_code(check::Options {
@@ -610,6 +772,33 @@ fn read_evidence(args: &ExplainArgs) -> Result<Evidence, InputError> {
     }
     if let Some(path) = &args.log {
         return Evidence::from_log_file(path);
+    }
+    if let Some(run) = &args.run {
+        let api = drift::base_url("--github-api-url", &args.github_api_url)?;
+        let settings = crate::net::http::Settings {
+            use_proxy: !drift::is_loopback(&api),
+            policy: crate::net::retry::Policy {
+                backoff_base: std::time::Duration::from_millis(
+                    std::env::var("TRUSTPUB_BACKOFF_BASE_MS")
+                        .ok()
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(500),
+                ),
+                ..crate::net::http::Settings::default().policy
+            },
+            ..crate::net::http::Settings::default()
+        };
+        let http = crate::net::http::Http::new(
+            crate::net::http::Mode::Live { record: None },
+            settings,
+            vec![crate::net::store::Service {
+                id: "github",
+                base: api.clone(),
+            }],
+            drift::github_token(),
+        )
+        .map_err(InputError::Usage)?;
+        return Evidence::from_run(&http, &api, run);
     }
     // Streamed: a log of any size is never held whole.
     Evidence::from_reader(std::io::stdin().lock(), "stdin", jwks_ref)

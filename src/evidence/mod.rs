@@ -3,6 +3,7 @@
 
 pub mod jwt;
 pub mod log;
+pub mod run;
 
 use std::path::Path;
 
@@ -51,6 +52,8 @@ pub struct Evidence {
     pub verification: Option<jwt::Verification>,
     /// For a log: what the log parser recognised.
     pub log: Option<log::LogReport>,
+    /// For a run fetched from GitHub (`explain --run`): the run and the jobs whose logs were read.
+    pub run: Option<run::RunInfo>,
 }
 
 impl Evidence {
@@ -71,6 +74,7 @@ impl Evidence {
             claims: Some(claims),
             verification,
             log: None,
+            run: None,
         })
     }
 
@@ -120,6 +124,7 @@ impl Evidence {
             claims: Some(Claims::partial(claims)),
             verification: None,
             log: None,
+            run: None,
         })
     }
 
@@ -141,7 +146,46 @@ impl Evidence {
             claims: report.claims.clone(),
             verification: None,
             log: Some(report),
+            run: None,
         })
+    }
+
+    /// Evidence from a run on GitHub (`--run`): the logs of its failed jobs (or of the job its
+    /// URL names), fetched through `http` from the REST API at `api` and streamed through the
+    /// log reader one after the other.
+    pub fn from_run(
+        http: &crate::net::http::Http,
+        api: &str,
+        arg: &str,
+    ) -> Result<Self, InputError> {
+        let target = run::RunRef::parse(arg)?;
+        let mut info = run::describe(http, api, &target)?;
+        let origin = if info.url.is_empty() {
+            format!(
+                "{}/{}/actions/runs/{}",
+                target.owner, target.repo, target.id
+            )
+        } else {
+            info.url.clone()
+        };
+        let mut logs = run::JobLogs::new(http, api, &target, &info);
+        let mut evidence = Self::from_log(std::io::BufReader::new(&mut logs), &origin);
+        for (job, (first, lines)) in info.jobs.iter_mut().zip(&logs.spans) {
+            job.first_line = *first;
+            job.lines = *lines;
+        }
+        if let Err(InputError::Parse { .. }) = &evidence
+            && !logs.unread.is_empty()
+        {
+            let (id, why) = &logs.unread[0];
+            evidence = Err(InputError::Read {
+                path: "--run".into(),
+                reason: format!("the log of job {id} could not be read: {why}"),
+            });
+        }
+        let mut evidence = evidence?;
+        evidence.run = Some(info);
+        Ok(evidence)
     }
 
     /// Evidence from text whose kind must be detected (standard input).

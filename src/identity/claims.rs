@@ -46,6 +46,9 @@ impl Claim {
 pub struct Claims {
     values: IndexMap<String, Value>,
     coverage: Coverage,
+    /// For partial evidence: the claims read out of `sub` that the evidence does not show
+    /// itself (see [`super::subject::subject_claims`]).
+    from_subject: IndexMap<String, Value>,
 }
 
 impl Claims {
@@ -54,16 +57,32 @@ impl Claims {
         Self {
             values,
             coverage: Coverage::Complete,
+            from_subject: IndexMap::new(),
         }
     }
 
     /// Claims from a log or a claims document, where absence means unknown. A claim shown as `MISSING` is stored as
-    /// `Value::Null`.
+    /// `Value::Null`. A claim the evidence does not show but its `sub` carries (the environment
+    /// in `repo:o/r:environment:release`, the ids of the immutable form) counts as shown.
     pub fn partial(values: IndexMap<String, Value>) -> Self {
+        let from_subject = match values.get("sub") {
+            Some(Value::String(sub)) => super::subject::subject_claims(sub)
+                .into_iter()
+                .filter(|(name, _)| !values.contains_key(*name))
+                .map(|(name, value)| (name.to_owned(), value))
+                .collect(),
+            _ => IndexMap::new(),
+        };
         Self {
             values,
             coverage: Coverage::Partial,
+            from_subject,
         }
+    }
+
+    /// The claims read out of `sub` because the evidence does not show them itself.
+    pub fn from_subject(&self) -> &IndexMap<String, Value> {
+        &self.from_subject
     }
 
     /// Whether absence means missing or unknown.
@@ -88,7 +107,11 @@ impl Claims {
 
     /// What the evidence says about `name`.
     pub fn get(&self, name: &str) -> Claim {
-        match self.values.get(name) {
+        match self
+            .values
+            .get(name)
+            .or_else(|| self.from_subject.get(name))
+        {
             None if self.coverage == Coverage::Complete => Claim::Missing,
             None => Claim::Unknown,
             Some(Value::Null) => Claim::Missing,

@@ -9,6 +9,12 @@
 //! numeric ids: `repo:OWNER@OWNER_ID/REPO@REPO_ID:...` (github.blog changelog 2026-04-23
 //! "immutable subject claims"; the ids stay there under a custom template too). A `:` inside a
 //! value is written `%3A`.
+//!
+//! A log or a claims document often shows `sub` without the claims it is built from (the older
+//! bullet set of gh-action-pypi-publish prints `sub` but no `environment`): [`subject_claims`]
+//! reads them out of it, so a claim inside `sub` counts where the claim itself is absent.
+
+use serde_json::Value;
 
 /// The repository segment of a subject (`repo:OWNER/REPO` or `repo:OWNER@ID/REPO@ID`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,6 +157,46 @@ pub fn default_subject(
     git_ref.map(|r| format!("{repo}:ref:{}", r.replace(':', "%3A")))
 }
 
+/// The claims a GitHub `sub` carries, as `(claim, value)`: from its repository segment
+/// `repository`, `repository_owner` and, in the immutable form, `repository_owner_id` and
+/// `repository_id`; `environment` and `ref` from their parts. In GitHub's default template an
+/// environment, when the job has one, takes the place of every other context, so a default
+/// subject with a `ref:` or `pull_request` context says the job had no environment
+/// (`Value::Null`). A subject without a `repo:` segment (GitLab's `project_path:...`, a custom
+/// template without `repo`) gives nothing.
+pub fn subject_claims(sub: &str) -> Vec<(&'static str, Value)> {
+    let subject = Subject::parse(sub);
+    let Some(repo) = subject
+        .repository
+        .as_ref()
+        .filter(|r| !r.owner.is_empty() && !r.name.is_empty())
+    else {
+        return Vec::new();
+    };
+    let mut out = vec![
+        (
+            "repository",
+            Value::String(format!("{}/{}", repo.owner, repo.name)),
+        ),
+        ("repository_owner", Value::String(repo.owner.clone())),
+    ];
+    if let Some(id) = &repo.owner_id {
+        out.push(("repository_owner_id", Value::String(id.clone())));
+    }
+    if let Some(id) = &repo.repository_id {
+        out.push(("repository_id", Value::String(id.clone())));
+    }
+    match subject.part("environment") {
+        Some(env) => out.push(("environment", Value::String(env.to_owned()))),
+        None if subject.form != SubjectForm::Custom => out.push(("environment", Value::Null)),
+        None => {}
+    }
+    if let Some(r) = subject.part("ref") {
+        out.push(("ref", Value::String(r.to_owned())));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,5 +266,29 @@ mod tests {
             default_subject("o", "r", None, None, Some("pull_request"), Some("x")).as_deref(),
             Some("repo:o/r:pull_request")
         );
+    }
+
+    #[test]
+    fn the_claims_inside_a_subject() {
+        let c = subject_claims("repo:o/r:environment:release");
+        assert!(c.contains(&("environment", Value::String("release".into()))));
+        assert!(c.contains(&("repository", Value::String("o/r".into()))));
+        // The default template puts an environment first: a ref context means none.
+        let c = subject_claims("repo:o/r:ref:refs/tags/v1");
+        assert!(c.contains(&("environment", Value::Null)));
+        assert!(c.contains(&("ref", Value::String("refs/tags/v1".into()))));
+        let c = subject_claims("repo:o@12/r@34:pull_request");
+        assert!(c.contains(&("repository_owner_id", Value::String("12".into()))));
+        assert!(c.contains(&("repository_id", Value::String("34".into()))));
+        assert!(c.contains(&("repository", Value::String("o/r".into()))));
+        assert!(c.contains(&("environment", Value::Null)));
+        // A custom template says nothing about what it leaves out.
+        let c =
+            subject_claims("repo:o/r:job_workflow_ref:o/r/.github/workflows/x.yml@refs/heads/main");
+        assert!(!c.iter().any(|(k, _)| *k == "environment"));
+        assert!(subject_claims("project_path:group/p:ref_type:branch:ref:main").is_empty());
+        assert!(c.contains(&("repository", Value::String("o/r".into()))));
+        let c = subject_claims("repo:o/r:environment:Production%3AV1");
+        assert!(c.contains(&("environment", Value::String("Production:V1".into()))));
     }
 }

@@ -9,9 +9,12 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use super::response::{FetchError, Response};
+
+mod direct;
 use super::retry::{self, Answer, Decision, Policy, Trouble};
 use super::store::{self, Service};
 use super::time::system_epoch;
+pub use direct::{Method, Outgoing};
 
 /// The GitHub REST API version trustpub speaks.
 pub const GITHUB_API_VERSION: &str = "2022-11-28";

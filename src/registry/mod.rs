@@ -2,6 +2,7 @@
 //! rules, form rules and reason texts. A matcher compares one declared publisher with one set of
 //! claims and returns a [`Judgement`]; it never prints.
 
+pub mod answer;
 pub mod conformance;
 pub mod crates_io;
 pub mod github;
@@ -193,6 +194,31 @@ impl Registry {
     /// Judges one declared publisher against the claims a run presented.
     pub fn judge(self, publisher: &Publisher, evidence: &EvidenceFacts<'_>) -> Judgement {
         (self.spec().judge)(self, publisher, evidence)
+    }
+
+    /// Judges one declared publisher as [`Registry::judge`] does, then lets the registry's own
+    /// answer, as the evidence quotes it, decide: the verdict is its refusal, and the row its
+    /// reason names differs (see [`answer`]).
+    pub fn judge_answered(
+        self,
+        publisher: &Publisher,
+        evidence: &EvidenceFacts<'_>,
+        quoted: &answer::Answer<'_>,
+    ) -> Judgement {
+        let mut j = self.judge(publisher, evidence);
+        let reading = if quoted.code == answer::Answer::UNQUOTED {
+            answer::unquoted(self)
+        } else {
+            match self {
+                Registry::Pypi | Registry::TestPypi => pypi::answer::read(publisher, quoted),
+                Registry::CratesIo => crates_io::answer::read(publisher, quoted),
+                Registry::Npm => npm::answer::read(publisher, quoted),
+                Registry::RubyGems => rubygems::answer::read(publisher, quoted),
+                Registry::NuGet => nuget::answer::read(publisher, quoted),
+            }
+        };
+        answer::apply(self, &mut j, reading, evidence.claims);
+        j
     }
 }
 

@@ -14,15 +14,15 @@ use crate::redact::redact;
 use crate::registry::{FieldCheck, Outcome};
 use crate::source::SourceFile;
 
-const GOOD: Style = AnsiColor::Green.on_default().bold();
-const BAD: Style = AnsiColor::Red.on_default().bold();
-const UNSURE: Style = AnsiColor::Yellow.on_default().bold();
-const DIM: Style = Style::new().dimmed();
-const BOLD: Style = Style::new().bold();
+pub(crate) const GOOD: Style = AnsiColor::Green.on_default().bold();
+pub(crate) const BAD: Style = AnsiColor::Red.on_default().bold();
+pub(crate) const UNSURE: Style = AnsiColor::Yellow.on_default().bold();
+pub(crate) const DIM: Style = Style::new().dimmed();
+pub(crate) const BOLD: Style = Style::new().bold();
 const LINK: Style = AnsiColor::Cyan.on_default();
 
 /// Writes `text` in `style`.
-fn styled(w: &mut dyn Write, style: Style, text: &str) -> io::Result<()> {
+pub(crate) fn styled(w: &mut dyn Write, style: Style, text: &str) -> io::Result<()> {
     write!(w, "{style}{text}{style:#}")
 }
 
@@ -88,19 +88,18 @@ pub fn explain(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> {
         )?;
         writeln!(w)?;
     }
-    if report.results.is_empty() && report.skipped.is_empty() {
+    if report.evidence.claims.is_none() && report.results.is_empty() {
         writeln!(w)?;
-        if report.evidence.claims.is_some() {
-            writeln!(
-                w,
-                "No declared publisher matches the selection: nothing to judge."
-            )?;
-        } else {
-            writeln!(
-                w,
-                "The evidence shows no claims, so no publisher can be judged; the log tells this much:"
-            )?;
-        }
+        writeln!(
+            w,
+            "The evidence shows no claims, so no publisher can be judged; the log tells this much:"
+        )?;
+    } else if report.results.is_empty() && report.skipped.is_empty() {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "No declared publisher matches the selection: nothing to judge."
+        )?;
     }
     log_section(w, report)
 }
@@ -117,6 +116,49 @@ fn evidence_header(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> 
         write!(w, ")")?;
     }
     writeln!(w)?;
+    if let Some(run) = &ev.run {
+        writeln!(
+            w,
+            "run: {} ({}, {})",
+            run.name,
+            run.event,
+            if run.conclusion.is_empty() {
+                &run.status
+            } else {
+                &run.conclusion
+            }
+        )?;
+        for job in &run.jobs {
+            write!(w, "  job `{}` {}", job.name, job.conclusion)?;
+            if !job.failed_steps.is_empty() {
+                let steps: Vec<String> =
+                    job.failed_steps.iter().map(|s| format!("`{s}`")).collect();
+                write!(w, " at step {}", steps.join(", "))?;
+            }
+            if job.lines > 0 {
+                write!(
+                    w,
+                    ": lines {}-{} of the log read",
+                    job.first_line,
+                    job.first_line + job.lines - 1
+                )?;
+            }
+            writeln!(w, " ({})", job.url)?;
+        }
+    }
+    if let Some(claims) = &ev.claims
+        && !claims.from_subject().is_empty()
+    {
+        let read: Vec<String> = claims
+            .from_subject()
+            .iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => format!("{k} = {}", quoted(&redact(s))),
+                _ => format!("{k} (none)"),
+            })
+            .collect();
+        writeln!(w, "read from `sub`: {}", read.join(", "))?;
+    }
     match &ev.verification {
         None if ev.kind == crate::evidence::Kind::Token => {
             styled(
@@ -137,7 +179,17 @@ fn evidence_header(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> 
         None => {}
     }
     if let Some(index) = report.index {
-        writeln!(w, "index: {} ({})", index.name(), index.audience())?;
+        match ev.kind {
+            crate::evidence::Kind::Log => {
+                writeln!(w, "registry: {} (named by the log)", index.name())?
+            }
+            _ => writeln!(
+                w,
+                "registry: {} (audience `{}`)",
+                index.name(),
+                index.audience()
+            )?,
+        }
     }
     Ok(())
 }
@@ -168,7 +220,8 @@ fn expected(f: &FieldCheck) -> String {
     }
 }
 
-fn publisher_result(w: &mut dyn Write, r: &PublisherResult) -> io::Result<()> {
+/// Renders one publisher's result.
+pub(crate) fn publisher_result(w: &mut dyn Write, r: &PublisherResult) -> io::Result<()> {
     let j = &r.judgement;
     let p = &r.publisher;
     let (mark, style, verdict) = if j.accepted() {
@@ -187,7 +240,8 @@ fn publisher_result(w: &mut dyn Write, r: &PublisherResult) -> io::Result<()> {
     writeln!(w)?;
     writeln!(w, "  {}", r.summary)?;
     if let Some(refusal) = &j.refusal {
-        write!(w, "  {} answers: ", p.registry.name())?;
+        let verb = if r.answered() { "answered" } else { "answers" };
+        write!(w, "  {} {verb}: ", p.registry.name())?;
         let code = match refusal.code.strip_prefix("http-") {
             Some(status) => format!("HTTP {status}"),
             None => refusal.code.to_owned(),
@@ -248,6 +302,9 @@ fn publisher_result(w: &mut dyn Write, r: &PublisherResult) -> io::Result<()> {
 }
 
 fn field_table(w: &mut dyn Write, registry: &str, fields: &[FieldCheck]) -> io::Result<()> {
+    if fields.is_empty() {
+        return Ok(());
+    }
     // An observed value equal to the declared one is shown as `(same)`, to keep rows short.
     let rows: Vec<[String; 4]> = fields
         .iter()
@@ -319,14 +376,15 @@ fn identity_diff(w: &mut dyn Write, fields: &[FieldCheck]) -> io::Result<()> {
         }
         let d = format!("{} = {}\n", f.name, quoted(&expected(f)));
         declared.push_str(&d);
-        if f.outcome == Outcome::Differs {
-            any = true;
+        if f.outcome == Outcome::Differs && f.actual != Claim::Unknown {
             let o = match &f.actual {
                 Claim::Present(v) => quoted(&redact(v)),
                 Claim::Missing => "(absent)".into(),
                 Claim::Unknown => "(not shown)".into(),
             };
-            observed.push_str(&format!("{} = {o}\n", f.name));
+            let o = format!("{} = {o}\n", f.name);
+            any |= o != d;
+            observed.push_str(&o);
         } else {
             observed.push_str(&d);
         }
@@ -383,17 +441,32 @@ fn log_section(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> {
     if let Some(summary) = report.log_summary().filter(|_| report.results.is_empty()) {
         writeln!(w, "  {summary}")?;
     }
+    let job = |line: usize| {
+        report
+            .evidence
+            .run
+            .as_ref()
+            .and_then(|r| r.job_at(line))
+            .map_or_else(String::new, |j| format!(" (job `{}`)", j.name))
+    };
     for e in &log.server_errors {
         writeln!(
             w,
-            "  line {}: the index answered `{}`: {}",
+            "  line {}{}: {} answered `{}`: {}",
             e.line,
+            job(e.line),
+            match e.registry {
+                // PyPI's answers, in a log that does not say which index gave them.
+                Some(r) if r.is_python_index() && report.index != Some(r) => "the index",
+                Some(r) => r.name(),
+                None => "the registry",
+            },
             e.code,
             redact(&e.description)
         )?;
     }
     for s in &log.signals {
-        write!(w, "  line {}: ", s.line)?;
+        write!(w, "  line {}{}: ", s.line, job(s.line))?;
         let style = if s.kind.stage().is_some() {
             BAD
         } else {

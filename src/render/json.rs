@@ -47,6 +47,7 @@ fn result(r: &PublisherResult) -> Value {
         "project": r.publisher.project,
         "provider": r.publisher.provider.id(),
         "verdict": if j.accepted() { "match" } else { "mismatch" },
+        "answered": r.answered(),
         "code": j.refusal.as_ref().map(|x| x.code),
         "reason": j.refusal.as_ref().map(|x| x.reason.clone()),
         "message": j.refusal.as_ref().map(|x| x.message.clone()),
@@ -67,8 +68,14 @@ fn result(r: &PublisherResult) -> Value {
 pub fn explain(report: &ExplainReport) -> Value {
     let ev = &report.evidence;
     let log = ev.log.as_ref();
+    let job = |line: usize| {
+        ev.run
+            .as_ref()
+            .and_then(|r| r.job_at(line))
+            .map(|j| j.name.clone())
+    };
     let stage = report.stage().map(|s| {
-        let first = log.and_then(|l| l.signals.iter().find(|sig| sig.kind.stage() == Some(s)));
+        let first = log.and_then(|l| l.cause());
         json!({
             "id": s.id(),
             "title": s.title(),
@@ -91,6 +98,25 @@ pub fn explain(report: &ExplainReport) -> Value {
             "claims": ev.claims.as_ref().map(|c| {
                 c.raw().iter().map(|(k, v)| (k.clone(), redact_value(v))).collect::<serde_json::Map<_, _>>()
             }),
+            "run": ev.run.as_ref().map(|r| json!({
+                "url": r.url,
+                "name": r.name,
+                "status": r.status,
+                "conclusion": r.conclusion,
+                "event": r.event,
+                "jobs": r.jobs.iter().map(|j| json!({
+                    "id": j.id,
+                    "name": j.name,
+                    "conclusion": j.conclusion,
+                    "url": j.url,
+                    "failed_steps": j.failed_steps,
+                    "first_line": j.first_line,
+                    "lines": j.lines,
+                })).collect::<Vec<_>>(),
+            })),
+            "claims_from_sub": ev.claims.as_ref().map(|c| {
+                c.from_subject().iter().map(|(k, v)| (k.clone(), redact_value(v))).collect::<serde_json::Map<_, _>>()
+            }),
         },
         "results": report.results.iter().map(result).collect::<Vec<_>>(),
         "skipped": report.skipped.iter().map(|s| json!({
@@ -101,12 +127,17 @@ pub fn explain(report: &ExplainReport) -> Value {
         "stage": stage,
         "server_errors": log.map_or_else(Vec::new, |l| l.server_errors.iter().map(|e| json!({
             "code": e.code, "description": redact(&e.description), "line": e.line,
+            "registry": e.registry.map(|r| r.id()),
+            "job": job(e.line),
         })).collect()),
         "signals": log.map_or_else(Vec::new, |l| l.signals.iter().map(|s| json!({
             "id": s.kind.id(),
             "stage": s.kind.stage().map(|st| st.id()),
             "line": s.line,
             "text": redact(&s.text),
+            "registry": s.registry.map(|r| r.id()),
+            "remedy": s.kind.remedy(),
+            "job": job(s.line),
         })).collect()),
     })
 }

@@ -5,6 +5,8 @@ pub mod check;
 pub mod drift;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod preflight;
 pub mod template;
 
 /// The output formats.
@@ -18,4 +20,7 @@ pub enum Format {
     Sarif,
     /// GitHub workflow-command annotations (`check`).
     Github,
+    /// GitHub-flavoured Markdown, for `$GITHUB_STEP_SUMMARY` and pull-request comments
+    /// (`explain`, `preflight`, `check`).
+    Markdown,
 }

@@ -1,7 +1,7 @@
 //! The log parser on hand-written logs of every shape it meets.
 
 use super::*;
-use crate::identity::Claim;
+use crate::identity::{Claim, Registry};
 
 fn parse(text: &str) -> LogReport {
     parse_log(text.as_bytes()).unwrap()
@@ -39,9 +39,10 @@ fn gh_log_of_the_owlclaw_refusal() {
             .ends_with("(Publisher with matching claims was not found)")
     );
     assert_eq!(r.stage, Some(Stage::TokenExchange));
-    assert_eq!(r.index, Some(Index::TestPypi));
+    assert_eq!(r.registry, Some(Registry::TestPypi));
+    // Line 7 is the wrapper (`Trusted publishing exchange failure:`), line 8 the refusal.
     assert_eq!(kinds(&r), [SignalKind::ExchangeRefused]);
-    assert_eq!(r.signals[0].line, 7);
+    assert_eq!(r.signals[0].line, 8);
 }
 
 #[test]
@@ -54,7 +55,7 @@ fn raw_log_of_the_token_path_403() {
     );
     assert_eq!(r.signals[0].line, 7);
     assert_eq!(r.stage, Some(Stage::Upload));
-    assert_eq!(r.index, Some(Index::TestPypi));
+    assert_eq!(r.registry, Some(Registry::TestPypi));
     assert!(r.is_recognised());
 }
 
@@ -67,17 +68,19 @@ fn web_copy_with_a_missing_environment() {
         claims.get("ref"),
         Claim::Present("refs/heads/codex-gpt-work".into())
     );
-    assert_eq!(r.index, None, "docs.pypi.org names no index");
+    assert_eq!(r.registry, None, "docs.pypi.org names no index");
+    assert_eq!(r.registries, [Registry::Pypi, Registry::TestPypi]);
     assert_eq!(r.stage, Some(Stage::TokenExchange));
 }
 
 #[test]
-fn old_bullet_set_leaves_newer_claims_unknown() {
+fn old_bullet_set_leaves_newer_claims_unknown_but_reads_sub() {
     let r = parse(
         "Error: Trusted publishing exchange failure: \nToken request failed: the server refused the request for the following reasons:\n\n* `invalid-publisher`: valid token, but no corresponding publisher (All lookup strategies exhausted)\n\n* `sub`: `repo:o/r:ref:refs/tags/v1`\n* `repository`: `o/r`\n* `repository_owner`: `o`\n* `repository_owner_id`: `1`\n* `job_workflow_ref`: `o/r/.github/workflows/ci.yml@refs/tags/v1`\n* `ref`: `refs/tags/v1`\n",
     );
     let claims = r.claims.unwrap();
-    assert_eq!(claims.get("environment"), Claim::Unknown);
+    // GitHub's default `sub` names the environment first: a `ref:` context means none.
+    assert_eq!(claims.get("environment"), Claim::Missing);
     assert_eq!(claims.get("workflow_ref"), Claim::Unknown);
     assert_eq!(
         r.server_errors[0].description,
@@ -125,10 +128,10 @@ fn missing_id_token_and_fork_pull_requests() {
     );
     assert_eq!(
         r.stage,
-        Some(Stage::TokenExchange),
-        "the first fatal line decides"
+        Some(Stage::OidcToken),
+        "the cause under the wrapper line decides"
     );
-    assert!(kinds(&r).contains(&SignalKind::MissingIdToken));
+    assert_eq!(kinds(&r), [SignalKind::MissingIdToken]);
     let r = parse(
         "Error: OpenID Connect token retrieval failed: GitHub: missing or insufficient OIDC token permissions, the ACTIONS_ID_TOKEN_REQUEST_TOKEN environment variable was unset\nThe workflow context indicates that this action was called from a pull request on a fork.\n",
     );
@@ -159,7 +162,7 @@ fn failures_after_a_successful_exchange_are_upload_failures() {
         assert_eq!(r.stage, Some(Stage::Upload), "{line}");
         assert!(kinds(&r).contains(&kind), "{line}: {:?}", kinds(&r));
         if line.contains("https://") {
-            assert_eq!(r.index, Some(Index::Pypi), "{line}");
+            assert_eq!(r.registry, Some(Registry::Pypi), "{line}");
         }
     }
 }
@@ -215,7 +218,7 @@ fn web_copies_with_injected_link_text_are_cleaned() {
     );
     assert_eq!(r.server_errors.len(), 1);
     assert_eq!(
-        strip_link_junk("a [12](https://x/y)176396b [not a link]"),
+        reader::strip_link_junk("a [12](https://x/y)176396b [not a link]"),
         "a b [not a link]"
     );
 }
@@ -316,13 +319,13 @@ fn stage_ids_are_the_documented_contract() {
 
 #[test]
 fn an_overlong_line_is_cut_and_the_next_line_keeps_its_number() {
-    let mut log = "x".repeat(3 * super::MAX_LINE_BYTES + 17);
+    let mut log = "x".repeat(3 * MAX_LINE_BYTES + 17);
     log.push_str("\nToken request failed: the server refused the request\n");
     let r = parse(&log);
     assert_eq!(r.signals.len(), 1);
     assert_eq!(r.signals[0].line, 2);
     // A needle straddling the cut is not invented from the two halves.
-    let mut cut = "y".repeat(super::MAX_LINE_BYTES - 10);
+    let mut cut = "y".repeat(MAX_LINE_BYTES - 10);
     cut.push_str("Token request failed: the server refused\n");
     assert!(parse(&cut).signals.is_empty());
 }

@@ -16,6 +16,7 @@
 //! crate's config gets a token, and the upload of this crate is then refused (403). trustpub
 //! runs the same steps over the publishers declared for crates.io.
 
+pub mod answer;
 pub mod gitlab;
 #[cfg(test)]
 mod tests;

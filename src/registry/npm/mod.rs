@@ -8,6 +8,7 @@
 //! `OIDC token exchange error - package not found` for every mismatch, 401
 //! `OIDC token exchange error - unauthorized` for a token it does not accept.
 
+pub mod answer;
 pub mod circleci;
 pub mod gitlab;
 #[cfg(test)]

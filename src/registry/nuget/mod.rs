@@ -12,6 +12,7 @@
 //! Owner, repository and workflow are compared case-insensitively (.NET `OrdinalIgnoreCase`),
 //! the ids ordinally; the owner and repository ids are pinned at the first use.
 
+pub mod answer;
 pub mod gitlab;
 #[cfg(test)]
 mod tests;

@@ -16,6 +16,7 @@ use crate::registry::{
 };
 
 pub mod activestate;
+pub mod answer;
 pub mod github;
 pub mod gitlab;
 pub mod google;

@@ -17,6 +17,8 @@
 #[cfg(test)]
 mod tests;
 
+pub mod answer;
+
 use crate::identity::{Claim, Publisher, Registry, TokenTiming};
 use crate::registry::github::{self, Case, Rules};
 use crate::registry::{
