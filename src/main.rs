@@ -40,7 +40,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let choice = match cli.color {
+    let choice = match cli.color.resolve(|name| std::env::var_os(name)) {
         trustpub::cli::ColorWhen::Auto => anstream::ColorChoice::Auto,
         trustpub::cli::ColorWhen::Always => anstream::ColorChoice::Always,
         trustpub::cli::ColorWhen::Never => anstream::ColorChoice::Never,

@@ -627,3 +627,41 @@ fn init_from_a_subdirectory_writes_at_the_top() {
     assert!(written.contains("project = \"widget\""), "{written}");
     assert!(!dir.join("src/expected-publishers.toml").exists());
 }
+
+/// Colour in a pipe: FORCE_COLOR and CLICOLOR_FORCE turn it on, NO_COLOR wins over them, and
+/// `--color never` over everything.
+#[test]
+fn force_color_colours_a_pipe_unless_no_color_or_never() {
+    let example = root();
+    let run = |vars: &[(&str, &str)], args: &[&str]| {
+        let mut c = Command::cargo_bin("trustpub").unwrap();
+        c.current_dir(&example)
+            .env_remove("NO_COLOR")
+            .env_remove("FORCE_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("TRUSTPUB_CONFIG");
+        for (k, v) in vars {
+            c.env(k, v);
+        }
+        let out = c
+            .args(args)
+            .args([
+                "explain",
+                "--log",
+                "fixtures/logs/owlclaw-invalid-publisher.gh.log",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).contains('\u{1b}')
+    };
+    assert!(!run(&[], &[]), "a pipe gets no colour by default");
+    assert!(run(&[("FORCE_COLOR", "1")], &[]));
+    assert!(run(&[("CLICOLOR_FORCE", "1")], &[]));
+    assert!(
+        !run(&[("FORCE_COLOR", "")], &[]),
+        "an empty FORCE_COLOR is unset"
+    );
+    assert!(!run(&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")], &[]));
+    assert!(!run(&[("FORCE_COLOR", "1")], &["--color", "never"]));
+    assert!(run(&[("NO_COLOR", "1")], &["--color", "always"]));
+}

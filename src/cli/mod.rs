@@ -38,7 +38,7 @@ pub struct Cli {
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// When to use colour (NO_COLOR is honoured by `auto`).
+    /// When to use colour (`auto` honours NO_COLOR, then FORCE_COLOR and CLICOLOR_FORCE).
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
     /// What to do.
@@ -55,6 +55,21 @@ pub enum ColorWhen {
     Always,
     /// Never.
     Never,
+}
+
+impl ColorWhen {
+    /// The choice once the environment is heard, as uv decides it: `always` and `never` stand;
+    /// under `auto`, a non-empty `NO_COLOR` turns colour off, else a non-empty `FORCE_COLOR`
+    /// (force-color.org) or `CLICOLOR_FORCE` turns it on even when piped, else colour follows
+    /// the terminal.
+    pub fn resolve(self, var: impl Fn(&str) -> Option<std::ffi::OsString>) -> ColorWhen {
+        let set = |name: &str| var(name).is_some_and(|v| !v.is_empty());
+        match self {
+            ColorWhen::Auto if set("NO_COLOR") => ColorWhen::Never,
+            ColorWhen::Auto if set("FORCE_COLOR") || set("CLICOLOR_FORCE") => ColorWhen::Always,
+            other => other,
+        }
+    }
 }
 
 /// The subcommands.
