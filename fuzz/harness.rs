@@ -100,7 +100,10 @@ pub fn workflow(data: &[u8]) {
     render::check::human(&mut out, &report).expect("rendering to memory");
     render::check::github(&mut out, &report).expect("rendering to memory");
     let _ = serde_json::to_vec(&render::check::json(&report));
-    let _ = serde_json::to_vec(&render::check::sarif(&report));
+    let _ = serde_json::to_vec(&render::sarif::check(
+        &report,
+        &render::sarif::Place::default(),
+    ));
 }
 
 /// The desired-state TOML: parsing, validation, and the rendering of every problem.

@@ -125,7 +125,7 @@ proptest! {
         let message = back["findings"][0]["message"].as_str().unwrap();
         let shown = trustpub::redact::redact(&env).into_owned();
         prop_assert!(message.contains(&shown), "{} does not quote {:?}", message, env);
-        let sarif = serde_json::to_string(&trustpub::render::check::sarif(&report)).unwrap();
+        let sarif = serde_json::to_string(&trustpub::render::sarif::check(&report, &trustpub::render::sarif::Place::default())).unwrap();
         let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
         let text = sarif["runs"][0]["results"][0]["message"]["text"].as_str().unwrap();
         prop_assert!(text.contains(&shown));

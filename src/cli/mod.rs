@@ -748,9 +748,14 @@ fn run_check(cli: &Cli, args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Inp
         Format::Json => serde_json::to_writer_pretty(&mut *out, &render::check::json(&report))
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(out)),
-        Format::Sarif => serde_json::to_writer_pretty(&mut *out, &render::check::sarif(&report))
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out)),
+        Format::Sarif => {
+            let place = std::env::current_dir()
+                .map(|cwd| render::sarif::Place::new(&cwd, repository_top(&cwd).as_deref()))
+                .unwrap_or_default();
+            serde_json::to_writer_pretty(&mut *out, &render::sarif::check(&report, &place))
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(out))
+        }
         Format::Github => render::check::github(out, &report),
         Format::Markdown => out.write_all(render::markdown::check(&report).as_bytes()),
     };

@@ -1,4 +1,4 @@
-//! The outputs of `trustpub check`: rustc-style snippets, JSON, SARIF 2.1.0 and GitHub
+//! The outputs of `trustpub check`: rustc-style snippets, JSON and GitHub
 //! workflow-command annotations. Every format gets the same findings in the same order.
 
 use std::io::{self, Write};
@@ -7,8 +7,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde_json::{Value, json};
 
 use crate::check::Report;
-use crate::check::rules;
-use crate::diag::{Diagnostic, Label, Severity};
+use crate::diag::{Label, Severity};
 use crate::redact::redact;
 use crate::source::SourceFile;
 
@@ -109,7 +108,8 @@ fn severity_id(s: Severity) -> &'static str {
     }
 }
 
-fn end_position(report: &Report, label: &Label) -> (usize, usize) {
+/// Where a label ends (line, column of the character after it); its start when empty.
+pub(crate) fn end_position(report: &Report, label: &Label) -> (usize, usize) {
     match source_of(report, &label.path) {
         Some(src) if label.span.end > label.span.start => {
             let p = src.position(label.span.end);
@@ -158,103 +158,6 @@ pub struct CheckJson<'r> {
     pub findings: Vec<Value>,
     /// Every publishing site with its predicted tokens.
     pub sites: &'r [crate::check::SiteSummary],
-}
-
-/// SARIF 2.1.0, as GitHub code scanning takes it: stable rule ids with help text,
-/// repository-relative paths, regions, and `partialFingerprints`.
-pub fn sarif(report: &Report) -> Value {
-    let rules: Vec<Value> = rules::ALL
-        .iter()
-        .map(|r| {
-            json!({
-                "id": r.id,
-                "name": r.id,
-                "shortDescription": {"text": r.summary},
-                "fullDescription": {"text": r.explanation},
-                "help": {"text": r.explanation, "markdown": r.explanation},
-                "defaultConfiguration": {"level": sarif_level(r.severity)},
-                "properties": {"tags": ["security", "supply-chain", "trusted-publishing"]},
-            })
-        })
-        .collect();
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|d| {
-            let (end_line, end_column) = end_position(report, &d.primary);
-            let rule_index = rules::ALL.iter().position(|r| r.id == d.rule).unwrap_or(0);
-            let mut text = redact(&d.message).into_owned();
-            if let Some(h) = &d.help {
-                text.push_str("\nhelp: ");
-                text.push_str(&redact(h));
-            }
-            json!({
-                "ruleId": d.rule,
-                "ruleIndex": rule_index,
-                "level": sarif_level(d.severity),
-                "message": {"text": text},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": d.primary.path, "uriBaseId": "%SRCROOT%"},
-                        "region": {
-                            "startLine": d.primary.position.line.max(1),
-                            "startColumn": d.primary.position.column.max(1),
-                            "endLine": end_line.max(1),
-                            "endColumn": end_column.max(1),
-                        }
-                    }
-                }],
-                "relatedLocations": d.related.iter().enumerate().map(|(i, r)| json!({
-                    "id": i,
-                    "message": {"text": r.text},
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": r.path, "uriBaseId": "%SRCROOT%"},
-                        "region": {"startLine": r.position.line.max(1), "startColumn": r.position.column.max(1)}
-                    }
-                })).collect::<Vec<_>>(),
-                "partialFingerprints": {"trustpubFinding/v1": fingerprint(d)},
-            })
-        })
-        .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "trustpub",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
-            }},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": "file:///"}},
-            "results": results,
-        }]
-    })
-}
-
-fn sarif_level(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Note => "note",
-    }
-}
-
-/// A fingerprint that survives unrelated edits: rule, file and message, not the line.
-fn fingerprint(d: &Diagnostic) -> String {
-    // FNV-1a, 64 bits: stable across platforms and releases.
-    let mut hash: u64 = 0xcbf29ce484222325;
-    for b in d
-        .rule
-        .bytes()
-        .chain([0])
-        .chain(d.primary.path.bytes())
-        .chain([0])
-        .chain(d.message.bytes())
-    {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x100000001b3);
-    }
-    format!("{hash:016x}")
 }
 
 /// Escapes workflow-command data: `%`, CR and LF.

@@ -7,6 +7,7 @@ pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod preflight;
+pub mod sarif;
 pub mod template;
 
 /// The output formats.

@@ -9,6 +9,7 @@ use crate::workflow::publish::Tool;
 pub const RULE: Rule = Rule {
     id: "container-job",
     severity: Severity::Warning,
+    security_severity: 2.0,
     summary: "gh-action-pypi-publish runs in a job with `container:`",
     explanation: "gh-action-pypi-publish is a Docker container action; its README says that running it in a job that has `container:` set is not supported. Build in the container job, upload the distributions as an artifact, and publish from a separate job without `container:`.",
     check,

@@ -9,6 +9,7 @@ use crate::identity::Claim;
 pub const RULE: Rule = Rule {
     id: "environment-mismatch",
     severity: Severity::Error,
+    security_severity: 3.0,
     summary: "the publishing job's environment differs from the declared one",
     explanation: "A publisher with an environment only accepts tokens whose `environment` claim equals it (PyPI compares case-insensitively); a job without `environment:` sends no such claim and is refused with `Publisher with matching claims was not found`. The environment must be on the job that runs the upload, in the file that defines it: a job that calls a reusable workflow cannot carry `environment:` (GitHub rejects it), so put it on the job inside the called workflow.",
     check,

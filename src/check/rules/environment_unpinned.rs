@@ -9,6 +9,7 @@ use crate::identity::Claim;
 pub const RULE: Rule = Rule {
     id: "environment-unpinned",
     severity: Severity::Warning,
+    security_severity: 5.0,
     summary: "the job uses an environment, but the declared publisher accepts any",
     explanation: "The publishing job runs in an environment (with its protection rules and reviewers), but the publisher has none, so the registry accepts a token from any job of this workflow, with or without that environment. PyPI even emails a warning about it. Pin the environment on the publisher (and in expected-publishers.toml) so that only the protected job can publish.",
     check,

@@ -8,6 +8,7 @@ use crate::diag::{Diagnostic, Severity};
 pub const RULE: Rule = Rule {
     id: "environment-unverifiable",
     severity: Severity::Warning,
+    security_severity: 3.0,
     summary: "the publishing job's environment is an expression",
     explanation: "`environment: ${{ ... }}` is decided at run time, so it cannot be compared with the declared publisher before the run. If it can evaluate to a name the publisher does not accept (or to nothing), the upload fails after the release is tagged. Prefer a literal environment on the publishing job, or make sure every value the expression can take is registered.",
     check,

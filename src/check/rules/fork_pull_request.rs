@@ -8,6 +8,7 @@ use crate::diag::{Diagnostic, Severity};
 pub const RULE: Rule = Rule {
     id: "fork-pull-request",
     severity: Severity::Warning,
+    security_severity: 4.0,
     summary: "the publishing job can be started by `pull_request`",
     explanation: "Runs of pull requests from forks never get an OIDC token, even with `id-token: write`, so the upload fails there (`OpenID Connect token retrieval failed`); and a publishing job that pull requests can start is one review away from publishing unreviewed code. Start publishing from tags, releases or workflow_dispatch, and keep pull-request checks in another workflow.",
     check,

@@ -9,6 +9,7 @@ use crate::workflow::permissions::effective;
 pub const RULE: Rule = Rule {
     id: "id-token-missing",
     severity: Severity::Error,
+    security_severity: 3.0,
     summary: "the publishing job does not get `id-token: write`",
     explanation: "Without `id-token: write` the runner gives the job no OIDC token, and the upload fails with `OpenID Connect token retrieval failed ... ACTIONS_ID_TOKEN_REQUEST_TOKEN environment variable was unset`. GitHub's rules: a job's `permissions:` replaces the workflow's; naming any scope sets the others to `none`; `read-all` and `{}` grant no id-token; the default grants none; a called reusable workflow gets at most what its caller grants. Add `permissions: {id-token: write}` to the publishing job (and to the calling job, for a reusable workflow).",
     check,

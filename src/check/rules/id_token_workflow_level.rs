@@ -9,6 +9,7 @@ use crate::workflow::permissions::Grant;
 pub const RULE: Rule = Rule {
     id: "id-token-workflow-level",
     severity: Severity::Warning,
+    security_severity: 5.5,
     summary: "`id-token: write` is granted to every job of the workflow",
     explanation: "A workflow-level `id-token: write` (or `write-all`) lets every job of the workflow mint an OIDC token that the registry accepts, including build and test jobs that run third-party code. Grant it on the publishing job alone: set `permissions: {contents: read}` at the top and `permissions: {id-token: write}` on the job that uploads.",
     check,

@@ -9,6 +9,7 @@ use crate::workflow::publish::Auth;
 pub const RULE: Rule = Rule {
     id: "legacy-credential",
     severity: Severity::Error,
+    security_severity: 7.5,
     summary: "a publishing step passes a stored password or token where a Trusted Publisher is declared",
     explanation: "A stored token bypasses Trusted Publishing: gh-action-pypi-publish uses a non-empty `password:` instead of the OIDC exchange, twine and uv use `TWINE_PASSWORD` / `UV_PUBLISH_TOKEN`, and poetry, hatch and flit cannot do Trusted Publishing at all. The long-lived secret can leak, and when it is empty or revoked the upload fails with 403 (the owlclaw case's first runs). Remove the credential, grant `id-token: write`, and delete the secret once the Trusted Publisher works.",
     check,

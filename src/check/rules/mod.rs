@@ -28,6 +28,11 @@ pub struct Rule {
     pub id: &'static str,
     /// Default severity.
     pub severity: Severity,
+    /// How much a finding weighs for security, 0.1 to 10 (CVSS's scale, as GitHub code
+    /// scanning ranks `security-severity`: 9 critical, 7 high, 4 medium, below low): a stored
+    /// credential or an untrusted trigger on a publishing job weighs more than a
+    /// configuration that only makes the upload fail.
+    pub security_severity: f32,
     /// One line.
     pub summary: &'static str,
     /// A paragraph: what it finds, why the registry cares, how to fix it.
@@ -42,6 +47,7 @@ fn none(_: &Context<'_>, _: &mut Vec<Diagnostic>) {}
 const CONFIG_INVALID: Rule = Rule {
     id: crate::config::RULE,
     severity: Severity::Error,
+    security_severity: 3.0,
     summary: "the desired-state file breaks the registry's form rules",
     explanation: "A publisher in expected-publishers.toml could not be entered in the registry's \"add a publisher\" form as written: a workflow given as a path (`.github/workflows/release.yml`; the form takes `release.yml`), an owner or repository with characters GitHub does not allow, an environment with forbidden characters or edge whitespace, a wrong type, an unknown key. The message is the form's own error text. Fix the value in expected-publishers.toml; a publisher with a problem is not checked further.",
     check: none,
@@ -51,10 +57,33 @@ const CONFIG_INVALID: Rule = Rule {
 const WORKFLOW_INVALID: Rule = Rule {
     id: crate::check::WORKFLOW_INVALID,
     severity: Severity::Error,
+    security_severity: 3.0,
     summary: "a workflow file is not valid YAML or not a workflow",
     explanation: "The file does not parse as YAML (or its `jobs:` is not a mapping), so GitHub will not run it either and no publishing job in it can be trusted. The other files are still checked. Fix the syntax at the position given.",
     check: none,
 };
+
+impl Rule {
+    /// Whether the rule is about security (what an attacker could do), not only whether the
+    /// upload works: from [`Rule::security_severity`], medium and above.
+    pub fn is_security(&self) -> bool {
+        self.security_severity >= 4.0
+    }
+
+    /// The rule's id as a name (`environment-mismatch` is `EnvironmentMismatch`), as SARIF's
+    /// `name` wants one.
+    pub fn name(&self) -> String {
+        self.id
+            .split('-')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+}
 
 /// Every rule, in the order they run.
 pub const ALL: &[Rule] = &[

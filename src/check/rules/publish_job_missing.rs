@@ -8,6 +8,7 @@ use crate::diag::{Diagnostic, Severity};
 pub const RULE: Rule = Rule {
     id: "publish-job-missing",
     severity: Severity::Error,
+    security_severity: 3.0,
     summary: "the declared workflow has no job that publishes to the declared registry",
     explanation: "The registry trusts the file that defines the publishing job. The declared workflow exists, but none of its jobs runs a recognised upload (pypa/gh-action-pypi-publish, twine upload, uv publish, maturin upload, ...) to this registry, so a token from it would be refused or is never sent. Either the upload moved to another file (declare that file), or it targets the other index (check `repository-url`).",
     check,

@@ -8,6 +8,7 @@ use crate::diag::{Diagnostic, Severity};
 pub const RULE: Rule = Rule {
     id: "pull-request-target",
     severity: Severity::Error,
+    security_severity: 8.0,
     summary: "the publishing job can be started by `pull_request_target`, which the registry refuses",
     explanation: "PyPI (since March 2026) and crates.io refuse tokens from runs started by `pull_request_target` (`Publishing from a workflow invoked via 'pull_request_target' is not supported.`), because such runs execute with the base repository's privileges on behalf of a pull request from anyone. Publish from `push` of tags, `release`, or `workflow_dispatch`, in a workflow that pull requests cannot start.",
     check,

@@ -8,6 +8,7 @@ use crate::diag::{Diagnostic, Severity};
 pub const RULE: Rule = Rule {
     id: "refused-trigger",
     severity: Severity::Error,
+    security_severity: 3.0,
     summary: "the publishing job can be started by an event the registry refuses (crates.io: `workflow_run`)",
     explanation: "crates.io refuses tokens from runs started by `workflow_run` as well as `pull_request_target`: `Trusted Publishing does not support the `workflow_run` event trigger due to security concerns. Please use a different trigger such as `push`, `release`, or `workflow_dispatch`.` A `workflow_run` run executes with the repository's privileges after a workflow that a pull request may have started. Publish from `push` of tags, `release` or `workflow_dispatch`. (`pull_request_target` has its own rule.)",
     check,

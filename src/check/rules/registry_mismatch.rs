@@ -9,6 +9,7 @@ use crate::workflow::publish::Auth;
 pub const RULE: Rule = Rule {
     id: "registry-mismatch",
     severity: Severity::Error,
+    security_severity: 3.0,
     summary: "a step publishes with Trusted Publishing to an index no declared publisher covers",
     explanation: "PyPI and TestPyPI are separate indexes with separate publishers and audiences. A step that uploads to TestPyPI (`repository-url: https://test.pypi.org/legacy/`, `--repository testpypi`) needs a TestPyPI publisher for this workflow, and the other way round; otherwise the exchange fails with `invalid-publisher`. Declare (and register) the publisher for the index the step uploads to, or point the step at the declared index.",
     check,

@@ -9,6 +9,7 @@ use crate::registry::Outcome;
 pub const RULE: Rule = Rule {
     id: "repository-mismatch",
     severity: Severity::Error,
+    security_severity: 6.0,
     summary: "the declared owner or repository is not the repository the workflows belong to",
     explanation: "The token's `repository` claim is the repository the workflow runs in, and PyPI compares owner and name byte for byte with the registered publisher. If the desired state names another repository (a rename, a transfer, a fork, a typo), no run of these workflows can match. The repository is read from the checkout's `origin` remote, or given with `--repository OWNER/NAME`.",
     check,

@@ -8,6 +8,7 @@ use crate::diag::{Diagnostic, Severity};
 pub const RULE: Rule = Rule {
     id: "reusable-workflow",
     severity: Severity::Error,
+    security_severity: 3.0,
     summary: "the publishing job lives in a reusable workflow",
     explanation: "In a job of a reusable workflow, `job_workflow_ref` names the called file and `workflow_ref` the caller, and registries disagree on which counts. PyPI, RubyGems and NuGet match `job_workflow_ref`, so the publisher must name the called file; naming the caller fails (PyPI: `Publisher with matching claims was not found`). crates.io and npm match `workflow_ref`, so the publisher must name the caller; naming the called file fails. A called workflow from another repository never works on PyPI and NuGet (RubyGems accepts it when the publisher names that repository). On PyPI even the same-repository case works only by accident (warehouse#11096), so it is reported as a warning. Move the upload into the top-level workflow, or declare and register the file the registry matches.",
     check,

@@ -9,6 +9,7 @@ use crate::diag::{Diagnostic, Severity};
 pub const RULE: Rule = Rule {
     id: "unrecognised-oidc-job",
     severity: Severity::Warning,
+    security_severity: 5.0,
     summary: "a job can mint an OIDC token, and trustpub cannot tell what it does with it",
     explanation: "The job gets `id-token: write`, so it can ask GitHub for an OIDC token that a registry would accept, but none of its steps is an upload or token exchange trustpub recognises (pypa/gh-action-pypi-publish, twine, uv, maturin, cargo publish, release-plz, crates-io-auth-action, npm, pnpm, yarn, changesets, semantic-release, gem push, release-gem, NuGet/login, ...), nor a known other use (attestations, Sigstore, cloud logins, Pages); or it calls a reusable workflow of another repository, whose steps trustpub cannot see. A publishing setup trustpub does not understand is not checked, so it says so instead of passing silently. If the job publishes, check it by hand against the registry's rules (and tell us the tool); if it does not need the token, drop `id-token: write` from it.",
     check,

@@ -9,6 +9,7 @@ use crate::diag::{Diagnostic, Severity};
 pub const RULE: Rule = Rule {
     id: "workflow-missing",
     severity: Severity::Error,
+    security_severity: 3.0,
     summary: "a declared workflow file does not exist",
     explanation: "The registry matches the workflow file name exactly (case-sensitive, `.yml` and `.yaml` are different names). A publisher that names a file which is not in .github/workflows can never match a run: the file was renamed, deleted, or the name in expected-publishers.toml has a typo. Rename the file back or update the publisher on the registry and in expected-publishers.toml.",
     check,
