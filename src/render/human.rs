@@ -328,7 +328,7 @@ pub(crate) fn publisher_result(
                 } else {
                     v.value.as_str()
                 };
-                (&*v.field, value)
+                (v.field, value)
             })
             .collect();
         let column = rows
