@@ -26,6 +26,7 @@ pub mod paths;
 pub mod redact;
 pub mod registry;
 pub mod render;
+pub mod sanitize;
 pub mod schema;
 pub mod source;
 pub mod workflow;

@@ -121,6 +121,25 @@ pub struct Context<'a> {
     pub complete: bool,
     /// The local composite actions read.
     pub actions: &'a [Action],
+    /// The file names of workflows that are there but could not be read as workflows (each is
+    /// a `workflow-invalid` finding).
+    pub unreadable: Vec<String>,
+    /// Indexes of [`Context::verdicts`], so that no rule scans every verdict per site or per
+    /// publisher (thousands of each stay linear).
+    index: VerdictIndex<'a>,
+}
+
+/// Where to find verdicts, workflows and sources without a scan.
+#[derive(Default)]
+struct VerdictIndex<'a> {
+    /// Per publisher index: its verdicts, in site order.
+    by_publisher: Vec<Vec<usize>>,
+    /// Per site index: its verdicts.
+    by_site: Vec<Vec<usize>>,
+    /// Workflow file name -> workflow (the first of that name).
+    workflows: std::collections::HashMap<&'a str, &'a Workflow>,
+    /// Display path -> the workflow or action source shown at it.
+    sources: std::collections::HashMap<String, &'a SourceFile>,
 }
 
 impl<'a> Context<'a> {
@@ -161,13 +180,21 @@ impl<'a> Context<'a> {
             unrecognised.extend(part.unrecognised);
         }
         // A grant inherited from the workflow is explained by another job of it that uses the
-        // token (and `id-token-workflow-level` is about it).
+        // token (and `id-token-workflow-level` is about it). Counted once per workflow.
+        let mut users_in: std::collections::HashMap<*const Workflow, usize> =
+            std::collections::HashMap::new();
+        for w in workflows {
+            let users = w
+                .jobs
+                .iter()
+                .filter(|j| token_users.contains(&std::ptr::from_ref(*j)))
+                .count();
+            users_in.insert(std::ptr::from_ref(w), users);
+        }
         unrecognised.retain(|(w, job)| {
-            job.permissions.is_some()
-                || !w
-                    .jobs
-                    .iter()
-                    .any(|j| !std::ptr::eq(j, *job) && token_users.contains(&std::ptr::from_ref(j)))
+            let users = users_in.get(&std::ptr::from_ref(*w)).copied().unwrap_or(0);
+            let own = usize::from(token_users.contains(&std::ptr::from_ref(*job)));
+            job.permissions.is_some() || users <= own
         });
         let verdicts = judge_all(desired, &sites);
         let checkout = desired
@@ -196,6 +223,25 @@ impl<'a> Context<'a> {
                 ))
             })
             .collect();
+        let mut index = VerdictIndex {
+            by_publisher: vec![Vec::new(); desired.publishers.len()],
+            by_site: vec![Vec::new(); sites.len()],
+            ..VerdictIndex::default()
+        };
+        for (i, v) in verdicts.iter().enumerate() {
+            index.by_publisher[v.publisher].push(i);
+            index.by_site[v.site].push(i);
+        }
+        for w in workflows {
+            index.workflows.entry(w.file_name.as_str()).or_insert(w);
+        }
+        for source in workflows
+            .iter()
+            .map(|w| &w.source)
+            .chain(files.actions.iter().map(|a| &a.source))
+        {
+            index.sources.entry(source.display_path()).or_insert(source);
+        }
         Context {
             desired,
             workflows,
@@ -206,12 +252,34 @@ impl<'a> Context<'a> {
             repository,
             complete: true,
             actions: &files.actions,
+            unreadable: Vec::new(),
+            index,
         }
     }
 
     /// The workflow with this file name.
     pub fn workflow(&self, file_name: &str) -> Option<&'a Workflow> {
-        self.workflows.iter().find(|w| w.file_name == file_name)
+        self.index.workflows.get(file_name).copied()
+    }
+
+    /// The verdicts of the publisher at index `publisher`, in site order.
+    pub fn verdicts_of(&self, publisher: usize) -> impl Iterator<Item = &Verdict> {
+        self.index
+            .by_publisher
+            .get(publisher)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.verdicts[i])
+    }
+
+    /// The verdicts on the site at index `site`.
+    pub fn verdicts_on(&self, site: usize) -> impl Iterator<Item = &Verdict> {
+        self.index
+            .by_site
+            .get(site)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.verdicts[i])
     }
 
     /// A label on a span of a workflow.
@@ -230,13 +298,7 @@ impl<'a> Context<'a> {
         origin: &crate::identity::predicted::Origin,
         text: impl Into<String>,
     ) -> Label {
-        let source = self
-            .workflows
-            .iter()
-            .map(|w| &w.source)
-            .chain(self.actions.iter().map(|a| &a.source))
-            .find(|s| s.display_path() == origin.path);
-        match source {
+        match self.index.sources.get(&origin.path) {
             Some(s) => Label::new(s, origin.bytes.clone(), text),
             None => Label::new(&self.desired.source, 0..0, text),
         }
@@ -247,13 +309,17 @@ impl<'a> Context<'a> {
         Label::new(&self.desired.source, p.span_of(key), text)
     }
 
-    /// The index of a publisher of the desired state.
+    /// The index of a publisher of the desired state (`usize::MAX` for another publisher).
     pub fn index_of(&self, p: &Publisher) -> usize {
-        self.desired
-            .publishers
-            .iter()
-            .position(|q| std::ptr::eq(q, p))
-            .unwrap_or(usize::MAX)
+        let all = &self.desired.publishers;
+        let size = std::mem::size_of::<Publisher>().max(1);
+        let offset = (std::ptr::from_ref(p) as usize).wrapping_sub(all.as_ptr() as usize);
+        let i = offset / size;
+        if offset % size == 0 && all.get(i).is_some_and(|q| std::ptr::eq(q, p)) {
+            i
+        } else {
+            usize::MAX
+        }
     }
 
     /// The judgements of `p` on tokens whose workflow file it matches: the ways the registry
@@ -262,10 +328,8 @@ impl<'a> Context<'a> {
         &self,
         p: &Publisher,
     ) -> impl Iterator<Item = (&Site<'a>, &PredictedToken, &Verdict)> {
-        let i = self.index_of(p);
-        self.verdicts
-            .iter()
-            .filter(move |v| v.publisher == i && v.matches_workflow())
+        self.verdicts_of(self.index_of(p))
+            .filter(|v| v.matches_workflow())
             .map(|v| {
                 (
                     &self.sites[v.site],
@@ -277,11 +341,12 @@ impl<'a> Context<'a> {
 
     /// The sites `p` matches on at least one way, each once.
     pub fn sites_of(&self, p: &Publisher) -> Vec<&Site<'a>> {
-        let mut seen = Vec::new();
+        // The verdicts of a publisher come in site order: one site is one run of them.
+        let mut last = None;
         let mut out = Vec::new();
         for (s, _, v) in self.matched(p) {
-            if !seen.contains(&v.site) {
-                seen.push(v.site);
+            if last != Some(v.site) {
+                last = Some(v.site);
                 out.push(s);
             }
         }
@@ -548,7 +613,7 @@ pub fn read_local_actions(read: &mut ReadWorkflows, root: &Path) -> Vec<Action> 
             Ok(None) => {}
             Err((e, source)) => {
                 let offset = if e.line > 0 {
-                    offset_of(&source.text, e.line, e.column.max(1))
+                    source.offset(e.line, e.column.max(1))
                 } else {
                     e.offset
                 }
@@ -661,21 +726,6 @@ pub struct ReadWorkflows {
     pub unreadable_sources: Vec<SourceFile>,
 }
 
-/// The byte offset of a 1-based line and character column.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum::<usize>();
-    let rest = &text[start.min(text.len())..];
-    start
-        + rest
-            .char_indices()
-            .nth(column.saturating_sub(1))
-            .map_or(rest.len(), |(i, _)| i)
-}
-
 /// What reading one file gave.
 enum ReadOne {
     Parsed(Workflow),
@@ -722,7 +772,7 @@ fn read_one(path: &Path) -> Result<ReadOne, InputError> {
         Ok(w) => Ok(ReadOne::Parsed(w)),
         Err((e, source)) => {
             let offset = if e.line > 0 {
-                offset_of(&source.text, e.line, e.column.max(1))
+                source.offset(e.line, e.column.max(1))
             } else {
                 e.offset
             };
@@ -848,6 +898,11 @@ pub fn check(inputs: Inputs) -> Report {
             &inputs.files,
         );
         ctx.complete = inputs.complete;
+        ctx.unreadable = inputs
+            .unreadable
+            .iter()
+            .filter_map(|d| d.primary.path.rsplit('/').next().map(str::to_owned))
+            .collect();
         for rule in rules::ALL {
             (rule.check)(&ctx, &mut findings);
         }
@@ -883,6 +938,10 @@ pub fn check(inputs: Inputs) -> Report {
     // One place, one rule, one message: a finding shared by several publishers (PyPI and
     // TestPyPI declared for the same job) is shown once, with every "declared here".
     let mut merged: Vec<Diagnostic> = Vec::with_capacity(findings.len());
+    // The related places of the last merged finding, to add each once without a scan.
+    let mut seen: std::collections::HashSet<(String, usize, usize, String)> =
+        std::collections::HashSet::new();
+    let key = |r: &Label| (r.path.clone(), r.span.start, r.span.end, r.text.clone());
     for d in findings {
         match merged.last_mut() {
             Some(last)
@@ -891,12 +950,16 @@ pub fn check(inputs: Inputs) -> Report {
                     && last.message == d.message =>
             {
                 for r in d.related {
-                    if !last.related.contains(&r) {
+                    if seen.insert(key(&r)) {
                         last.related.push(r);
                     }
                 }
             }
-            _ => merged.push(d),
+            _ => {
+                seen.clear();
+                seen.extend(d.related.iter().map(key));
+                merged.push(d);
+            }
         }
     }
     report.findings = merged;
@@ -928,9 +991,8 @@ fn is_ignored(report: &Report, d: &Diagnostic) -> bool {
         return false;
     };
     let Some(line) = source
-        .text
-        .lines()
-        .nth(d.primary.position.line.saturating_sub(1))
+        .line_range(d.primary.position.line)
+        .map(|r| source.slice(&r))
     else {
         return false;
     };

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{Group, Level, Renderer};
 use anstyle::{AnsiColor, Style};
 
 use crate::diag::{Diagnostic, Severity};
@@ -12,6 +12,8 @@ use crate::explain::{ExplainReport, PublisherResult};
 use crate::identity::{Claim, Coverage};
 use crate::redact::redact;
 use crate::registry::{FieldCheck, Outcome};
+use crate::render::snippet::{self, Place};
+use crate::sanitize::{visible, visible_line};
 use crate::source::SourceFile;
 
 const GOOD: Style = AnsiColor::Green.on_default().bold();
@@ -26,40 +28,35 @@ fn styled(w: &mut dyn Write, style: Style, text: &str) -> io::Result<()> {
     write!(w, "{style}{text}{style:#}")
 }
 
-/// Renders config diagnostics as rustc-style snippets.
+/// Renders config diagnostics as rustc-style snippets (see [`crate::render::snippet`]: each
+/// snippet quotes only the lines it shows, so ten thousand problems in one file stay linear).
 pub fn diagnostics(w: &mut dyn Write, source: &SourceFile, diags: &[Diagnostic]) -> io::Result<()> {
     let renderer = Renderer::styled();
-    let path = source.display_path();
     for d in diags {
         let level = match d.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
             Severity::Note => Level::NOTE,
         };
-        let mut snippet = Snippet::source(source.text.as_str())
-            .path(path.as_str())
-            .fold(true)
-            .annotation(
-                AnnotationKind::Primary
-                    .span(d.primary.span.clone())
-                    .label(d.primary.text.as_str()),
-            );
-        for r in &d.related {
-            snippet = snippet.annotation(
-                AnnotationKind::Context
-                    .span(r.span.clone())
-                    .label(r.text.as_str()),
-            );
-        }
+        let places: Vec<Place<'_>> = std::iter::once((&d.primary, true))
+            .chain(d.related.iter().map(|r| (r, false)))
+            .map(|(label, primary)| Place {
+                source: Some(source),
+                label,
+                primary,
+            })
+            .collect();
+        let message = visible_line(&d.message);
         let mut report = vec![
             level
-                .primary_title(d.message.as_str())
+                .primary_title(message.as_ref())
                 .id(d.rule)
-                .element(snippet),
+                .elements(snippet::elements(&places)),
         ];
-        if let Some(help) = &d.help {
+        let help = d.help.as_deref().map(visible);
+        if let Some(help) = &help {
             report.push(Group::with_title(
-                Level::HELP.secondary_title(help.as_str()),
+                Level::HELP.secondary_title(help.as_ref()),
             ));
         }
         writeln!(w, "{}\n", renderer.render(&report))?;

@@ -5,6 +5,7 @@ pub mod check;
 pub mod drift;
 pub mod human;
 pub mod json;
+pub mod snippet;
 pub mod template;
 
 /// The output formats.
