@@ -79,8 +79,9 @@ pub struct Verdict {
     pub site: usize,
     /// Index of the predicted token in the site's [`Site::predicted`].
     pub token: usize,
-    /// The registry's decision, by the registry module's own matcher.
-    pub judgement: Judgement,
+    /// The registry's decision, by the registry module's own matcher (shared by every token
+    /// with the same claims: a thousand identical jobs are judged once).
+    pub judgement: std::sync::Arc<Judgement>,
 }
 
 impl Verdict {
@@ -124,6 +125,11 @@ pub struct Context<'a> {
     /// The file names of workflows that are there but could not be read as workflows (each is
     /// a `workflow-invalid` finding).
     pub unreadable: Vec<String>,
+    /// Workflows with more than [`MAX_SITES`] publishing sites (none of them judged).
+    pub oversized: Vec<&'a Workflow>,
+    /// Set when the declared publishers and the predicted tokens ask for more judgements than
+    /// a check makes: then nothing is judged, and the rules are not run.
+    pub overload: Option<Overload>,
     /// Indexes of [`Context::verdicts`], so that no rule scans every verdict per site or per
     /// publisher (thousands of each stay linear).
     index: VerdictIndex<'a>,
@@ -173,7 +179,12 @@ impl<'a> Context<'a> {
         // Jobs that use the token, to publish or for something else (attestations, Pages).
         let mut token_users: std::collections::HashSet<*const Job> =
             std::collections::HashSet::new();
+        let mut oversized = Vec::new();
         for part in parts {
+            if let Some(w) = part.oversized {
+                // More publishing steps than any release needs: not judged, one finding.
+                oversized.push(w);
+            }
             token_users.extend(part.sites.iter().map(|s| std::ptr::from_ref(s.job)));
             token_users.extend(part.other_uses.iter().map(|j| std::ptr::from_ref(*j)));
             sites.extend(part.sites);
@@ -196,7 +207,10 @@ impl<'a> Context<'a> {
             let own = usize::from(token_users.contains(&std::ptr::from_ref(*job)));
             job.permissions.is_some() || users <= own
         });
-        let verdicts = judge_all(desired, &sites);
+        let (verdicts, overload) = match judge_all(desired, &sites) {
+            Ok(v) => (v, None),
+            Err(o) => (Vec::new(), Some(o)),
+        };
         let checkout = desired
             .publishers
             .iter()
@@ -253,6 +267,8 @@ impl<'a> Context<'a> {
             complete: true,
             actions: &files.actions,
             unreadable: Vec::new(),
+            oversized,
+            overload,
             index,
         }
     }
@@ -354,12 +370,39 @@ impl<'a> Context<'a> {
     }
 }
 
+/// The most publishing sites one workflow may have: a release workflow has a handful, a large
+/// monorepo's a few dozen. Each site has a token per way its job runs (up to
+/// [`crate::workflow::MAX_TRIGGERS`]), each judged and reported: a workflow with more is one
+/// `workflow-invalid` finding instead, so that no file can make the report unbounded.
+pub const MAX_SITES: usize = publish::MAX_SITES;
+
+/// The most verdicts (a declared publisher on a predicted token that could concern it) one
+/// check makes. Real repositories make dozens to a few thousand: a desired state of 10,000
+/// publishers on ordinary workflows makes 30,000.
+pub const MAX_VERDICTS: usize = 500_000;
+
+/// The most distinct judgements (a publisher on distinct claims) one check makes: each holds
+/// its registry's field-by-field comparison, a few kilobytes, so this bounds their memory to
+/// about 100 MB.
+pub const MAX_JUDGEMENTS: usize = 25_000;
+
+/// Why a check judged nothing: its inputs ask for more than it makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overload {
+    /// More than [`MAX_VERDICTS`] verdicts.
+    Verdicts,
+    /// More than [`MAX_JUDGEMENTS`] distinct judgements.
+    Judgements,
+}
+
 /// What one workflow contributes: its sites, its jobs with a token and no recognised use of
 /// it, and its jobs that use the token for something else than a registry.
 struct WorkflowSites<'a> {
     sites: Vec<Site<'a>>,
     unrecognised: Vec<(&'a Workflow, &'a Job)>,
     other_uses: Vec<&'a Job>,
+    /// Set (and nothing else kept) when the workflow has more than [`MAX_SITES`] sites.
+    oversized: Option<&'a Workflow>,
 }
 
 /// The publishing sites of one workflow's jobs, with their predicted tokens.
@@ -373,6 +416,7 @@ fn sites_of_workflow<'a>(
         sites: Vec::new(),
         unrecognised: Vec::new(),
         other_uses: Vec::new(),
+        oversized: None,
     };
     let direct_callers = callers
         .get(w.file_name.as_str())
@@ -381,7 +425,16 @@ fn sites_of_workflow<'a>(
     for job in &w.jobs {
         let before = out.sites.len();
         let flat = publish::flatten(w, job, files);
-        for step in publish::recognise_steps(w, job, &flat, files) {
+        let steps = publish::recognise_steps(w, job, &flat, files);
+        if out.sites.len() + steps.len() > MAX_SITES {
+            return WorkflowSites {
+                sites: Vec::new(),
+                unrecognised: Vec::new(),
+                other_uses: Vec::new(),
+                oversized: Some(w),
+            };
+        }
+        for step in steps {
             let step_source = match &step.action {
                 Some(a) => files
                     .actions
@@ -391,9 +444,11 @@ fn sites_of_workflow<'a>(
                 None => &w.source,
             };
             // The condition of the job's step that runs it (the one using a composite action).
+            // (The flattened steps are in job-step order: found by a binary search.)
+            let at = flat.partition_point(|f| f.job_step < step.step_index);
             let conditions: Vec<&str> = flat
-                .iter()
-                .find(|f| f.job_step == step.step_index)
+                .get(at)
+                .filter(|f| f.job_step == step.step_index)
                 .and_then(|f| f.step.condition.as_ref().map(|c| c.value.as_str()))
                 .into_iter()
                 .collect();
@@ -463,7 +518,7 @@ fn grants_token(w: &Workflow, job: &Job) -> Option<bool> {
 /// Judges each publisher on each token of each site that could concern it: a site that may
 /// publish to its registry and reaches its workflow file by name (the defining file or a
 /// top-level caller; which of the two counts is the registry's to say).
-fn judge_all(desired: &DesiredState, sites: &[Site<'_>]) -> Vec<Verdict> {
+fn judge_all(desired: &DesiredState, sites: &[Site<'_>]) -> Result<Vec<Verdict>, Overload> {
     // File name (lowercased: NuGet compares without case) -> sites that reach it.
     let mut by_file: std::collections::HashMap<String, Vec<usize>> =
         std::collections::HashMap::new();
@@ -476,6 +531,9 @@ fn judge_all(desired: &DesiredState, sites: &[Site<'_>]) -> Vec<Verdict> {
         }
     }
     let mut verdicts = Vec::new();
+    // (publisher, claims) -> judgement: the registry's decision depends on nothing else.
+    let mut judged: std::collections::HashMap<(usize, String), std::sync::Arc<Judgement>> =
+        std::collections::HashMap::new();
     for (pi, p) in desired.publishers.iter().enumerate() {
         let Some(candidates) = by_file.get(&p.workflow.to_lowercase()) else {
             continue;
@@ -486,18 +544,38 @@ fn judge_all(desired: &DesiredState, sites: &[Site<'_>]) -> Vec<Verdict> {
                 continue;
             }
             for (ti, token) in site.predicted.iter().enumerate() {
-                let claims = token.claims(
-                    Some((p.owner.as_str(), p.repository.as_str())),
-                    Some(p.registry.spec().audience),
-                );
-                let judgement = p.registry.judge(
-                    p,
-                    &EvidenceFacts {
-                        claims: &claims,
-                        is_token: false,
-                        token_rejected: None,
-                    },
-                );
+                if verdicts.len() >= MAX_VERDICTS {
+                    return Err(Overload::Verdicts);
+                }
+                let assumed = Some((p.owner.as_str(), p.repository.as_str()));
+                let audience = Some(p.registry.spec().audience);
+                let mut key = String::new();
+                for (name, value) in token.claim_values(assumed, audience) {
+                    key.push_str(name);
+                    key.push(if value.is_some() { '=' } else { '?' });
+                    key.push_str(value.as_deref().unwrap_or(""));
+                    key.push('\0');
+                }
+                let judgement = match judged.entry((pi, key)) {
+                    std::collections::hash_map::Entry::Occupied(e) => {
+                        std::sync::Arc::clone(e.get())
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        let claims = token.claims(assumed, audience);
+                        let j = std::sync::Arc::new(p.registry.judge(
+                            p,
+                            &EvidenceFacts {
+                                claims: &claims,
+                                is_token: false,
+                                token_rejected: None,
+                            },
+                        ));
+                        std::sync::Arc::clone(e.insert(j))
+                    }
+                };
+                if judged.len() > MAX_JUDGEMENTS {
+                    return Err(Overload::Judgements);
+                }
                 verdicts.push(Verdict {
                     publisher: pi,
                     site: si,
@@ -507,7 +585,7 @@ fn judge_all(desired: &DesiredState, sites: &[Site<'_>]) -> Vec<Verdict> {
             }
         }
     }
-    verdicts
+    Ok(verdicts)
 }
 
 /// What `check` may read besides the workflows: the local composite actions the workflows use,
@@ -903,8 +981,41 @@ pub fn check(inputs: Inputs) -> Report {
             .iter()
             .filter_map(|d| d.primary.path.rsplit('/').next().map(str::to_owned))
             .collect();
-        for rule in rules::ALL {
-            (rule.check)(&ctx, &mut findings);
+        match ctx.overload {
+            None => {
+                for rule in rules::ALL {
+                    (rule.check)(&ctx, &mut findings);
+                }
+            }
+            Some(o) => {
+                let (what, max) = match o {
+                    Overload::Verdicts => ("verdicts", MAX_VERDICTS),
+                    Overload::Judgements => ("distinct judgements", MAX_JUDGEMENTS),
+                };
+                findings.push(
+                    Diagnostic::error(
+                        crate::config::RULE,
+                        format!(
+                            "{} declared publishers on {} publishing sites ask for more than {max} {what}: nothing was checked",
+                            inputs.desired.publishers.len(),
+                            ctx.sites.len()
+                        ),
+                        Label::new(&inputs.desired.source, 0..0, "here"),
+                    )
+                    .with_help("check fewer workflows or publishers at a time (`trustpub check FILE`)"),
+                );
+            }
+        }
+        for w in &ctx.oversized {
+            let span = w.jobs_key.as_ref().map_or(0..0, |k| k.span.bytes.clone());
+            findings.push(
+                Diagnostic::error(
+                    WORKFLOW_INVALID,
+                    format!("this workflow has more than {MAX_SITES} publishing steps: too many to check"),
+                    Label::new(&w.source, span, "here"),
+                )
+                .with_help("none of its publishing steps was checked; the other files were"),
+            );
         }
         ctx.sites.into_iter().map(summary).collect::<Vec<_>>()
     };

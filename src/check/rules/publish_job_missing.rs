@@ -38,7 +38,11 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         });
         // A job of the file gets the token for something trustpub cannot tell: it may be the
         // upload (`unrecognised-oidc-job` says so), so "no job publishes" would be a guess.
-        if calls_elsewhere || ctx.unrecognised.iter().any(|(uw, _)| std::ptr::eq(*uw, w)) {
+        // A workflow with too many publishing steps to check is its own finding.
+        if calls_elsewhere
+            || ctx.unrecognised.iter().any(|(uw, _)| std::ptr::eq(*uw, w))
+            || ctx.oversized.iter().any(|ow| std::ptr::eq(*ow, w))
+        {
             continue;
         }
         let elsewhere: &[String] = match elsewhere_of.iter().position(|(r, _)| *r == p.registry) {

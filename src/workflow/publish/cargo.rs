@@ -7,7 +7,7 @@
 
 use super::env::{Origin, origin};
 use super::shell::{Gap, flag_value, flag_values, has_flag};
-use super::{Auth, FlatStep, PublishStep, Target, Tool, at, exchange_step};
+use super::{Auth, FlatStep, PublishStep, Target, Tool, at, exchange_step, first_use};
 use crate::identity::Registry;
 use crate::workflow::Job;
 
@@ -33,16 +33,16 @@ fn token_auth(
 pub fn recognise(_job: &Job, steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
     let mut found = Vec::new();
     // Exchanges whose token some recognised step uses; the others are sites of their own.
-    let mut consumed: Vec<usize> = Vec::new();
+    let mut consumed = vec![false; steps.len()];
+    let first_auth = first_use(steps, AUTH_ACTION);
     for (i, flat) in steps.iter().enumerate() {
-        let auth_step = exchange_step(steps, i, AUTH_ACTION);
+        if found.len() > super::MAX_SITES {
+            break; // enough to know the job has too many to check
+        }
+        let exchange = exchange_step(steps, first_auth, i);
+        let auth_step = exchange.map(|(_, s)| s);
         let auth_id = auth_step.and_then(|s| s.step.id.as_deref());
-        let auth_index = auth_step.map(|a| {
-            steps
-                .iter()
-                .position(|s| std::ptr::eq(s.step, a.step))
-                .unwrap_or(0)
-        });
+        let auth_index = exchange.map(|(j, _)| j);
         let registry_target = auth_step
             .and_then(|a| a.input("url"))
             .filter(|(u, _)| !u.trim_end_matches('/').ends_with("://crates.io"))
@@ -197,13 +197,16 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
             }
         }
         if uses_exchange && let Some(a) = auth_index {
-            consumed.push(a);
+            consumed[a] = true;
         }
     }
     // An exchange whose token no recognised step uses is a site of its own: the registry is
     // asked, whatever uses the token afterwards.
     for (i, flat) in steps.iter().enumerate() {
-        if flat.action_name().as_deref() == Some(AUTH_ACTION) && !consumed.contains(&i) {
+        if found.len() > super::MAX_SITES {
+            break; // enough to know the job has too many to check
+        }
+        if flat.action_name() == Some(AUTH_ACTION) && !consumed[i] {
             let span = flat
                 .step
                 .uses

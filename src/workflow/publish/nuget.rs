@@ -7,7 +7,7 @@
 
 use super::env::{Origin, origin};
 use super::shell::{Gap, flag_value};
-use super::{Auth, FlatStep, PublishStep, Target, Tool, at, exchange_step};
+use super::{Auth, FlatStep, PublishStep, Target, Tool, at, exchange_step, first_use};
 use crate::identity::Registry;
 
 const LOGIN: &str = "nuget/login";
@@ -26,15 +26,19 @@ fn source_target(source: &str) -> Target {
 /// The NuGet publishing steps among a job's steps.
 pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
     let mut found = Vec::new();
-    let mut consumed: Vec<usize> = Vec::new();
+    let mut consumed = vec![false; steps.len()];
+    let first_login = first_use(steps, LOGIN);
     for (i, flat) in steps.iter().enumerate() {
+        if found.len() > super::MAX_SITES {
+            break; // enough to know the job has too many to check
+        }
         if flat.step.run.is_none() {
             continue;
         }
-        let login = exchange_step(steps, i, LOGIN);
+        let exchange = exchange_step(steps, first_login, i);
+        let login = exchange.map(|(_, l)| l);
         let login_id = login.and_then(|l| l.step.id.as_deref());
-        let login_index =
-            login.and_then(|l| steps.iter().position(|s| std::ptr::eq(s.step, l.step)));
+        let login_index = exchange.map(|(j, _)| j);
         let account = login
             .and_then(|l| l.input("user"))
             .map(|(u, _)| u)
@@ -53,7 +57,7 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
                     (Some(k), Some(id)) if matches!(origin(k), Origin::StepOutput { ref step, .. } if step == id) =>
                     {
                         if let Some(l) = login_index {
-                            consumed.push(l);
+                            consumed[l] = true;
                         }
                         Auth::TrustedPublishing
                     }
@@ -113,7 +117,10 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
     }
     // A login whose key no recognised push uses is a site of its own: the exchange is asked.
     for (i, flat) in steps.iter().enumerate() {
-        if flat.action_name().as_deref() == Some(LOGIN) && !consumed.contains(&i) {
+        if found.len() > super::MAX_SITES {
+            break; // enough to know the job has too many to check
+        }
+        if flat.action_name() == Some(LOGIN) && !consumed[i] {
             let span = flat
                 .step
                 .uses

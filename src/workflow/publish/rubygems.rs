@@ -9,7 +9,7 @@
 
 use super::env::origin;
 use super::shell::{Gap, flag_value};
-use super::{Auth, FlatStep, PublishStep, Target, Tool, at, exchange_step};
+use super::{Auth, FlatStep, PublishStep, Target, Tool, at, exchange_step, first_use};
 use crate::identity::Registry;
 
 const CONFIGURE: &str = "rubygems/configure-rubygems-credentials";
@@ -27,8 +27,12 @@ fn host_target(host: &str) -> Target {
 /// The RubyGems publishing steps among a job's steps.
 pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
     let mut found = Vec::new();
-    let mut consumed: Vec<usize> = Vec::new();
+    let mut consumed = vec![false; steps.len()];
+    let first_configure = first_use(steps, CONFIGURE);
     for (i, flat) in steps.iter().enumerate() {
+        if found.len() > super::MAX_SITES {
+            break; // enough to know the job has too many to check
+        }
         if flat.action_name().as_deref() == Some("rubygems/release-gem") {
             let span = flat
                 .step
@@ -67,7 +71,8 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
         if flat.step.run.is_none() {
             continue;
         }
-        let configure = exchange_step(steps, i, CONFIGURE);
+        let exchange = exchange_step(steps, first_configure, i);
+        let configure = exchange.map(|(_, c)| c);
         // The action's own mode: an `api-token` or `role-to-assume` is not Trusted Publishing.
         let configured_stored = configure.and_then(|c| {
             c.input("api-token")
@@ -101,9 +106,9 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
                         what: "`--key`, a stored key".into(),
                         span: f.span.clone(),
                     },
-                    (_, _, Some(c)) => {
-                        if let Some(ci) = steps.iter().position(|s| std::ptr::eq(s.step, c.step)) {
-                            consumed.push(ci);
+                    (_, _, Some(_)) => {
+                        if let Some((ci, _)) = exchange {
+                            consumed[ci] = true;
                         }
                         match &configured_stored {
                             Some((what, s)) => Auth::Stored {
@@ -138,7 +143,10 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
     }
     // A trusted-publisher exchange whose key no recognised push uses is a site of its own.
     for (i, flat) in steps.iter().enumerate() {
-        if flat.action_name().as_deref() != Some(CONFIGURE) || consumed.contains(&i) {
+        if found.len() > super::MAX_SITES {
+            break; // enough to know the job has too many to check
+        }
+        if flat.action_name() != Some(CONFIGURE) || consumed[i] {
             continue;
         }
         // `api-token` and `role-to-assume` are other modes, not a trusted publisher.
