@@ -72,6 +72,109 @@ pub fn replace_secret(haystack: &[u8], secret: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// `haystack` with a known `secret` (a token, key or one-time code given to trustpub) cut out
+/// in every form a server may echo it: as it is, percent-encoded, JSON-escaped, and base64
+/// (standard and URL-safe, with or without padding, at any of the three alignments a longer
+/// encoded value can put it at). A secret shorter than 8 bytes (a six-digit one-time code) is
+/// cut out only where it stands alone, not inside a longer word or number; `None` when no form
+/// occurs.
+pub fn scrub_secret(haystack: &[u8], secret: &str) -> Option<Vec<u8>> {
+    let secret = secret.trim();
+    if secret.is_empty() {
+        return None;
+    }
+    if secret.len() < 8 {
+        return replace_standalone(haystack, secret.as_bytes());
+    }
+    let mut out: Option<Vec<u8>> = None;
+    for form in secret_forms(secret) {
+        let current = out.as_deref().unwrap_or(haystack);
+        if let Some(next) = replace_secret(current, form.as_bytes()) {
+            out = Some(next);
+        }
+    }
+    out
+}
+
+/// The forms of `secret` a server may echo.
+fn secret_forms(secret: &str) -> Vec<String> {
+    use base64::Engine;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    let mut forms = vec![secret.to_owned()];
+    for upper in [true, false] {
+        forms.push(
+            secret
+                .bytes()
+                .map(|b| match b {
+                    _ if b.is_ascii_alphanumeric() || b"-._~".contains(&b) => {
+                        char::from(b).to_string()
+                    }
+                    _ if upper => format!("%{b:02X}"),
+                    _ => format!("%{b:02x}"),
+                })
+                .collect(),
+        );
+    }
+    if let Ok(json) = serde_json::to_string(secret) {
+        forms.push(json.trim_matches('"').replace('/', "\\/"));
+        forms.push(json.trim_matches('"').to_owned());
+    }
+    // In base64, a secret inside a longer value (`user:secret`, `Bearer secret`) is encoded
+    // at one of three alignments: the middle of each, whole 4-character groups, is fixed.
+    for shift in 0..3 {
+        let mut bytes = vec![0u8; shift];
+        bytes.extend_from_slice(secret.as_bytes());
+        for engine in [&STANDARD_NO_PAD, &URL_SAFE_NO_PAD] {
+            let encoded = engine.encode(&bytes);
+            // Drop the groups the prefix and the unknown suffix touch.
+            let skip = if shift == 0 { 0 } else { 4 };
+            let keep = (bytes.len() / 3) * 4;
+            if keep > skip + 8 {
+                forms.push(encoded[skip..keep].to_owned());
+            }
+        }
+    }
+    for engine in [&STANDARD, &URL_SAFE] {
+        forms.push(engine.encode(secret));
+    }
+    forms.sort();
+    forms.dedup();
+    forms.retain(|f| f.len() >= 8);
+    // Longest first: a form that contains another is cut whole.
+    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    forms
+}
+
+/// `haystack` with each occurrence of `secret` not inside a longer run of letters and digits
+/// replaced, or `None`.
+fn replace_standalone(haystack: &[u8], secret: &[u8]) -> Option<Vec<u8>> {
+    if secret.is_empty() || haystack.len() < secret.len() {
+        return None;
+    }
+    let word = |b: u8| b.is_ascii_alphanumeric();
+    let mut out = Vec::new();
+    let mut last = 0;
+    let mut i = 0;
+    while i + secret.len() <= haystack.len() {
+        if haystack[i..].starts_with(secret)
+            && (i == 0 || !word(haystack[i - 1]))
+            && haystack.get(i + secret.len()).is_none_or(|&b| !word(b))
+        {
+            out.extend_from_slice(&haystack[last..i]);
+            out.extend_from_slice(REDACTED.as_bytes());
+            i += secret.len();
+            last = i;
+        } else {
+            i += 1;
+        }
+    }
+    if last == 0 {
+        return None;
+    }
+    out.extend_from_slice(&haystack[last..]);
+    Some(out)
+}
+
 fn is_token_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
