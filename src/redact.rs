@@ -8,8 +8,13 @@ pub const REDACTED: &str = "[REDACTED]";
 
 /// Replaces every token-like run in `text`: JSON Web Tokens (`eyJ….….…`), PyPI API tokens
 /// (`pypi-Ag…`), GitHub tokens (`ghp_…`, `gho_…`, `ghs_…`, `ghu_…`, `ghr_…`, `github_pat_…`),
-/// npm tokens (`npm_…`), crates.io tokens (`cio…` of 32+ characters) and RubyGems API keys
-/// (`rubygems_…`).
+/// npm tokens (`npm_…`), crates.io tokens (`cio…` of 32+ characters, `cio_tp_…`) and RubyGems
+/// API keys (`rubygems_…`).
+///
+/// A token is found at any position: after a word boundary, and also glued to what precedes
+/// it (`__token__%3Apypi-Ag…` percent-encoded, `\nghp_…` after an escaped line break,
+/// `GH_TOKEN_ghp_…`), where its tail must then be as long as the real tokens' (a word that
+/// happens to end in `npm_` is not one).
 pub fn redact(text: &str) -> Cow<'_, str> {
     let mut out = String::new();
     let mut last = 0;
@@ -21,13 +26,8 @@ pub fn redact(text: &str) -> Cow<'_, str> {
             i += 1;
             continue;
         }
-        // A prefixed secret starts at a word boundary (so `xpypi-...` is a word, not a token);
-        // a JWT is recognised anywhere, glued to a word or not.
-        if i > 0 && is_token_char(bytes[i - 1]) && !bytes[i..].starts_with(b"eyJ") {
-            i += 1;
-            continue;
-        }
-        let end = token_end(bytes, i);
+        let glued = i > 0 && is_token_char(bytes[i - 1]);
+        let end = token_end(bytes, i, glued);
         if let Some(end) = end {
             out.push_str(&text[last..i]);
             out.push_str(REDACTED);
@@ -186,8 +186,27 @@ fn run_len(bytes: &[u8], start: usize, extra: &[u8]) -> usize {
         .count()
 }
 
-/// The end of a secret starting at `i`, if one starts there.
-fn token_end(bytes: &[u8], i: usize) -> Option<usize> {
+/// The token prefixes, by first byte, with the shortest tail accepted after a word boundary and
+/// after a word character (the real tokens': GitHub's and npm's 36 characters, crates.io's 32,
+/// RubyGems' 48).
+const PREFIXES: &[(&[u8], usize, usize)] = &[
+    // PyPI API tokens are macaroons: `pypi-AgE...` (the serialization starts with 0x02).
+    // A bare `pypi-` prefix would redact job ids such as `pypi-publish-uv-build`.
+    (b"pypi-Ag", 16, 16),
+    (b"ghp_", 20, 30),
+    (b"gho_", 20, 30),
+    (b"ghs_", 20, 30),
+    (b"ghu_", 20, 30),
+    (b"ghr_", 20, 30),
+    (b"github_pat_", 20, 30),
+    (b"npm_", 20, 30),
+    (b"cio", 29, 32),
+    (b"rubygems_", 32, 32),
+];
+
+/// The end of a secret starting at `i`, if one starts there; `glued` when a word character
+/// precedes it.
+fn token_end(bytes: &[u8], i: usize, glued: bool) -> Option<usize> {
     let rest = &bytes[i..];
     if rest.starts_with(b"eyJ") {
         // header.payload[.signature], base64url segments
@@ -198,24 +217,10 @@ fn token_end(bytes: &[u8], i: usize) -> Option<usize> {
         }
         return None;
     }
-    const PREFIXES: &[(&[u8], usize)] = &[
-        // PyPI API tokens are macaroons: `pypi-AgE...` (the serialization starts with 0x02).
-        // A bare `pypi-` prefix would redact job ids such as `pypi-publish-uv-build`.
-        (b"pypi-Ag", 16),
-        (b"ghp_", 20),
-        (b"gho_", 20),
-        (b"ghs_", 20),
-        (b"ghu_", 20),
-        (b"ghr_", 20),
-        (b"github_pat_", 20),
-        (b"npm_", 20),
-        (b"cio", 29),
-        (b"rubygems_", 32),
-    ];
-    for (prefix, min_tail) in PREFIXES {
-        if rest.starts_with(prefix) {
+    for (prefix, at_boundary, when_glued) in PREFIXES {
+        if prefix[0] == rest[0] && rest.starts_with(prefix) {
             let tail = run_len(bytes, i + prefix.len(), b"-_");
-            if tail >= *min_tail {
+            if tail >= if glued { *when_glued } else { *at_boundary } {
                 return Some(i + prefix.len() + tail);
             }
         }

@@ -674,3 +674,89 @@ fn ten_thousand_publishers_are_read_checked_and_rendered_within_the_budget() {
         );
     }
 }
+
+/// Runs trustpub in `dir` with `args`; (exit code, stdout, stderr).
+fn run_in(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::cargo_bin("trustpub")
+        .unwrap()
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("TRUSTPUB_CONFIG")
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GH_TOKEN")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// No control, bidirectional or zero-width character from input in `text`.
+fn assert_clean(what: &str, text: &str) {
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|&c| trustpub::sanitize::is_suspicious(c))
+        .collect();
+    assert!(bad.is_empty(), "{what}: {bad:?} in\n{text}");
+}
+
+#[test]
+fn control_bidi_and_invisible_characters_from_input_are_shown_visibly() {
+    // Issue 11 case 5: ESC and BEL from an environment name went raw into `--format github`
+    // (the Actions log), ESC from a project or workflow name into `template`, U+202E into help
+    // lines and `drift`'s human output.
+    let workflow = "on: push\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    permissions: {id-token: write}\n    environment: \"rel\\e[2J\\a\u{202e}ease\"\n    steps:\n      - uses: pypa/gh-action-pypi-publish@release/v1\n";
+    let desired = "[[publisher]]\nregistry = \"pypi\"\nproject = \"wid\\u001b[31mget\\u202e\"\nowner = \"octo-org\"\nrepository = \"widget\"\nworkflow = \"release.yml\"\nenvironment = \"pypi\"\n\n[[publisher]]\nregistry = \"pypi\"\nproject = \"other\"\nowner = \"octo-org\"\nrepository = \"widget\"\nworkflow = \"rel\\u202eease.yml\"\n";
+    let dir = repo_with("controls", workflow, desired);
+    for format in ["human", "github", "sarif", "json"] {
+        let (_, stdout, stderr) = run_in(
+            &dir,
+            &[
+                "--format",
+                format,
+                "check",
+                "--repository",
+                "octo-org/widget",
+            ],
+        );
+        assert_clean(format, &stdout);
+        assert_clean(format, &stderr);
+        if format == "json" {
+            // JSON keeps the value exact, escaped.
+            assert!(stdout.contains("\\u202e"), "{stdout}");
+        } else {
+            assert!(
+                stdout.contains("<U+001B>") && stdout.contains("<U+202E>"),
+                "{stdout}"
+            );
+        }
+    }
+    for format in ["human", "json"] {
+        let (_, stdout, _) = run_in(&dir, &["--format", format, "template"]);
+        assert_clean(format, &stdout);
+    }
+    // drift, from a recording: what the desired state and the answers say is shown visibly.
+    let (_, stdout, stderr) = run_in(&dir, &["drift", "--from-dir", "nowhere"]);
+    assert_clean("drift", &(stdout + &stderr));
+    std::fs::create_dir_all(dir.join("rec")).unwrap();
+    let (_, stdout, stderr) = run_in(&dir, &["drift", "--from-dir", "rec"]);
+    assert!(stdout.contains("wid<U+001B>[31mget<U+202E>"), "{stdout}");
+    assert_clean("drift", &(stdout + &stderr));
+}
+
+#[test]
+fn names_that_only_look_the_same_are_called_out() {
+    let workflow = RELEASE.replace("environment: release", "environment: \"руpі\"");
+    let dir = repo_with("lookalike", &workflow, DESIRED);
+    let (_, stdout, _) = run_in(&dir, &["check", "--repository", "octo-org/widget"]);
+    assert!(stdout.contains("look the same but differ"), "{stdout}");
+    assert!(stdout.contains("U+0440"), "{stdout}");
+    let invisible = DESIRED.replace("release.yml", "release\\u200b.yml");
+    let dir = repo_with("lookalike-file", RELEASE, &invisible);
+    let (_, stdout, _) = run_in(&dir, &["check", "--repository", "octo-org/widget"]);
+    assert!(stdout.contains("U+200B"), "{stdout}");
+    assert_clean("check", &stdout);
+}

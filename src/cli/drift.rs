@@ -181,9 +181,7 @@ pub fn execute(
     );
     let mut text = Vec::new();
     match format {
-        Format::Json => serde_json::to_writer_pretty(&mut text, &render::drift::json(&report))
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(text)),
+        Format::Json => crate::sanitize::write_json(&mut text, &render::drift::json(&report)),
         _ => render::drift::human(&mut text, &report),
     }
     .map_err(|e| InputError::Read {
@@ -199,7 +197,7 @@ pub fn execute(
             let _ = writeln!(
                 err,
                 "drift: {n} publisher(s), {drifted} drifted, {unknown} unknown, {failed} threshold(s) failed; report written to {}",
-                crate::source::display_path(path)
+                crate::sanitize::visible_line(&crate::source::display_path(path))
             );
         }
         None => {

@@ -295,7 +295,8 @@ fn report_error(e: &InputError, err: &mut dyn Write) {
     {
         let _ = render::human::diagnostics(err, source_file, diagnostics);
     }
-    let _ = writeln!(err, "error: {}", crate::redact::redact(&e.to_string()));
+    let text = crate::redact::redact(&e.to_string()).into_owned();
+    let _ = writeln!(err, "error: {}", crate::sanitize::visible(&text));
 }
 
 fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, InputError> {
@@ -317,11 +318,7 @@ fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, In
             };
             let report = explain::explain(&desired, evidence, &selection);
             let written = match cli.format {
-                Format::Json => {
-                    serde_json::to_writer_pretty(&mut *out, &render::json::explain(&report))
-                        .map_err(std::io::Error::from)
-                        .and_then(|()| writeln!(out))
-                }
+                Format::Json => crate::sanitize::write_json(out, &render::json::explain(&report)),
                 _ => render::human::explain(out, &report),
             };
             // A closed pipe (`| head`) is not an error of the input.
@@ -478,9 +475,7 @@ fn run_template(cli: &Cli, args: &TemplateArgs, out: &mut dyn Write) -> Result<u
         .filter(|p| args.project.as_deref().is_none_or(|n| n == p.project))
         .collect();
     let written = match cli.format {
-        Format::Json => serde_json::to_writer_pretty(&mut *out, &render::template::json(&chosen))
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out)),
+        Format::Json => crate::sanitize::write_json(out, &render::template::json(&chosen)),
         _ => render::template::human(out, &chosen),
     };
     finish_output(written)?;
@@ -548,12 +543,8 @@ fn run_check(cli: &Cli, args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Inp
     let report = check::check(inputs);
     let written = match cli.format {
         Format::Human => render::check::human(out, &report),
-        Format::Json => serde_json::to_writer_pretty(&mut *out, &render::check::json(&report))
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out)),
-        Format::Sarif => serde_json::to_writer_pretty(&mut *out, &render::check::sarif(&report))
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out)),
+        Format::Json => crate::sanitize::write_json(out, &render::check::json(&report)),
+        Format::Sarif => crate::sanitize::write_json(out, &render::check::sarif(&report)),
         Format::Github => render::check::github(out, &report),
     };
     finish_output(written)?;

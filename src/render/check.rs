@@ -158,10 +158,11 @@ pub fn sarif(report: &Report) -> Value {
         .map(|d| {
             let (end_line, end_column) = end_position(report, &d.primary);
             let rule_index = rules::ALL.iter().position(|r| r.id == d.rule).unwrap_or(0);
-            let mut text = redact(&d.message).into_owned();
+            // Shown by code scanning as text: control and invisible characters made visible.
+            let mut text = visible_line(&redact(&d.message)).into_owned();
             if let Some(h) = &d.help {
                 text.push_str("\nhelp: ");
-                text.push_str(&redact(h));
+                text.push_str(&visible(&redact(h)));
             }
             json!({
                 "ruleId": d.rule,
@@ -181,7 +182,7 @@ pub fn sarif(report: &Report) -> Value {
                 }],
                 "relatedLocations": d.related.iter().enumerate().map(|(i, r)| json!({
                     "id": i,
-                    "message": {"text": r.text},
+                    "message": {"text": visible_line(&r.text)},
                     "physicalLocation": {
                         "artifactLocation": {"uri": r.path, "uriBaseId": "%SRCROOT%"},
                         "region": {"startLine": r.position.line.max(1), "startColumn": r.position.column.max(1)}
@@ -253,15 +254,17 @@ pub fn github(w: &mut dyn Write, report: &Report) -> io::Result<()> {
             Severity::Note => "notice",
         };
         let (end_line, end_column) = end_position(report, &d.primary);
-        let mut message = redact(&d.message).into_owned();
+        // The Actions log reads these lines: nothing from input may carry a control character
+        // (an escape sequence, a bell) or an invisible one into it.
+        let mut message = visible_line(&redact(&d.message)).into_owned();
         if let Some(h) = &d.help {
             message.push_str("\nhelp: ");
-            message.push_str(&redact(h));
+            message.push_str(&visible(&redact(h)));
         }
         writeln!(
             w,
             "::{command} file={},line={},col={},endLine={end_line},endColumn={end_column},title={}::{}",
-            escape_property(&d.primary.path),
+            escape_property(&visible_line(&d.primary.path)),
             d.primary.position.line,
             d.primary.position.column,
             escape_property(&format!("trustpub {}", d.rule)),

@@ -13,7 +13,7 @@ use crate::identity::{Claim, Coverage};
 use crate::redact::redact;
 use crate::registry::{FieldCheck, Outcome};
 use crate::render::snippet::{self, Place};
-use crate::sanitize::{visible, visible_line};
+use crate::sanitize::{Visible, visible, visible_line};
 use crate::source::SourceFile;
 
 const GOOD: Style = AnsiColor::Green.on_default().bold();
@@ -23,9 +23,9 @@ const DIM: Style = Style::new().dimmed();
 const BOLD: Style = Style::new().bold();
 const LINK: Style = AnsiColor::Cyan.on_default();
 
-/// Writes `text` in `style`.
-fn styled(w: &mut dyn Write, style: Style, text: &str) -> io::Result<()> {
-    write!(w, "{style}{text}{style:#}")
+/// Writes `text` (from input, so shown through the sanitiser) in `style`.
+fn styled(w: &mut Visible<'_>, style: Style, text: &str) -> io::Result<()> {
+    w.styled(style, text)
 }
 
 /// Renders config diagnostics as rustc-style snippets (see [`crate::render::snippet`]: each
@@ -64,8 +64,10 @@ pub fn diagnostics(w: &mut dyn Write, source: &SourceFile, diags: &[Diagnostic])
     Ok(())
 }
 
-/// Renders the `explain` report.
+/// Renders the `explain` report. Everything it shows from the evidence goes through the
+/// sanitiser ([`Visible`]): a claim or a log line cannot move the cursor or reorder the text.
 pub fn explain(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> {
+    let w = &mut Visible::new(w);
     evidence_header(w, report)?;
     for r in &report.results {
         writeln!(w)?;
@@ -102,7 +104,7 @@ pub fn explain(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> {
     log_section(w, report)
 }
 
-fn evidence_header(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> {
+fn evidence_header(w: &mut Visible<'_>, report: &ExplainReport) -> io::Result<()> {
     let ev = &report.evidence;
     styled(w, BOLD, "evidence")?;
     write!(w, ": {} from {}", ev.kind.id(), ev.origin)?;
@@ -165,7 +167,7 @@ fn expected(f: &FieldCheck) -> String {
     }
 }
 
-fn publisher_result(w: &mut dyn Write, r: &PublisherResult) -> io::Result<()> {
+fn publisher_result(w: &mut Visible<'_>, r: &PublisherResult) -> io::Result<()> {
     let j = &r.judgement;
     let p = &r.publisher;
     let (mark, style, verdict) = if j.accepted() {
@@ -244,7 +246,7 @@ fn publisher_result(w: &mut dyn Write, r: &PublisherResult) -> io::Result<()> {
     Ok(())
 }
 
-fn field_table(w: &mut dyn Write, registry: &str, fields: &[FieldCheck]) -> io::Result<()> {
+fn field_table(w: &mut Visible<'_>, registry: &str, fields: &[FieldCheck]) -> io::Result<()> {
     // An observed value equal to the declared one is shown as `(same)`, to keep rows short.
     let rows: Vec<[String; 4]> = fields
         .iter()
@@ -292,12 +294,20 @@ fn field_table(w: &mut dyn Write, registry: &str, fields: &[FieldCheck]) -> io::
             row[0], row[1], row[2], row[3]
         )?;
     }
+    // Two values that look the same and are not: say how they differ.
+    for f in fields {
+        if let (Some(e), Some(a)) = (f.expected.as_deref(), f.actual.value())
+            && let Some(note) = crate::sanitize::lookalike(e, a)
+        {
+            writeln!(w, "      note: {}: {note}", f.name)?;
+        }
+    }
     Ok(())
 }
 
 /// The identity fields the registry matches, declared against observed, as a unified diff. A
 /// field that agrees under the registry's rules shows the same line on both sides.
-fn identity_diff(w: &mut dyn Write, fields: &[FieldCheck]) -> io::Result<()> {
+fn identity_diff(w: &mut Visible<'_>, fields: &[FieldCheck]) -> io::Result<()> {
     let identity = [
         "owner",
         "namespace",
@@ -362,7 +372,7 @@ fn quoted(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| s.to_owned())
 }
 
-fn log_section(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> {
+fn log_section(w: &mut Visible<'_>, report: &ExplainReport) -> io::Result<()> {
     let Some(log) = &report.evidence.log else {
         return Ok(());
     };
