@@ -34,7 +34,7 @@ pub fn is_suspicious(c: char) -> bool {
 /// Whether a byte can only start or continue a character that [`is_suspicious`] may flag: a
 /// quick test that lets plain ASCII through untouched.
 fn may_be_suspicious(b: u8) -> bool {
-    b < 0x20 || b >= 0x7f
+    !(0x20..0x7f).contains(&b)
 }
 
 fn push_code(out: &mut String, c: char) {
@@ -178,7 +178,7 @@ impl serde_json::ser::Formatter for JsonFormatter {
         let mut last = 0;
         for (i, c) in fragment.char_indices() {
             if is_suspicious(c) {
-                writer.write_all(fragment[last..i].as_bytes())?;
+                writer.write_all(&fragment.as_bytes()[last..i])?;
                 let mut units = [0u16; 2];
                 for unit in c.encode_utf16(&mut units) {
                     write!(writer, "\\u{unit:04x}")?;
@@ -186,7 +186,7 @@ impl serde_json::ser::Formatter for JsonFormatter {
                 last = i + c.len_utf8();
             }
         }
-        writer.write_all(fragment[last..].as_bytes())
+        writer.write_all(&fragment.as_bytes()[last..])
     }
 
     fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {

@@ -17,8 +17,9 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The file's text.
     pub text: String,
-    /// Line starts and character counts, built on first use.
-    index: OnceLock<LineIndex>,
+    /// Line starts and character counts, built on first use (boxed: a file that never needs
+    /// a position pays one word for it).
+    index: OnceLock<Box<LineIndex>>,
 }
 
 impl PartialEq for SourceFile {
@@ -54,7 +55,8 @@ impl SourceFile {
     }
 
     fn index(&self) -> &LineIndex {
-        self.index.get_or_init(|| LineIndex::new(&self.text))
+        self.index
+            .get_or_init(|| Box::new(LineIndex::new(&self.text)))
     }
 
     /// The position of byte `offset` (clamped to the text, and moved back to a char boundary).

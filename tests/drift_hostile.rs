@@ -449,3 +449,72 @@ fn a_server_that_trickles_its_answer_holds_drift_no_longer_than_its_timeout() {
     // Two seconds per request, one request after another per source: well under 40.
     assert!(took < Duration::from_secs(8), "{took:?}");
 }
+
+#[test]
+fn a_project_named_dot_dot_is_never_a_request_path() {
+    // Issue 11 case 6: a project named `..` became a dot-segment: `{pypi}/pypi/../json`.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let paths = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = std::sync::Arc::clone(&paths);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(100) {
+            let Ok(mut stream) = stream else { continue };
+            if let Some(path) = read_request(&mut stream) {
+                seen.lock().unwrap().push(path);
+            }
+            respond(&mut stream, 404, b"{\"message\": \"Not Found\"}");
+        }
+    });
+    let dir = std::env::temp_dir().join(format!("trustpub-dotdot-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut desired = String::new();
+    for registry in ["pypi", "crates-io", "rubygems"] {
+        desired.push_str(&format!("[[publisher]]\nregistry = \"{registry}\"\nproject = \"..\"\nowner = \"octo-org\"\nrepository = \"widget\"\nworkflow = \"release.yml\"\n\n"));
+    }
+    std::fs::write(dir.join("expected-publishers.toml"), desired).unwrap();
+    let run = Command::cargo_bin("trustpub")
+        .unwrap()
+        .current_dir(&dir)
+        .env("CRATES_IO_TOKEN", "cio0123456789abcdefghijklmnopqrstuvwx")
+        .env("RUBYGEMS_API_KEY", "0123456789abcdef0123456789abcdef")
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GH_TOKEN")
+        .env_remove("GITHUB_API_URL")
+        .env_remove("TRUSTPUB_CONFIG")
+        .args([
+            "--format",
+            "json",
+            "drift",
+            "--timeout",
+            "5",
+            "--retries",
+            "0",
+        ])
+        .args(["--github-api-url", &format!("{base}/github")])
+        .args(["--pypi-url", &format!("{base}/pypi")])
+        .args(["--crates-io-url", &format!("{base}/crates-io")])
+        .args(["--rubygems-url", &format!("{base}/rubygems")])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    if run.status.code() == Some(2) {
+        // The desired state's own rules refuse the name: nothing is asked either.
+        assert!(stderr.contains("project"), "{stderr}");
+    } else {
+        for what in ["PyPI project name", "crate name", "gem name"] {
+            assert!(
+                stdout.contains(&format!("`..` is not a valid {what}")),
+                "{stdout}"
+            );
+        }
+    }
+    let paths = paths.lock().unwrap();
+    for p in paths.iter() {
+        assert!(!p.split(['/', '?']).any(|s| s == ".." || s == "."), "{p}");
+        assert!(!p.to_ascii_lowercase().contains("%2e"), "{p}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

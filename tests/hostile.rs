@@ -760,3 +760,135 @@ fn names_that_only_look_the_same_are_called_out() {
     assert!(stdout.contains("U+200B"), "{stdout}");
     assert_clean("check", &stdout);
 }
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let made = Process::new("mkfifo").arg(path).status().unwrap();
+    assert!(made.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_as_input_is_an_input_error_never_a_block() {
+    // Issue 11 case 6: a FIFO named as the workflow or the desired state blocked forever.
+    let dir = repo("fifo", &[("release.yml", RELEASE.as_bytes())]);
+    mkfifo(&dir.join(".github/workflows/pipe.yml"));
+    mkfifo(&dir.join("desired.toml"));
+    let start = Instant::now();
+    // In the workflows folder, or named: a finding on that file; the others are checked.
+    let (json, code, _) = check_json(&dir, &[]);
+    assert_eq!(code, 1);
+    assert_invalid_and_others_checked(&json, "pipe.yml", "named pipe");
+    let (json, _, _) = check_json(
+        &dir,
+        &[
+            ".github/workflows/pipe.yml",
+            ".github/workflows/release.yml",
+        ],
+    );
+    assert_invalid_and_others_checked(&json, "pipe.yml", "trustpub reads only regular files");
+    // As the desired state, the claims or the log: exit 2, saying what it is.
+    for args in [
+        &["--config", "desired.toml", "check"][..],
+        &["explain", "--claims", "desired.toml"][..],
+        &["explain", "--log", "desired.toml"][..],
+    ] {
+        let (code, _, stderr) = run_in(&dir, args);
+        assert_eq!(code, Some(2), "{args:?}");
+        assert!(
+            stderr.contains("desired.toml: cannot read: a named pipe (FIFO)"),
+            "{stderr}"
+        );
+    }
+    assert!(start.elapsed() < Duration::from_secs(20));
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_workflow_is_a_finding_and_the_rest_is_checked() {
+    // Issue 11 case 6: one unreadable workflow stopped the whole run.
+    use std::os::unix::fs::PermissionsExt;
+    let dir = repo(
+        "unreadable",
+        &[
+            ("locked.yml", RELEASE.as_bytes()),
+            ("release.yml", RELEASE.as_bytes()),
+        ],
+    );
+    let locked = dir.join(".github/workflows/locked.yml");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&locked).is_ok() {
+        // Running as root: no file is unreadable; a FIFO stands in (see above).
+        std::fs::remove_file(&locked).unwrap();
+        mkfifo(&locked);
+    }
+    let (json, code, _) = check_json(&dir, &[]);
+    assert_eq!(code, 1);
+    assert_invalid_and_others_checked(&json, "locked.yml", "cannot read");
+}
+
+#[test]
+fn a_byte_order_mark_is_not_a_column_of_an_invalid_byte() {
+    // Issue 11 case 6: BOM plus an invalid byte on line 1 reported column 11, not 10.
+    let mut bad = b"\xef\xbb\xbfname: caf".to_vec();
+    bad.extend_from_slice(&[0xe9, b'\n']);
+    let dir = repo(
+        "bom-utf8",
+        &[("latin1.yml", &bad), ("release.yml", RELEASE.as_bytes())],
+    );
+    let (json, _, _) = check_json(&dir, &[]);
+    let f = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["file"].as_str().unwrap().ends_with("latin1.yml"))
+        .unwrap();
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(1), Some(10))
+    );
+}
+
+#[test]
+fn lone_carriage_returns_end_lines() {
+    // Issue 11 case 6: with CR-only line endings every position was on line 1.
+    let plain = positions("cr-lf", RELEASE.as_bytes());
+    let cr = RELEASE.replace('\n', "\r");
+    assert_eq!(positions("cr-only", cr.as_bytes()), plain);
+}
+
+#[test]
+fn an_invalid_utf8_workflow_is_not_also_missing() {
+    // Issue 11 case 6: the declared workflow, not valid UTF-8, was also `workflow-missing`.
+    let mut bad = RELEASE.as_bytes().to_vec();
+    bad.extend_from_slice(&[0xff, b'\n']);
+    let dir = repo("utf8-declared", &[("release.yml", &bad)]);
+    let (json, _, _) = check_json(&dir, &[]);
+    let all = findings(&json);
+    assert!(
+        all.iter().any(|(_, r, _)| r == "workflow-invalid"),
+        "{all:?}"
+    );
+    assert!(
+        !all.iter().any(|(_, r, _)| r == "workflow-missing"),
+        "{all:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_temporary_file_of_a_killed_run_is_cleaned_at_the_next() {
+    // Issue 11 case 6: `kill -9` left `.NAME.PID.tmp` beside `--output`, for good.
+    let dir = repo("stale-tmp", &[("release.yml", RELEASE.as_bytes())]);
+    std::fs::create_dir_all(dir.join("rec")).unwrap();
+    // A process id no Linux system hands out (above its 2^22 maximum).
+    let stale = dir.join(".drift.json.4194399.tmp");
+    std::fs::write(&stale, "{\"half\": ").unwrap();
+    let (code, _, stderr) = run_in(
+        &dir,
+        &["drift", "--from-dir", "rec", "--output", "drift.json"],
+    );
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(dir.join("drift.json").is_file());
+    assert!(!stale.exists());
+}

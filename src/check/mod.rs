@@ -48,7 +48,9 @@ impl Repository {
 
     /// Reads the `origin` remote of the git checkout at `root`, when it points at GitHub.
     pub fn from_git(root: &Path) -> Option<Repository> {
-        let config = std::fs::read_to_string(root.join(".git/config")).ok()?;
+        let config = crate::error::read_text_limited(&root.join(".git/config"), 1024 * 1024)
+            .ok()?
+            .text;
         let mut in_origin = false;
         for line in config.lines() {
             let line = line.trim();
@@ -331,7 +333,7 @@ impl<'a> Context<'a> {
         let size = std::mem::size_of::<Publisher>().max(1);
         let offset = (std::ptr::from_ref(p) as usize).wrapping_sub(all.as_ptr() as usize);
         let i = offset / size;
-        if offset % size == 0 && all.get(i).is_some_and(|q| std::ptr::eq(q, p)) {
+        if offset.is_multiple_of(size) && all.get(i).is_some_and(|q| std::ptr::eq(q, p)) {
             i
         } else {
             usize::MAX
@@ -781,7 +783,12 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
             let entries = std::fs::read_dir(path).map_err(|e| InputError::read(path, &e))?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
+                // Anything but a folder: a pipe or a device named `x.yml` is a finding, not
+                // skipped in silence.
+                .filter(|p| {
+                    std::fs::metadata(p).is_ok_and(|m| !m.is_dir())
+                        && p.extension().is_some_and(|x| x == "yml" || x == "yaml")
+                })
                 .collect();
             found.sort();
             files.extend(found);
@@ -844,7 +851,18 @@ fn read_one(path: &Path) -> Result<ReadOne, InputError> {
             d.primary.path = origin;
             return Ok(ReadOne::Invalid(d, None));
         }
-        Err(e) => return Err(e),
+        // A file that cannot be read at all (no permission, a pipe, a folder named `.yml`) is
+        // a finding on that file too: the others are still checked.
+        Err(e) => {
+            let source = SourceFile::new(path, String::new());
+            let reason = match e {
+                InputError::Read { reason, .. } => format!("cannot read: {reason}"),
+                other => other.to_string(),
+            };
+            let d = Diagnostic::error(WORKFLOW_INVALID, reason, Label::new(&source, 0..0, "here"))
+                .with_help("the other files were still checked");
+            return Ok(ReadOne::Invalid(d, None));
+        }
     };
     match Workflow::from_source(source) {
         Ok(w) => Ok(ReadOne::Parsed(w)),

@@ -24,7 +24,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for p in &ctx.desired.publishers {
         // A file that is there but could not be read is its own finding (`workflow-invalid`),
         // not a missing one.
-        if ctx.workflow(&p.workflow).is_some() || ctx.unreadable.iter().any(|n| *n == p.workflow) {
+        if ctx.workflow(&p.workflow).is_some() || ctx.unreadable.contains(&p.workflow) {
             continue;
         }
         // A reusable workflow kept in another repository (RubyGems) is not among these files.

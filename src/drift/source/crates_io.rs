@@ -59,6 +59,18 @@ impl RegistrySource for CratesIoSource {
     }
 
     fn observe(&self, http: &Http, publisher: &Publisher) -> RegistryFacts {
+        if !super::names::crate_name(&publisher.project) {
+            return RegistryFacts {
+                registry: Registry::CratesIo,
+                project: Err(super::invalid_name(
+                    ID,
+                    "project",
+                    "crate name",
+                    &publisher.project,
+                )),
+                publishers: None,
+            };
+        }
         project_and_publishers(Registry::CratesIo, krate(http, &publisher.project), || {
             configs(http, &publisher.project)
         })

@@ -55,7 +55,7 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
             })
             .unwrap_or(Target::Registry(Registry::CratesIo));
         let mut uses_exchange = false;
-        match flat.action_name().as_deref() {
+        match flat.action_name() {
             // `MarcoIeni/release-plz-action` is the action's former name.
             Some("release-plz/action" | "marcoieni/release-plz-action") => {
                 let command = flat.input("command").map(|(c, _)| c).unwrap_or_default();

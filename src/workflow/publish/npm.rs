@@ -62,7 +62,7 @@ struct Setup {
 
 /// Adds what a step sets up to `setup`.
 fn set_up(flat: &FlatStep<'_>, setup: &mut Setup) {
-    if flat.action_name().as_deref() == Some("actions/setup-node") {
+    if flat.action_name() == Some("actions/setup-node") {
         if let Some(r) = flat.input("registry-url") {
             setup.registry = Some(r);
         }
@@ -180,7 +180,7 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>], files: &dyn Files) -> Vec<P
         }
         let setup = before.clone();
         set_up(flat, &mut before);
-        match flat.action_name().as_deref() {
+        match flat.action_name() {
             Some("changesets/action") => {
                 let Some((publish, _)) = flat.input("publish") else {
                     continue;

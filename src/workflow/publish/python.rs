@@ -144,9 +144,9 @@ pub fn recognise(workflow: &Workflow, job: &Job, steps: &[FlatStep<'_>]) -> Vec<
         }
         let action = flat.action_name();
         if let Some(uses) = &flat.step.uses {
-            if action.as_deref() == Some("pypa/gh-action-pypi-publish") {
+            if action == Some("pypa/gh-action-pypi-publish") {
                 found.push(pypa_action(flat, uses.span.clone()));
-            } else if action.as_deref() == Some("pyo3/maturin-action")
+            } else if action == Some("pyo3/maturin-action")
                 && let Some(p) = maturin_action(flat, uses.span.clone())
             {
                 found.push(p);

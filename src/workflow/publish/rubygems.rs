@@ -33,7 +33,7 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
         if found.len() > super::MAX_SITES {
             break; // enough to know the job has too many to check
         }
-        if flat.action_name().as_deref() == Some("rubygems/release-gem") {
+        if flat.action_name() == Some("rubygems/release-gem") {
             let span = flat
                 .step
                 .uses
