@@ -160,7 +160,8 @@ fn snippet<'a>(
         .min_by_key(|q| q.quote.start)
         .map_or(1, |q| q.line);
     let path = run[0].place.label.path.as_str();
-    let mut snippet = Snippet::source(&source.text[from..to])
+    let (text, at) = quoted_text(&source.text[from..to]);
+    let mut snippet = Snippet::source(text)
         .path(visible_line(path))
         .line_start(line)
         .fold(true);
@@ -171,11 +172,41 @@ fn snippet<'a>(
             AnnotationKind::Context
         };
         snippet = snippet.annotation(
-            kind.span(q.span.start - from..q.span.end - from)
+            kind.span(at(q.span.start - from)..at(q.span.end - from))
                 .label(visible_line(&q.place.label.text)),
         );
     }
     snippet
+}
+
+/// The quoted lines as shown, and where each byte offset of them went. annotate-snippets shows
+/// control characters as pictures (`␛`) and bidirectional controls as `�`; every other
+/// invisible character (zero-width, tags, fillers) becomes `�` here, one character for one, so
+/// that the columns it counts stay those of the file. Line breaks and tabs stay.
+fn quoted_text(text: &str) -> (Cow<'_, str>, impl Fn(usize) -> usize) {
+    let hidden = |c: char| {
+        crate::sanitize::is_suspicious(c) && !matches!(c, '\r' | '\u{0}'..='\u{1f}' | '\u{7f}')
+    };
+    if !text.chars().any(hidden) {
+        return (
+            Cow::Borrowed(text),
+            Box::new(|i| i) as Box<dyn Fn(usize) -> usize>,
+        );
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        let shown = if hidden(c) { '\u{fffd}' } else { c };
+        for _ in 0..c.len_utf8() {
+            map.push(out.len());
+        }
+        out.push(shown);
+    }
+    map.push(out.len());
+    (
+        Cow::Owned(out),
+        Box::new(move |i: usize| map.get(i).copied().unwrap_or(i)) as Box<dyn Fn(usize) -> usize>,
+    )
 }
 
 fn origin<'a>(p: &'a Place<'a>) -> Origin<'a> {
