@@ -188,6 +188,11 @@ pub fn execute(
         path: "report".into(),
         reason: e.to_string(),
     })?;
+    // The answers were scrubbed of every secret as they came; what was parsed from them (a
+    // JSON escape turned into its character) is scrubbed again as the report.
+    let text = http
+        .scrub_text(&String::from_utf8_lossy(&text))
+        .into_bytes();
     match &args.output {
         Some(path) => {
             // The file gets what standard output would: every token-like string redacted.

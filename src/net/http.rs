@@ -69,7 +69,7 @@ impl Default for Settings {
 }
 
 /// Where answers come from.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum Mode {
     /// The network; with `record`, every response is also saved there.
     Live {
@@ -78,6 +78,22 @@ pub enum Mode {
     },
     /// Files recorded earlier (`--from-dir`).
     Replay(PathBuf),
+    /// Answers made in memory, by URL (the fuzz target of drift's response parsing): what
+    /// servers send, without a network. Scrubbed like every other answer.
+    Answers(Answers),
+}
+
+/// A function that answers a URL.
+pub type Answers = Arc<dyn Fn(&str) -> Result<Response, FetchError> + Send + Sync>;
+
+impl std::fmt::Debug for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Mode::Live { record } => f.debug_struct("Live").field("record", record).finish(),
+            Mode::Replay(dir) => f.debug_tuple("Replay").field(dir).finish(),
+            Mode::Answers(_) => f.write_str("Answers"),
+        }
+    }
 }
 
 type Slot = Arc<OnceLock<Result<Response, FetchError>>>;
@@ -155,7 +171,7 @@ impl Http {
                         .map_err(|e| format!("cannot build the HTTP client: {e}"))?,
                 )
             }
-            Mode::Replay(_) => None,
+            Mode::Replay(_) | Mode::Answers(_) => None,
         };
         let github_token = github_token.filter(|t| !t.trim().is_empty());
         Ok(Self {
@@ -285,6 +301,7 @@ impl Http {
                         ))
                     })
             }
+            (Mode::Answers(answer), _) => answer(url).map(|r| self.scrub(r)),
             (Mode::Live { record }, Some(client)) => {
                 let response = self.fetch_live(client, url, accept, redirects)?;
                 // A server that echoes a secret (a proxy's debug page, a hostile mirror) must
@@ -292,12 +309,25 @@ impl Http {
                 let response = self.scrub(response);
                 if let Some(root) = record {
                     // A recording that cannot be written must not change the report.
-                    let _ = store::record(root, &self.services, &response);
+                    let _ = store::record(root, &self.services, &response, &|t| self.scrub_text(t));
                 }
                 Ok(response)
             }
             (Mode::Live { .. }, None) => Err(FetchError::Network("no HTTP client".into())),
         }
+    }
+
+    /// `text` with every secret the client holds cut out, in every form a server may echo it:
+    /// for what is made from answers after they are parsed (a report, a recording), where a
+    /// JSON escape in the answer (`\u0067hp_...`) has become the plain character.
+    pub fn scrub_text(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for secret in &self.secrets {
+            if let Some(v) = crate::redact::scrub_secret(out.as_bytes(), secret) {
+                out = String::from_utf8_lossy(&v).into_owned();
+            }
+        }
+        out
     }
 
     /// `response` with every secret cut out of its body and headers.

@@ -158,14 +158,20 @@ pub fn read_envelope(file: &Path, url: &str) -> Result<Response, String> {
     })
 }
 
-/// Saves `response` under `root` (for `--record`).
-pub fn record(root: &Path, services: &[Service], response: &Response) -> std::io::Result<()> {
+/// Saves `response` under `root` (for `--record`), its text passed through `scrub` (which cuts
+/// out the client's secrets) once serialised.
+pub fn record(
+    root: &Path,
+    services: &[Service],
+    response: &Response,
+    scrub: &dyn Fn(&str) -> String,
+) -> std::io::Result<()> {
     let file = root.join(relative_path(services, &response.url));
     if let Some(parent) = file.parent() {
         std::fs::create_dir_all(parent)?;
     }
     let mut text =
-        serde_json::to_string_pretty(&envelope(response)).map_err(std::io::Error::other)?;
+        scrub(&serde_json::to_string_pretty(&envelope(response)).map_err(std::io::Error::other)?);
     text.push('\n');
     crate::paths::write_atomically(&file, text.as_bytes())
 }
