@@ -518,3 +518,82 @@ fn a_project_named_dot_dot_is_never_a_request_path() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_redirect_to_another_origin_takes_no_credential_there() {
+    // Issue 11 case 4: redirects were followed across origins, RubyGems' `otp` header with them.
+    let elsewhere = TcpListener::bind("127.0.0.1:0").unwrap();
+    let thief = format!("http://{}", elsewhere.local_addr().unwrap());
+    let stolen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let log = std::sync::Arc::clone(&stolen);
+    std::thread::spawn(move || {
+        for stream in elsewhere.incoming().take(50) {
+            let Ok(mut stream) = stream else { continue };
+            stream.set_read_timeout(Some(Duration::from_secs(5))).ok();
+            let mut head = vec![0u8; 8192];
+            let n = stream.read(&mut head).unwrap_or(0);
+            log.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&head[..n]).into_owned());
+            respond(&mut stream, 200, b"[]");
+        }
+    });
+    let registry = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", registry.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in registry.incoming().take(50) {
+            let Ok(mut stream) = stream else { continue };
+            if read_request(&mut stream).is_none() {
+                continue;
+            }
+            let head = format!(
+                "HTTP/1.1 302 Found\r\nlocation: {thief}/steal\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            );
+            let _ = stream.write_all(head.as_bytes());
+        }
+    });
+    let dir = std::env::temp_dir().join(format!("trustpub-redirect-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("expected-publishers.toml"),
+        "[[publisher]]\nregistry = \"rubygems\"\nproject = \"widget\"\nowner = \"octo-org\"\nrepository = \"widget\"\nworkflow = \"release.yml\"\n\n[[publisher]]\nregistry = \"crates-io\"\nproject = \"widget\"\nowner = \"octo-org\"\nrepository = \"widget\"\nworkflow = \"release.yml\"\n",
+    )
+    .unwrap();
+    let run = Command::cargo_bin("trustpub")
+        .unwrap()
+        .current_dir(&dir)
+        .env("RUBYGEMS_API_KEY", RUBYGEMS_KEY)
+        .env("RUBYGEMS_OTP", OTP)
+        .env("CRATES_IO_TOKEN", CRATES_TOKEN)
+        .env("GITHUB_TOKEN", TOKEN)
+        .env_remove("GH_TOKEN")
+        .env_remove("GITHUB_API_URL")
+        .env_remove("TRUSTPUB_CONFIG")
+        .args([
+            "--format",
+            "json",
+            "drift",
+            "--timeout",
+            "5",
+            "--retries",
+            "0",
+        ])
+        .args(["--github-api-url", &format!("{base}/github")])
+        .args(["--crates-io-url", &format!("{base}/crates-io")])
+        .args(["--rubygems-url", &format!("{base}/rubygems")])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.contains("redirected to another origin"), "{stdout}");
+    let stolen = stolen.lock().unwrap();
+    for request in stolen.iter() {
+        let lower = request.to_ascii_lowercase();
+        assert!(
+            !lower.contains("authorization") && !lower.contains("otp:"),
+            "{request}"
+        );
+    }
+    assert!(stolen.is_empty(), "{stolen:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
