@@ -200,19 +200,25 @@ fn init_golden_cases() {
     run_command("init");
 }
 
-/// Every human `explain` case fits a terminal of 40, 80 and 100 columns: a line
-/// is wider only where one word (a URL, a long path) cannot be broken.
+/// Every human `explain`, `drift`, `template` and `check --explain` case fits a terminal of 40,
+/// 80 and 100 columns: a line is wider only where one word (a URL, a long path, a JSON value)
+/// cannot be broken. (`check`'s snippets follow rustc: their titles are not wrapped.)
 #[test]
-fn explain_fits_the_terminal() {
+fn human_output_fits_the_terminal() {
     use unicode_width::UnicodeWidthStr;
     let mut failures = Vec::new();
-    for case in &cases("explain") {
+    let all = ["explain", "drift", "template", "check"]
+        .iter()
+        .flat_map(|command| cases(command));
+    for case in all {
         let cmd_file = case.join("cmd");
-        if fs::read_to_string(&cmd_file).unwrap().contains("--format") {
+        let cmdline = fs::read_to_string(&cmd_file).unwrap();
+        let checks_workflows = cmdline.contains("check") && !cmdline.contains("--explain");
+        if cmdline.contains("--format") || checks_workflows {
             continue;
         }
         for columns in [40, 80, 100] {
-            let output = invocation(case, &cmd_file, "")
+            let output = invocation(&case, &cmd_file, "")
                 .env("COLUMNS", columns.to_string())
                 .output()
                 .unwrap();

@@ -200,7 +200,7 @@ pub fn execute(
     desired: &DesiredState,
     format: Format,
     args: &DriftArgs,
-    quiet: bool,
+    human: crate::render::Human,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<u8, InputError> {
@@ -222,7 +222,7 @@ pub fn execute(
         ));
     }
     let http = client(args)?;
-    let bar = ProgressBar::new(!args.no_progress && !quiet);
+    let bar = ProgressBar::new(!args.no_progress && !human.quiet);
     let report = crate::drift::run_with(
         &publishers,
         &desired.thresholds,
@@ -234,7 +234,7 @@ pub fn execute(
     let mut text = Vec::new();
     match format {
         Format::Json => crate::sanitize::write_json(&mut text, &render::drift::json(&report)),
-        _ => render::drift::human(&mut text, &report),
+        _ => render::drift::human_fitted(&mut text, &report, human),
     }
     .map_err(|e| InputError::Read {
         path: "report".into(),

@@ -440,7 +440,7 @@ fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, In
             guard_config(cli.config_path())?;
             let desired = config::load(cli.config_path())?;
             warn_config(&desired, err);
-            drift::execute(&desired, cli.format, args, cli.quiet, out, err)
+            drift::execute(&desired, cli.format, args, cli.human(), out, err)
         }
         Command::Init(args) => run_init(cli, args, out, err),
         Command::Preflight(args) => run_preflight(cli, args, out, err),
@@ -698,7 +698,7 @@ fn run_template(
         .collect();
     let written = match cli.format {
         Format::Json => crate::sanitize::write_json(out, &render::template::json(&chosen)),
-        _ => render::template::human(out, &chosen),
+        _ => render::template::human_fitted(out, &chosen, cli.human()),
     };
     finish_output(written)?;
     Ok(0)
@@ -714,16 +714,7 @@ fn run_check(cli: &Cli, args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Inp
                 ids.join(", ")
             )));
         };
-        let sev = match rule.severity {
-            crate::diag::Severity::Error => "error",
-            crate::diag::Severity::Warning => "warning",
-            crate::diag::Severity::Note => "note",
-        };
-        finish_output(writeln!(
-            out,
-            "{} ({sev}): {}\n\n{}",
-            rule.id, rule.summary, rule.explanation
-        ))?;
+        finish_output(render::check::rule(out, rule, cli.human().width))?;
         return Ok(0);
     }
     guard_config(cli.config_path())?;

@@ -81,6 +81,24 @@ pub fn human(w: &mut dyn Write, report: &Report, opts: crate::render::Human) -> 
     writeln!(w)
 }
 
+/// `check --explain RULE`: the rule's id, severity and summary, then its explanation, wrapped
+/// to `width`.
+pub fn rule(
+    w: &mut dyn Write,
+    rule: &crate::check::rules::Rule,
+    width: Option<usize>,
+) -> io::Result<()> {
+    use crate::render::layout::wrap;
+    let head = format!(
+        "{} ({}): {}",
+        rule.id,
+        severity_id(rule.severity),
+        rule.summary
+    );
+    writeln!(w, "{}\n", wrap(&head, width, "", "  "))?;
+    writeln!(w, "{}", wrap(rule.explanation, width, "", ""))
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }

@@ -3,18 +3,16 @@
 
 use std::io::{self, Write};
 
-use anstyle::{AnsiColor, Style};
+use anstyle::Style;
 use serde_json::{Value, json};
 
 use crate::drift::report::{DriftReport, PublisherReport, Status, ThresholdRow};
 use crate::redact::redact;
 use crate::sanitize::Visible;
 
-const GOOD: Style = AnsiColor::Green.on_default().bold();
-const BAD: Style = AnsiColor::Red.on_default().bold();
-const UNSURE: Style = AnsiColor::Yellow.on_default().bold();
-const DIM: Style = Style::new().dimmed();
-const BOLD: Style = Style::new().bold();
+use crate::render::Human;
+use crate::render::human::{BAD, BOLD, DIM, GOOD, UNSURE, wrapped_line};
+use crate::render::layout::wrap;
 
 /// How many evidence URLs a human row shows before "and N more".
 const EVIDENCE_SHOWN: usize = 3;
@@ -85,24 +83,28 @@ pub fn json(report: &DriftReport) -> Value {
 /// The report as text, grouped by publisher, then the acceptance matrix. What servers and the
 /// desired state said is shown through the sanitiser ([`Visible`]).
 pub fn human(w: &mut dyn Write, report: &DriftReport) -> io::Result<()> {
-    let w = &mut Visible::new(w);
-    let (n, drifted, unknown, failed) = report.counts();
-    styled(w, BOLD, "drift report")?;
-    writeln!(
-        w,
-        " · {} · {n} publisher(s): {drifted} drifted, {unknown} unknown, {} as declared; {failed} threshold(s) failed",
-        report.generated_at,
-        n - drifted - unknown
-    )?;
-    for p in &report.publishers {
-        writeln!(w)?;
-        publisher(w, p)?;
-    }
-    writeln!(w)?;
-    matrix(w, &report.thresholds)
+    human_fitted(w, report, Human::default())
 }
 
-fn publisher(w: &mut Visible<'_>, p: &PublisherReport) -> io::Result<()> {
+/// [`human`], its prose wrapped to `opts.width`.
+pub fn human_fitted(w: &mut dyn Write, report: &DriftReport, opts: Human) -> io::Result<()> {
+    let w = &mut Visible::new(w);
+    let (n, drifted, unknown, failed) = report.counts();
+    let line = format!(
+        "drift report · {} · {n} publisher(s): {drifted} drifted, {unknown} unknown, {} as declared; {failed} threshold(s) failed",
+        report.generated_at,
+        n - drifted - unknown
+    );
+    wrapped_line(w, &line, ("drift report", BOLD), opts.width, ("", "  "))?;
+    for p in &report.publishers {
+        writeln!(w)?;
+        publisher(w, p, opts.width)?;
+    }
+    writeln!(w)?;
+    matrix(w, &report.thresholds, opts.width)
+}
+
+fn publisher(w: &mut Visible<'_>, p: &PublisherReport, width: Option<usize>) -> io::Result<()> {
     let (mark, style) = match p.status {
         Status::Ok => ("✓", GOOD),
         Status::Drift => ("✗", BAD),
@@ -114,34 +116,44 @@ fn publisher(w: &mut Visible<'_>, p: &PublisherReport) -> io::Result<()> {
         p.publisher.project,
         p.status.id()
     );
-    styled(w, style, &title)?;
-    writeln!(
-        w,
-        "  ({}/{}, {})",
+    let line = format!(
+        "{title}  ({}/{}, {})",
         p.publisher.owner, p.publisher.repository, p.publisher.workflow
-    )?;
+    );
+    wrapped_line(w, &line, (&title, style), width, ("", "  "))?;
     if !p.drifts.is_empty() {
         writeln!(w, "  drifted:")?;
         for d in &p.drifts {
-            write!(w, "    ")?;
-            styled(w, BAD, &format!("✗ {}", d.kind.id()))?;
-            writeln!(w, ": {}", redact(&d.message))?;
-            writeln!(w, "      expected {}, live {}", d.expected, d.actual)?;
+            let kind = format!("✗ {}", d.kind.id());
+            let line = format!("{kind}: {}", redact(&d.message));
+            wrapped_line(w, &line, (&kind, BAD), width, ("    ", "      "))?;
+            let line = format!("expected {}, live {}", d.expected, d.actual);
+            writeln!(w, "{}", wrap(&line, width, "      ", "        "))?;
             if let (Some(e), Some(a)) = (d.expected.as_str(), d.actual.as_str())
                 && let Some(note) = crate::sanitize::lookalike(e, a)
             {
-                writeln!(w, "      note: {note}")?;
+                writeln!(
+                    w,
+                    "{}",
+                    wrap(&format!("note: {note}"), width, "      ", "        ")
+                )?;
             }
-            styled(w, DIM, &format!("      evidence: {}", d.evidence))?;
+            let line = wrap(
+                &format!("evidence: {}", d.evidence),
+                width,
+                "      ",
+                "        ",
+            );
+            styled(w, DIM, &line)?;
             writeln!(w)?;
         }
     }
     if !p.unknown.is_empty() {
         writeln!(w, "  unknown:")?;
         for u in &p.unknown {
-            write!(w, "    ")?;
-            styled(w, UNSURE, &format!("? {} {}", u.source, u.check))?;
-            writeln!(w, ": {}", redact(&u.reason))?;
+            let what = format!("? {} {}", u.source, u.check);
+            let line = format!("{what}: {}", redact(&u.reason));
+            wrapped_line(w, &line, (&what, UNSURE), width, ("    ", "      "))?;
             if let Some(url) = &u.url {
                 styled(w, DIM, &format!("      {url}"))?;
                 writeln!(w)?;
@@ -151,13 +163,12 @@ fn publisher(w: &mut Visible<'_>, p: &PublisherReport) -> io::Result<()> {
     if !p.confirmed.is_empty() {
         writeln!(w, "  as declared:")?;
         for c in &p.confirmed {
-            write!(w, "    ")?;
-            styled(w, GOOD, "✓")?;
-            writeln!(w, " {}: {}", c.check, c.text)?;
+            let line = format!("✓ {}: {}", c.check, c.text);
+            wrapped_line(w, &line, ("✓", GOOD), width, ("    ", "      "))?;
         }
     }
     for note in &p.notes {
-        writeln!(w, "  note: {note}")?;
+        writeln!(w, "{}", wrap(&format!("note: {note}"), width, "  ", "    "))?;
     }
     if let (declared, Some(live)) = &p.identity {
         writeln!(w, "  declared → live:")?;
@@ -183,42 +194,50 @@ fn publisher(w: &mut Visible<'_>, p: &PublisherReport) -> io::Result<()> {
     Ok(())
 }
 
-fn matrix(w: &mut Visible<'_>, rows: &[ThresholdRow]) -> io::Result<()> {
+fn matrix(w: &mut Visible<'_>, rows: &[ThresholdRow], width: Option<usize>) -> io::Result<()> {
     styled(w, BOLD, "acceptance matrix")?;
     writeln!(w)?;
-    let who = |t: &ThresholdRow| format!("{} · {}", t.registry, t.project);
-    let width = rows
+    let header: Vec<String> = ["check", "publisher", "value", "threshold", "result"]
+        .map(String::from)
+        .to_vec();
+    let verdict = |t: &ThresholdRow| match t.pass {
+        Some(true) => ("pass", GOOD),
+        Some(false) => ("fail", BAD),
+        None => ("unknown", UNSURE),
+    };
+    let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|t| who(t).chars().count())
-        .max()
-        .unwrap_or(9)
-        .max(9);
-    writeln!(
-        w,
-        "  {:<24} {:<width$} {:>9}  {:<11} result",
-        "check", "publisher", "value", "threshold"
-    )?;
-    for t in rows {
-        let threshold = format!(
-            "{} {}",
-            t.comparison.symbol(),
-            shown(Some(t.threshold), t.unit)
-        );
-        write!(
-            w,
-            "  {:<24} {:<width$} {:>9}  {:<11} ",
-            t.name,
-            who(t),
-            shown(t.value, t.unit),
-            threshold
-        )?;
-        match t.pass {
-            Some(true) => styled(w, GOOD, "pass")?,
-            Some(false) => styled(w, BAD, "fail")?,
-            None => styled(w, UNSURE, "unknown")?,
+        .map(|t| {
+            vec![
+                t.name.to_string(),
+                format!("{} · {}", t.registry, t.project),
+                shown(t.value, t.unit),
+                format!(
+                    "{} {}",
+                    t.comparison.symbol(),
+                    shown(Some(t.threshold), t.unit)
+                ),
+                verdict(t).0.to_owned(),
+            ]
+        })
+        .collect();
+    let laid = crate::render::layout::table(&header, &cells, 2, width);
+    writeln!(w, "  {}", laid[0].line)?;
+    for (t, row) in rows.iter().zip(&laid[1..]) {
+        let (word, style) = verdict(t);
+        match row.line.strip_suffix(word) {
+            Some(before) => {
+                write!(w, "  {before}")?;
+                styled(w, style, word)?;
+                writeln!(w)?;
+            }
+            None => writeln!(w, "  {}", row.line)?,
         }
-        writeln!(w)?;
-        styled(w, DIM, &format!("      {}", redact(&t.detail)))?;
+        for extra in &row.overflow {
+            writeln!(w, "  {extra}")?;
+        }
+        let detail = wrap(&redact(&t.detail), width, "      ", "        ");
+        styled(w, DIM, &detail)?;
         writeln!(w)?;
         if !t.evidence.is_empty() {
             let mut shown: Vec<&str> = t
@@ -236,11 +255,8 @@ fn matrix(w: &mut Visible<'_>, rows: &[ThresholdRow]) -> io::Result<()> {
             if shown.is_empty() {
                 shown.push("-");
             }
-            styled(
-                w,
-                DIM,
-                &format!("      evidence: {}{tail}", shown.join(", ")),
-            )?;
+            let line = format!("evidence: {}{tail}", shown.join(", "));
+            styled(w, DIM, &wrap(&line, width, "      ", "        "))?;
             writeln!(w)?;
         }
     }

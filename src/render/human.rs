@@ -23,11 +23,11 @@ pub(crate) const BAD: Style = AnsiColor::Red.on_default().bold();
 pub(crate) const UNSURE: Style = AnsiColor::Yellow.on_default().bold();
 pub(crate) const DIM: Style = Style::new().dimmed();
 pub(crate) const BOLD: Style = Style::new().bold();
-const LINK: Style = AnsiColor::Cyan.on_default();
+pub(crate) const LINK: Style = AnsiColor::Cyan.on_default();
 
 /// Writes `text` wrapped to `width` (first line after `first`, the others after `rest`), with
 /// the first occurrence of `phrase` in `style` (unstyled if wrapping broke it), then a newline.
-fn wrapped_line(
+pub(crate) fn wrapped_line(
     w: &mut Visible<'_>,
     text: &str,
     (phrase, style): (&str, Style),
@@ -316,44 +316,7 @@ pub(crate) fn publisher_result(
         let title = format!("register on {}", p.registry.name());
         let line = format!("{title} (project {}):", p.project);
         wrapped_line(w, &line, (&title, BOLD), opts.width, ("  ", "    "))?;
-        let rows: Vec<(&str, &str)> = reg
-            .template
-            .values
-            .iter()
-            .map(|v| {
-                let value = if v.value.is_empty() {
-                    "(leave empty)"
-                } else {
-                    v.value.as_str()
-                };
-                (v.field, value)
-            })
-            .collect();
-        let column = rows
-            .iter()
-            .map(|(f, _)| layout::width(f))
-            .max()
-            .unwrap_or(0);
-        let fits = |(_, v): &(&str, &str)| {
-            opts.width
-                .is_none_or(|width| 4 + column + 2 + layout::width(v) <= width)
-        };
-        if rows.iter().all(fits) {
-            for (field, value) in &rows {
-                let pad = " ".repeat(column - layout::width(field));
-                writeln!(w, "    {field}{pad}  {value}")?;
-            }
-        } else {
-            // Too narrow for two columns: each field, then its value below it.
-            for (field, value) in &rows {
-                writeln!(
-                    w,
-                    "{}",
-                    wrap(&format!("{field}:"), opts.width, "    ", "    ")
-                )?;
-                writeln!(w, "{}", wrap(value, opts.width, "      ", "      "))?;
-            }
-        }
+        form_values(w, &reg.template.values, "    ", opts.width)?;
         write!(w, "    ")?;
         styled(
             w,
@@ -364,6 +327,48 @@ pub(crate) fn publisher_result(
                 .unwrap_or(&reg.template.page),
         )?;
         writeln!(w)?;
+    }
+    Ok(())
+}
+
+/// A registry form's fields and their values after `indent`, in two columns where they fit
+/// `width`, else each field then its value below it.
+pub(crate) fn form_values(
+    w: &mut Visible<'_>,
+    values: &[crate::registry::FormValue],
+    indent: &str,
+    width: Option<usize>,
+) -> io::Result<()> {
+    let rows: Vec<(&str, &str)> = values
+        .iter()
+        .map(|v| {
+            let value = if v.value.is_empty() {
+                "(leave empty)"
+            } else {
+                v.value.as_str()
+            };
+            (v.field, value)
+        })
+        .collect();
+    let column = rows
+        .iter()
+        .map(|(f, _)| layout::width(f))
+        .max()
+        .unwrap_or(0);
+    let fits = |(_, v): &(&str, &str)| {
+        width.is_none_or(|width| indent.len() + column + 2 + layout::width(v) <= width)
+    };
+    if rows.iter().all(fits) {
+        for (field, value) in &rows {
+            let pad = " ".repeat(column - layout::width(field));
+            writeln!(w, "{indent}{field}{pad}  {value}")?;
+        }
+    } else {
+        let deeper = format!("{indent}  ");
+        for (field, value) in &rows {
+            writeln!(w, "{}", wrap(&format!("{field}:"), width, indent, indent))?;
+            writeln!(w, "{}", wrap(value, width, &deeper, &deeper))?;
+        }
     }
     Ok(())
 }

@@ -2,56 +2,46 @@
 
 use std::io::{self, Write};
 
-use anstyle::{AnsiColor, Style};
 use serde_json::{Value, json};
 
 use crate::identity::Publisher;
+use crate::render::Human;
+use crate::render::human::{BOLD, LINK, form_values, wrapped_line};
+use crate::render::layout::wrap;
 use crate::sanitize::Visible;
-
-const BOLD: Style = Style::new().bold();
-const LINK: Style = AnsiColor::Cyan.on_default();
 
 /// One block per publisher: the form's fields and values, the page, the pre-filled link. The
 /// values come from the desired state: shown through the sanitiser ([`Visible`]), so an
 /// invisible or control character in a name is seen before it is entered in a form.
 pub fn human(w: &mut dyn Write, publishers: &[&Publisher]) -> io::Result<()> {
+    human_fitted(w, publishers, Human::default())
+}
+
+/// [`human`], fitted to `opts.width` (a URL is never broken).
+pub fn human_fitted(w: &mut dyn Write, publishers: &[&Publisher], opts: Human) -> io::Result<()> {
     let w = &mut Visible::new(w);
     for (i, p) in publishers.iter().enumerate() {
         if i > 0 {
             writeln!(w)?;
         }
         let t = (p.registry.spec().template)(p);
-        w.styled(BOLD, &format!("{} · {}", p.registry.name(), p.project))?;
-        writeln!(w, " ({})", p.provider.id())?;
-        let width = t
-            .values
-            .iter()
-            .map(|v| v.field.chars().count())
-            .max()
-            .unwrap_or(0);
-        for v in &t.values {
-            let value = if v.value.is_empty() {
-                "(leave empty)"
-            } else {
-                v.value.as_str()
-            };
-            writeln!(w, "  {:<width$}  {value}", v.field)?;
-        }
-        write!(w, "  form:     ")?;
-        w.styled(LINK, &t.page)?;
-        writeln!(w)?;
-        if let Some(url) = &t.prefill_url {
-            write!(w, "  prefill:  ")?;
-            w.styled(LINK, url)?;
-            writeln!(w)?;
-        }
-        if let Some(url) = &t.pending_url {
-            write!(w, "  pending:  ")?;
-            w.styled(LINK, url)?;
-            writeln!(w)?;
+        let title = format!("{} · {}", p.registry.name(), p.project);
+        let line = format!("{title} ({})", p.provider.id());
+        wrapped_line(w, &line, (&title, BOLD), opts.width, ("", "  "))?;
+        form_values(w, &t.values, "  ", opts.width)?;
+        let links = [
+            ("form:     ", Some(&t.page)),
+            ("prefill:  ", t.prefill_url.as_ref()),
+            ("pending:  ", t.pending_url.as_ref()),
+        ];
+        for (label, url) in links {
+            if let Some(url) = url {
+                let line = format!("{label}{url}");
+                wrapped_line(w, &line, (url, LINK), opts.width, ("  ", "            "))?;
+            }
         }
         for n in &t.notes {
-            writeln!(w, "  - {n}")?;
+            writeln!(w, "{}", wrap(n, opts.width, "  - ", "    "))?;
         }
     }
     Ok(())
