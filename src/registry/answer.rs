@@ -98,6 +98,32 @@ pub fn refusal(answer: &Answer<'_>, reason: impl Into<String>) -> Refusal {
     }
 }
 
+/// The reading of `answer` with `reason` as the refusal's reason and nothing held.
+pub fn reading(
+    answer: &Answer<'_>,
+    reason: &str,
+    meaning: Meaning,
+    cause: Option<FieldCheck>,
+) -> Reading {
+    Reading {
+        refusal: refusal(answer, reason),
+        cause,
+        meaning,
+        held: None,
+    }
+}
+
+/// The row of a refused issuer: the registry trusts GitHub's, the token came from `iss`.
+pub fn issuer_cause(iss: &str) -> FieldCheck {
+    cause(
+        "iss",
+        "iss",
+        Some(crate::identity::GITHUB_ISSUER.into()),
+        Claim::Present(iss.to_owned()),
+        "exact",
+    )
+}
+
 /// A row the registry's reason names.
 pub fn cause(
     name: &'static str,

@@ -155,6 +155,19 @@ pub fn compare(
     }
 }
 
+/// The `aud` row: the claim must be the registry's audience, exactly (`rule` says how the
+/// registry words it).
+pub fn audience_field(audience: &'static str, aud: Claim, rule: &'static str) -> FieldCheck {
+    FieldCheck {
+        name: "aud",
+        claim: "aud",
+        expected: Some(audience.into()),
+        outcome: compare(Some(audience), &aud, |a, b| a == b),
+        actual: aud,
+        rule,
+    }
+}
+
 /// The identity rows of the table (owner, repository, owner-id, workflow, environment, aud)
 /// under `rules`.
 pub fn identity_fields(

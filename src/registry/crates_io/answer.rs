@@ -8,12 +8,7 @@ use crate::registry::answer::{self, Answer, Meaning, Reading, cause};
 /// What crates.io's answer says about this publisher.
 pub fn read(p: &Publisher, a: &Answer<'_>) -> Reading {
     let text = a.text.trim();
-    let reading = |meaning, cause| Reading {
-        refusal: answer::refusal(a, text),
-        cause,
-        meaning,
-        held: None,
-    };
+    let reading = |meaning, cause| answer::reading(a, text, meaning, cause);
     let after = |marker: &str| answer::ticked_after(text, marker).map(str::to_owned);
     // `Expected workflow filenames: `a.yml`, `b.yml`` / `Expected owner IDs: 1, 2.`
     let held = text
@@ -117,16 +112,7 @@ pub fn read(p: &Publisher, a: &Answer<'_>) -> Reading {
         );
     }
     if let Some(iss) = text.strip_prefix("Unsupported JWT issuer: ") {
-        return reading(
-            Meaning::Refusal,
-            Some(cause(
-                "iss",
-                "iss",
-                Some(crate::identity::GITHUB_ISSUER.into()),
-                Claim::Present(iss.to_owned()),
-                "exact",
-            )),
-        );
+        return reading(Meaning::Refusal, Some(answer::issuer_cause(iss)));
     }
     reading(Meaning::Refusal, None)
 }

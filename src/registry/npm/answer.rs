@@ -7,12 +7,7 @@ use crate::registry::answer::{self, Answer, Meaning, Reading, cause};
 /// What npm's answer says.
 pub fn read(_: &Publisher, a: &Answer<'_>) -> Reading {
     let text = a.text.trim();
-    let reading = |meaning, cause| Reading {
-        refusal: answer::refusal(a, text),
-        cause,
-        meaning,
-        held: None,
-    };
+    let reading = |meaning, cause| answer::reading(a, text, meaning, cause);
     if text.contains("Unsupported GitHub Actions runner environment") {
         return reading(
             Meaning::Refusal,

@@ -82,14 +82,11 @@ pub fn judge(p: &Publisher, ev: &EvidenceFacts<'_>) -> Judgement {
         rule: "each declared id among the token's (not documented)",
     });
     let aud = claims.get("aud");
-    fields.push(FieldCheck {
-        name: "aud",
-        claim: "aud",
-        expected: Some(SPEC.audience.into()),
-        outcome: compare(Some(SPEC.audience), &aud, |a, b| a == b),
-        actual: aud,
-        rule: "exact, one string",
-    });
+    fields.push(crate::registry::github::audience_field(
+        SPEC.audience,
+        aud,
+        "exact, one string",
+    ));
     let org = p.extra("org-id").unwrap_or_default();
     let issuer_ok = claims
         .get("iss")

@@ -64,14 +64,7 @@ pub fn judge(p: &Publisher, ev: &EvidenceFacts<'_>) -> Judgement {
                 "none declared: any accepted"
             },
         },
-        FieldCheck {
-            name: "aud",
-            claim: "aud",
-            expected: Some(SPEC.audience.into()),
-            outcome: compare(Some(SPEC.audience), &aud, |a, b| a == b),
-            actual: aud,
-            rule: "exact, one string",
-        },
+        crate::registry::github::audience_field(SPEC.audience, aud, "exact, one string"),
     ];
     let mut notes = Vec::new();
     let issuer_ok = claims.get("iss").value().is_none_or(|i| i == ISSUER);

@@ -10,12 +10,7 @@ use crate::registry::answer::{self, Answer, Meaning, Reading, cause};
 /// What NuGet's answer says about this publisher.
 pub fn read(p: &Publisher, a: &Answer<'_>) -> Reading {
     let text = a.text.trim();
-    let reading = |meaning, cause| Reading {
-        refusal: answer::refusal(a, text),
-        cause,
-        meaning,
-        held: None,
-    };
+    let reading = |meaning, cause| answer::reading(a, text, meaning, cause);
     for prefix in [
         "No matching trust policy owned by user ",
         "No matching federated credential trust policy owned by user ",

@@ -195,14 +195,11 @@ pub fn judge(p: &Publisher, ev: &EvidenceFacts<'_>) -> crate::registry::Judgemen
         },
     });
     let aud = claims.get("aud");
-    fields.push(FieldCheck {
-        name: "aud",
-        claim: "aud",
-        expected: Some(SPEC.audience.into()),
-        outcome: compare(Some(SPEC.audience), &aud, |a, b| a == b),
-        actual: aud,
-        rule: "exact, one value",
-    });
+    fields.push(crate::registry::github::audience_field(
+        SPEC.audience,
+        aud,
+        "exact, one value",
+    ));
     let mut notes = vec![Note {
         id: "ids-pinned-on-first-use",
         text: "NuGet records the namespace's and the project's ids at the first successful publish (a policy unused for 7 days expires); a recreated project is refused afterwards".into(),

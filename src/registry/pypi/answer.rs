@@ -22,12 +22,7 @@ pub fn read(p: &Publisher, a: &Answer<'_>) -> Reading {
                 .unwrap_or(r.trim())
         })
         .unwrap_or(text);
-    let reading = |meaning, cause| Reading {
-        refusal: answer::refusal(a, reason),
-        cause,
-        meaning,
-        held: None,
-    };
+    let reading = |meaning, cause| answer::reading(a, reason, meaning, cause);
     match a.code {
         "invalid-publisher" => {}
         "invalid-pending-publisher" => {
@@ -132,16 +127,7 @@ pub fn read(p: &Publisher, a: &Answer<'_>) -> Reading {
         );
     }
     if let Some(iss) = answer::quoted_after(reason, "JWT issuer ") {
-        return reading(
-            Meaning::Refusal,
-            Some(cause(
-                "iss",
-                "iss",
-                Some(crate::identity::GITHUB_ISSUER.into()),
-                Claim::Present(iss.to_owned()),
-                "exact",
-            )),
-        );
+        return reading(Meaning::Refusal, Some(answer::issuer_cause(iss)));
     }
     reading(Meaning::Refusal, None)
 }

@@ -8,12 +8,7 @@ use crate::registry::answer::{self, Answer, Meaning, Reading, cause};
 /// What RubyGems' answer says.
 pub fn read(_: &Publisher, a: &Answer<'_>) -> Reading {
     let text = a.text.trim();
-    let reading = |meaning, cause| Reading {
-        refusal: answer::refusal(a, text),
-        cause,
-        meaning,
-        held: None,
-    };
+    let reading = |meaning, cause| answer::reading(a, text, meaning, cause);
     if let Some(claim) = text.strip_prefix("Missing/invalid ") {
         let name = ["nbf", "iat", "exp", "iss", "jti"]
             .into_iter()
