@@ -6,10 +6,12 @@
 //! and [`measure`] into threshold rows; [`report`] holds the result for `render::drift`.
 
 pub mod compare;
+pub mod ledger;
 pub mod measure;
 pub mod policy;
 pub mod report;
 pub mod source;
+pub mod trust;
 pub mod workflow;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
