@@ -665,3 +665,27 @@ fn force_color_colours_a_pipe_unless_no_color_or_never() {
     assert!(!run(&[("FORCE_COLOR", "1")], &["--color", "never"]));
     assert!(run(&[("NO_COLOR", "1")], &["--color", "always"]));
 }
+
+/// `-q` keeps standard error for errors: the desired state's warnings go; an error stays.
+#[test]
+fn quiet_drops_notes_and_keeps_errors() {
+    let dir = temp("quiet");
+    std::fs::write(
+        dir.join("expected-publishers.toml"),
+        "[[publisher]]\nregistry = \"pypi\"\nproject = \" widget\"\nowner = \"octo-org\"\nrepository = \"widget\"\nworkflow = \"release.yml\"\n",
+    )
+    .unwrap();
+    let (_, err, code) = stdout(trustpub(&dir).arg("template"));
+    assert_eq!(code, Some(0));
+    assert!(err.contains("warning"), "{err}");
+    let (out, err, code) = stdout(trustpub(&dir).args(["-q", "template"]));
+    assert_eq!(code, Some(0));
+    assert!(err.is_empty(), "{err}");
+    assert!(out.contains("widget"), "{out}");
+    let (_, err, code) = stdout(trustpub(&dir).args(["-q", "template", "--registry", "nope"]));
+    assert_eq!(code, Some(2));
+    assert!(err.contains("error"), "{err}");
+    let (_, err, code) = stdout(trustpub(&dir).args(["-q", "-v", "check"]));
+    assert_eq!(code, Some(2));
+    assert!(err.contains("cannot be used with"), "{err}");
+}

@@ -13,6 +13,54 @@ use crate::net::http::{Http, Mode, Settings};
 use crate::net::retry::Policy;
 use crate::net::store::Service;
 
+/// A progress bar on standard error while `drift` works (indicatif, the console-rs project's
+/// crate: it redraws in place, at most a few times a second, and knows the terminal's width).
+/// Drawn only when standard error is a terminal and it is wanted: never in a pipe, a file or a
+/// CI log.
+struct ProgressBar(Option<indicatif::ProgressBar>);
+
+impl ProgressBar {
+    fn new(wanted: bool) -> Self {
+        use std::io::IsTerminal;
+        let bar = (wanted && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                None,
+                indicatif::ProgressDrawTarget::stderr_with_hz(4),
+            );
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} {pos}/{len} checks {wide_bar} {elapsed} {wide_msg}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        Self(bar)
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl crate::drift::Progress for ProgressBar {
+    fn start(&self, units: usize) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(units as u64);
+        }
+    }
+
+    fn done(&self, what: &str) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+            // A name from the desired state: shown through the redactor, one line.
+            bar.set_message(crate::redact::redact(&what.replace(['\n', '\r'], " ")).into_owned());
+        }
+    }
+}
+
 /// The GitHub token from `GITHUB_TOKEN`, else `GH_TOKEN`. It is sent to GitHub only, and never
 /// printed or recorded.
 pub fn github_token() -> Option<String> {
@@ -152,6 +200,7 @@ pub fn execute(
     desired: &DesiredState,
     format: Format,
     args: &DriftArgs,
+    quiet: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<u8, InputError> {
@@ -173,12 +222,15 @@ pub fn execute(
         ));
     }
     let http = client(args)?;
-    let report = crate::drift::run(
+    let bar = ProgressBar::new(!args.no_progress && !quiet);
+    let report = crate::drift::run_with(
         &publishers,
         &desired.thresholds,
         &http,
         usize::from(args.jobs),
+        &bar,
     );
+    bar.finish();
     let mut text = Vec::new();
     match format {
         Format::Json => serde_json::to_writer_pretty(&mut text, &render::drift::json(&report))

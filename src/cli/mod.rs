@@ -41,6 +41,14 @@ pub struct Cli {
     /// When to use colour (`auto` honours NO_COLOR, then FORCE_COLOR and CLICOLOR_FORCE).
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
+    /// Findings only: no summary line, no progress bar, no notes on standard error (errors
+    /// stay).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More detail: `check` lists every publishing site it recognised and the token each would
+    /// get, even when there is no finding.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -279,6 +287,9 @@ pub struct DriftArgs {
     /// Save every response fetched to DIR, for --from-dir (tokens and keys are never saved).
     #[arg(long, value_name = "DIR")]
     pub record: Option<PathBuf>,
+    /// No progress bar (it is drawn on standard error only when that is a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
     /// Concurrent workers (each fetches one source of one publisher at a time).
     #[arg(long, value_name = "N", default_value_t = 128, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub jobs: u16,
@@ -341,7 +352,12 @@ fn parse_registry(s: &str) -> Result<Registry, String> {
 /// half a report behind.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let mut buffer = Vec::new();
-    match execute(&cli, &mut buffer, err) {
+    // Under --quiet the notes a command writes on standard error (warnings, "wrote ...") go
+    // nowhere; an error that stops it is still reported below.
+    let mut silenced = std::io::sink();
+    let notes: &mut dyn Write = if cli.quiet { &mut silenced } else { err };
+    let executed = execute(&cli, &mut buffer, notes);
+    match executed {
         Ok(code) => {
             let text = String::from_utf8_lossy(&buffer);
             let written = out
@@ -416,7 +432,7 @@ fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, In
             guard_config(cli.config_path())?;
             let desired = config::load(cli.config_path())?;
             warn_config(&desired, err);
-            drift::execute(&desired, cli.format, args, out, err)
+            drift::execute(&desired, cli.format, args, cli.quiet, out, err)
         }
         Command::Init(args) => run_init(cli, args, out, err),
         Command::Preflight(args) => run_preflight(cli, args, out, err),

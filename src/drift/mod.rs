@@ -63,12 +63,41 @@ fn guarded<T>(
     })
 }
 
+/// What a run tells as it goes, from its worker threads: the command line draws a progress bar
+/// from it; `drift` itself never prints.
+pub trait Progress: Sync {
+    /// The run has `units` units of work (one GitHub and one registry unit per publisher).
+    fn start(&self, units: usize) {
+        let _ = units;
+    }
+    /// One unit is done: `what` names it (`github octo-org/widget`, `pypi widget`).
+    fn done(&self, what: &str) {
+        let _ = what;
+    }
+}
+
+/// A run that tells nothing.
+pub struct Silent;
+
+impl Progress for Silent {}
+
 /// Runs every check for `publishers` with at most `jobs` workers, and builds the report.
 pub fn run(
     publishers: &[Publisher],
     thresholds: &Thresholds,
     http: &Http,
     jobs: usize,
+) -> DriftReport {
+    run_with(publishers, thresholds, http, jobs, &Silent)
+}
+
+/// [`run`], telling `progress` as each unit of work is done.
+pub fn run_with(
+    publishers: &[Publisher],
+    thresholds: &Thresholds,
+    http: &Http,
+    jobs: usize,
+    progress: &dyn Progress,
 ) -> DriftReport {
     let sources: Vec<Box<dyn RegistrySource>> = publishers
         .iter()
@@ -86,6 +115,7 @@ pub fn run(
         .collect();
     let next = AtomicUsize::new(0);
     let window = thresholds.publish_success_window;
+    progress.start(units.len());
     let work = || {
         while let Some(&unit) = units.get(next.fetch_add(1, Ordering::Relaxed)) {
             match unit {
@@ -105,6 +135,7 @@ pub fn run(
                         ))
                     };
                     let _ = github[i].set(facts);
+                    progress.done(&format!("github {}/{}", p.owner, p.repository));
                 }
                 Unit::Registry(i) => {
                     let p = &publishers[i];
@@ -118,6 +149,7 @@ pub fn run(
                         },
                     );
                     let _ = registry[i].set(facts);
+                    progress.done(&format!("{} {}", p.registry.id(), p.project));
                 }
             }
         }
