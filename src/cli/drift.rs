@@ -153,6 +153,10 @@ pub fn client(args: &DriftArgs) -> Result<Http, InputError> {
             id: crate::drift::source::rubygems::ID,
             base: base_url("--rubygems-url", &args.rubygems_url)?,
         },
+        Service {
+            id: "npm",
+            base: base_url("--npm-url", &args.npm_url)?,
+        },
     ];
     if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
         return Err(InputError::Usage(
@@ -223,12 +227,13 @@ pub fn execute(
     }
     let http = client(args)?;
     let bar = ProgressBar::new(!args.no_progress && !quiet);
-    let report = crate::drift::run_with(
+    let report = crate::drift::run_versions(
         &publishers,
         &desired.thresholds,
         &http,
         usize::from(args.jobs),
         &bar,
+        u32::from(args.versions),
     );
     bar.finish();
     let mut text = Vec::new();

@@ -278,6 +278,13 @@ pub struct DriftArgs {
     /// RUBYGEMS_API_KEY, else GEM_HOST_API_KEY, and a one-time code from RUBYGEMS_OTP.
     #[arg(long, value_name = "URL", default_value = "https://rubygems.org")]
     pub rubygems_url: String,
+    /// npm's registry (the packuments and attestations of the publishing ledger).
+    #[arg(long, value_name = "URL", default_value = "https://registry.npmjs.org")]
+    pub npm_url: String,
+    /// Read each project's publishing ledger, its last N versions, for `trust-downgrade` and
+    /// `published-by-other-publisher` across them (0: not read; at most 100).
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub versions: u8,
     /// Write the report to FILE, atomically, instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -15,7 +15,8 @@ use serde_json::{Value, json};
 
 use super::compare::{declared_repository, same_publisher};
 use super::ledger::{Ledger, LedgerEntry, PublishedBy, pypi};
-use super::report::{Drift, DriftKind};
+use super::report::{Drift, DriftKind, PublisherReport, Status};
+use super::source::Fetched;
 use crate::identity::{Provider, Publisher, Registry};
 
 /// Whether `by` is the declared publisher, as far as the registry recorded it: `None` when it
@@ -214,6 +215,47 @@ pub fn drifts(p: &Publisher, ledger: &Ledger, skip_latest_other: bool) -> Vec<Dr
         });
     }
     out
+}
+
+/// Adds what the ledger shows to a publisher's drift report: its drifts (drift's own check of
+/// the latest PyPI release already names that release's other publishers, so only older
+/// versions count there), the versions that could not be read as unknowns, a note where the
+/// registry does not say who published; then the status again.
+pub fn apply(report: &mut PublisherReport, ledger: &Fetched<Ledger>) {
+    let p = report.publisher.clone();
+    match ledger {
+        Ok(l) => {
+            for d in drifts(&p, l, l.registry.is_python_index()) {
+                report.drifts.push(d);
+            }
+            for e in &l.entries {
+                if let Some(u) = &e.unknown
+                    && !report.unknown.contains(u)
+                {
+                    report.unknown.push(u.clone());
+                }
+            }
+        }
+        Err(u) if super::ledger::unread_reason(p.registry).is_some() => {
+            report.notes.push(format!("ledger: {}", u.reason));
+        }
+        Err(u) => report.unknown.push(u.clone()),
+    }
+    restatus(report);
+}
+
+/// Puts the drifts in report order and the status in line with them and the unknowns.
+pub fn restatus(report: &mut PublisherReport) {
+    report
+        .drifts
+        .sort_by_key(|d| DriftKind::ALL.iter().position(|k| *k == d.kind));
+    report.status = if !report.drifts.is_empty() {
+        Status::Drift
+    } else if !report.unknown.is_empty() {
+        Status::Unknown
+    } else {
+        Status::Ok
+    };
 }
 
 /// Whether the newest version whose publisher is known was published with an account's token.

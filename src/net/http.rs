@@ -81,6 +81,8 @@ pub struct Http {
     cache: Mutex<HashMap<String, Slot>>,
     /// Per service: the epoch second until which its rate limit is known to be exhausted.
     exhausted: Mutex<HashMap<&'static str, i64>>,
+    /// What the requests cost, for reports.
+    meter: super::conditional::Meter,
 }
 
 impl std::fmt::Debug for Http {
@@ -142,6 +144,7 @@ impl Http {
             sleep: Arc::new(std::thread::sleep),
             cache: Mutex::new(HashMap::new()),
             exhausted: Mutex::new(HashMap::new()),
+            meter: super::conditional::Meter::default(),
         })
     }
 
@@ -219,7 +222,29 @@ impl Http {
             let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
             Arc::clone(cache.entry(key).or_default())
         };
-        slot.get_or_init(|| self.fetch(url, accept)).clone()
+        slot.get_or_init(|| self.metered(url, || self.fetch(url, accept)))
+            .clone()
+    }
+
+    /// What the requests so far cost.
+    pub fn request_stats(&self) -> super::conditional::RequestStats {
+        self.meter.stats()
+    }
+
+    /// `fetch`, counted.
+    fn metered(
+        &self,
+        url: &str,
+        fetch: impl FnOnce() -> Result<Response, FetchError>,
+    ) -> Result<Response, FetchError> {
+        let result = fetch();
+        match &result {
+            Ok(r) => self
+                .meter
+                .count(r, self.service_of(url) == Some("github"), false),
+            Err(_) => self.meter.count_failure(),
+        }
+        result
     }
 
     fn fetch(&self, url: &str, accept: &str) -> Result<Response, FetchError> {

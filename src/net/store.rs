@@ -25,6 +25,7 @@ use super::response::Response;
 /// The response headers a recording keeps.
 pub const KEPT_HEADERS: &[&str] = &[
     "content-type",
+    "link",
     "retry-after",
     "x-ratelimit-limit",
     "x-ratelimit-remaining",
