@@ -97,7 +97,7 @@ pub fn workflow(data: &[u8]) {
         assert!(d.primary.position.line >= 1 && d.primary.position.column >= 1);
     }
     let mut out = Vec::new();
-    render::check::human(&mut out, &report).expect("rendering to memory");
+    render::check::human(&mut out, &report, Default::default()).expect("rendering to memory");
     render::check::github(&mut out, &report).expect("rendering to memory");
     let _ = serde_json::to_vec(&render::check::json(&report));
     let _ = serde_json::to_vec(&render::sarif::check(
@@ -132,7 +132,7 @@ pub fn config(data: &[u8]) {
 fn explain_and_render(evidence: Evidence, secret: Option<&str>) {
     let report = explain::explain(&desired(), evidence, &Selection::default());
     let mut human = Vec::new();
-    render::human::explain(&mut human, &report).expect("rendering to memory");
+    render::human::explain(&mut human, &report, Default::default()).expect("rendering to memory");
     let human = trustpub::redact::redact(&String::from_utf8_lossy(&human)).into_owned();
     let json = serde_json::to_string(&render::json::explain(&report)).expect("JSON");
     let _ = report.exit_code();

@@ -1,6 +1,6 @@
 //! Golden tests: each folder under `tests/golden/<command>/` is one case, written by hand: its
 //! inputs, a `cmd` file with the arguments (paths relative to the case folder), optionally a
-//! `stdin` file, an `env` file (`KEY=VALUE` lines), and the expected `stdout`, `stderr` and exit
+//! `stdin` file, an `env` file (`KEY=VALUE` lines; `env.<variant>` for one invocation), and the expected `stdout`, `stderr` and exit
 //! `code` beside them.
 //!
 //! `UPDATE_GOLDEN=1 cargo test --test golden` rewrites the expected files; review the diff.
@@ -107,6 +107,9 @@ fn run_command(command: &str) {
                 .env("GIT_CEILING_DIRECTORIES", case.parent().unwrap())
                 .args(split_args(&cmdline))
                 .env("NO_COLOR", "1")
+                .env_remove("FORCE_COLOR")
+                .env_remove("CLICOLOR_FORCE")
+                .env_remove("COLUMNS")
                 .env_remove("TRUSTPUB_CONFIG")
                 .env_remove("GITHUB_TOKEN")
                 .env_remove("GH_TOKEN")
@@ -117,9 +120,15 @@ fn run_command(command: &str) {
                 .env_remove("GEM_HOST_API_KEY")
                 .env_remove("RUBYGEMS_OTP");
             // An optional `env` file of KEY=VALUE lines (for example SOURCE_DATE_EPOCH).
-            if let Ok(vars) = fs::read_to_string(case.join("env")) {
-                for (k, v) in vars.lines().filter_map(|l| l.split_once('=')) {
-                    cmd.env(k.trim(), v.trim());
+            // `env.<variant>` adds to it for that invocation only (COLUMNS=80 for a narrow one).
+            for file in ["env".to_owned(), format!("env{variant}")] {
+                if variant.is_empty() && file != "env" {
+                    continue;
+                }
+                if let Ok(vars) = fs::read_to_string(case.join(file)) {
+                    for (k, v) in vars.lines().filter_map(|l| l.split_once('=')) {
+                        cmd.env(k.trim(), v.trim());
+                    }
                 }
             }
             let stdin = case.join("stdin");

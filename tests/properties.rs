@@ -137,7 +137,7 @@ proptest! {
             report.findings.len()
         );
         let mut human = Vec::new();
-        trustpub::render::check::human(&mut human, &report).unwrap();
+        trustpub::render::check::human(&mut human, &report, Default::default()).unwrap();
     }
 
     /// Line and column of every character boundary of non-ASCII text are the ones counted by

@@ -65,6 +65,17 @@ pub enum ColorWhen {
     Never,
 }
 
+impl Cli {
+    /// How human output is shaped: the terminal's width, `-q`, `-v`.
+    pub fn human(&self) -> render::Human {
+        render::Human {
+            width: render::layout::output_width(),
+            quiet: self.quiet,
+            verbose: self.verbose,
+        }
+    }
+}
+
 impl ColorWhen {
     /// The choice once the environment is heard, as uv decides it: `always` and `never` stand;
     /// under `auto`, a non-empty `NO_COLOR` turns colour off, else a non-empty `FORCE_COLOR`
@@ -422,7 +433,7 @@ fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, In
                         .and_then(|()| writeln!(out))
                 }
                 Format::Markdown => out.write_all(render::markdown::explain(&report).as_bytes()),
-                _ => render::human::explain(out, &report),
+                _ => render::human::explain(out, &report, cli.human()),
             };
             // A closed pipe (`| head`) is not an error of the input.
             if let Err(e) = written
@@ -660,7 +671,7 @@ fn run_preflight(
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(out)),
         Format::Markdown => out.write_all(markdown.as_bytes()),
-        _ => render::preflight::human(out, &report),
+        _ => render::preflight::human(out, &report, cli.human()),
     };
     finish_output(written)?;
     // In a job, the summary goes to the run's page too.
@@ -767,7 +778,7 @@ fn run_check(cli: &Cli, args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Inp
     };
     let report = check::check(inputs);
     let written = match cli.format {
-        Format::Human => render::check::human(out, &report),
+        Format::Human => render::check::human(out, &report, cli.human()),
         Format::Json => serde_json::to_writer_pretty(&mut *out, &render::check::json(&report))
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(out)),

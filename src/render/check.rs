@@ -41,9 +41,13 @@ fn snippet<'a>(
         .annotation(kind.span(span).label(label.text.as_str()))
 }
 
-/// Human output: one rustc-style diagnostic per finding, then a summary line.
-pub fn human(w: &mut dyn Write, report: &Report) -> io::Result<()> {
-    let renderer = Renderer::styled();
+/// Human output: one rustc-style diagnostic per finding (source lines cut to the terminal's
+/// width), with `-v` every publishing site recognised, then a summary line (not with `-q`).
+pub fn human(w: &mut dyn Write, report: &Report, opts: crate::render::Human) -> io::Result<()> {
+    let renderer = match opts.width {
+        Some(width) => Renderer::styled().term_width(width),
+        None => Renderer::styled(),
+    };
     for d in &report.findings {
         let title = level(d.severity)
             .primary_title(d.message.as_str())
@@ -73,6 +77,12 @@ pub fn human(w: &mut dyn Write, report: &Report) -> io::Result<()> {
             ));
         }
         writeln!(w, "{}\n", renderer.render(&groups))?;
+    }
+    if opts.verbose {
+        crate::render::sites::human(w, &report.sites, opts.width)?;
+    }
+    if opts.quiet {
+        return Ok(());
     }
     let count = |s| report.findings.iter().filter(|d| d.severity == s).count();
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));

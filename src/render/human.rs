@@ -12,6 +12,8 @@ use crate::explain::{ExplainReport, PublisherResult};
 use crate::identity::{Claim, Coverage};
 use crate::redact::redact;
 use crate::registry::{FieldCheck, Outcome};
+use crate::render::Human;
+use crate::render::layout::{self, wrap};
 use crate::source::SourceFile;
 
 pub(crate) const GOOD: Style = AnsiColor::Green.on_default().bold();
@@ -24,6 +26,26 @@ const LINK: Style = AnsiColor::Cyan.on_default();
 /// Writes `text` in `style`.
 pub(crate) fn styled(w: &mut dyn Write, style: Style, text: &str) -> io::Result<()> {
     write!(w, "{style}{text}{style:#}")
+}
+
+/// Writes `text` wrapped to `width` (first line after `first`, the others after `rest`), with
+/// the first occurrence of `word` (a word: wrapping never breaks it) in `style`, then a newline.
+fn wrapped_line(
+    w: &mut dyn Write,
+    text: &str,
+    (word, style): (&str, Style),
+    width: Option<usize>,
+    (first, rest): (&str, &str),
+) -> io::Result<()> {
+    let lines = wrap(text, width, first, rest);
+    match lines.split_once(word) {
+        Some((before, after)) if !word.is_empty() => {
+            write!(w, "{before}")?;
+            styled(w, style, word)?;
+            writeln!(w, "{after}")
+        }
+        _ => writeln!(w, "{lines}"),
+    }
 }
 
 /// Renders config diagnostics as rustc-style snippets.
@@ -67,25 +89,30 @@ pub fn diagnostics(w: &mut dyn Write, source: &SourceFile, diags: &[Diagnostic])
     Ok(())
 }
 
-/// Renders the `explain` report.
-pub fn explain(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> {
-    evidence_header(w, report)?;
-    for r in &report.results {
-        writeln!(w)?;
-        publisher_result(w, r)?;
+/// Renders the `explain` report, fitted to `opts.width`; with `-q` only each publisher's
+/// verdict, the registry's answer and the next steps.
+pub fn explain(w: &mut dyn Write, report: &ExplainReport, opts: Human) -> io::Result<()> {
+    if !opts.quiet {
+        evidence_header(w, report, opts.width)?;
+    }
+    for (i, r) in report.results.iter().enumerate() {
+        if i > 0 || !opts.quiet {
+            writeln!(w)?;
+        }
+        publisher_result(w, r, opts)?;
+    }
+    if opts.quiet {
+        return Ok(());
     }
     for s in &report.skipped {
         writeln!(w)?;
-        styled(
-            w,
-            DIM,
-            &format!(
-                "- {} · {}: not judged: {}",
-                s.publisher.registry.id(),
-                s.publisher.project,
-                s.reason
-            ),
-        )?;
+        let line = format!(
+            "- {} · {}: not judged: {}",
+            s.publisher.registry.id(),
+            s.publisher.project,
+            s.reason
+        );
+        styled(w, DIM, &wrap(&line, opts.width, "", "  "))?;
         writeln!(w)?;
     }
     if report.evidence.claims.is_none() && report.results.is_empty() {
@@ -101,21 +128,24 @@ pub fn explain(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> {
             "No declared publisher matches the selection: nothing to judge."
         )?;
     }
-    log_section(w, report)
+    log_section(w, report, opts.width)
 }
 
-fn evidence_header(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> {
+fn evidence_header(
+    w: &mut dyn Write,
+    report: &ExplainReport,
+    width: Option<usize>,
+) -> io::Result<()> {
     let ev = &report.evidence;
-    styled(w, BOLD, "evidence")?;
-    write!(w, ": {} from {}", ev.kind.id(), ev.origin)?;
+    let mut line = format!("evidence: {} from {}", ev.kind.id(), ev.origin);
     if let Some(claims) = &ev.claims {
-        write!(w, " ({} claims", claims.len())?;
+        line.push_str(&format!(" ({} claims", claims.len()));
         if claims.coverage() == Coverage::Partial {
-            write!(w, "; a claim not shown is unknown, not missing")?;
+            line.push_str("; a claim not shown is unknown, not missing");
         }
-        write!(w, ")")?;
+        line.push(')');
     }
-    writeln!(w)?;
+    wrapped_line(w, &line, ("evidence", BOLD), width, ("", "  "))?;
     if let Some(run) = &ev.run {
         writeln!(
             w,
@@ -129,21 +159,21 @@ fn evidence_header(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> 
             }
         )?;
         for job in &run.jobs {
-            write!(w, "  job `{}` {}", job.name, job.conclusion)?;
+            let mut line = format!("job `{}` {}", job.name, job.conclusion);
             if !job.failed_steps.is_empty() {
                 let steps: Vec<String> =
                     job.failed_steps.iter().map(|s| format!("`{s}`")).collect();
-                write!(w, " at step {}", steps.join(", "))?;
+                line.push_str(&format!(" at step {}", steps.join(", ")));
             }
             if job.lines > 0 {
-                write!(
-                    w,
+                line.push_str(&format!(
                     ": lines {}-{} of the log read",
                     job.first_line,
                     job.first_line + job.lines - 1
-                )?;
+                ));
             }
-            writeln!(w, " ({})", job.url)?;
+            line.push_str(&format!(" ({})", job.url));
+            writeln!(w, "{}", wrap(&line, width, "  ", "    "))?;
         }
     }
     if let Some(claims) = &ev.claims
@@ -221,7 +251,11 @@ fn expected(f: &FieldCheck) -> String {
 }
 
 /// Renders one publisher's result.
-pub(crate) fn publisher_result(w: &mut dyn Write, r: &PublisherResult) -> io::Result<()> {
+pub(crate) fn publisher_result(
+    w: &mut dyn Write,
+    r: &PublisherResult,
+    opts: Human,
+) -> io::Result<()> {
     let j = &r.judgement;
     let p = &r.publisher;
     let (mark, style, verdict) = if j.accepted() {
@@ -238,26 +272,42 @@ pub(crate) fn publisher_result(w: &mut dyn Write, r: &PublisherResult) -> io::Re
         write!(w, " ({})", refusal.code)?;
     }
     writeln!(w)?;
-    writeln!(w, "  {}", r.summary)?;
+    if !opts.quiet {
+        writeln!(w, "{}", wrap(&r.summary, opts.width, "  ", "  "))?;
+    }
     if let Some(refusal) = &j.refusal {
         let verb = if r.answered() { "answered" } else { "answers" };
-        write!(w, "  {} {verb}: ", p.registry.name())?;
+        let lead = format!("  {} {verb}: ", p.registry.name());
         let code = match refusal.code.strip_prefix("http-") {
             Some(status) => format!("HTTP {status}"),
             None => refusal.code.to_owned(),
         };
-        styled(w, BOLD, &format!("{code}: {}", refusal.message))?;
+        let answer = wrap(
+            &format!("{code}: {}", refusal.message),
+            opts.width,
+            &lead,
+            "    ",
+        );
+        write!(w, "{lead}")?;
+        styled(
+            w,
+            BOLD,
+            answer.strip_prefix(lead.as_str()).unwrap_or(&answer),
+        )?;
         writeln!(w)?;
     }
-    writeln!(w)?;
-    field_table(w, p.registry.name(), &j.fields)?;
-    identity_diff(w, &j.fields)?;
-    if !j.notes.is_empty() {
+    if !opts.quiet {
         writeln!(w)?;
-        for n in &j.notes {
-            write!(w, "  ")?;
-            styled(w, UNSURE, "note")?;
-            writeln!(w, ": {}", n.text)?;
+        field_table(w, p.registry.name(), &j.fields, opts.width)?;
+        identity_diff(w, &j.fields)?;
+        if !j.notes.is_empty() {
+            writeln!(w)?;
+            for n in &j.notes {
+                let text = wrap(&format!("note: {}", n.text), opts.width, "  ", "        ");
+                write!(w, "  ")?;
+                styled(w, UNSURE, "note")?;
+                writeln!(w, "{}", text.strip_prefix("  note").unwrap_or(&text))?;
+            }
         }
     }
     if !r.next_steps.is_empty() {
@@ -265,8 +315,13 @@ pub(crate) fn publisher_result(w: &mut dyn Write, r: &PublisherResult) -> io::Re
         styled(w, BOLD, "  next steps")?;
         writeln!(w)?;
         for (i, step) in r.next_steps.iter().enumerate() {
-            writeln!(w, "    {}. {step}", i + 1)?;
+            let number = format!("    {}. ", i + 1);
+            let rest = " ".repeat(number.len());
+            writeln!(w, "{}", wrap(step, opts.width, &number, &rest))?;
         }
+    }
+    if opts.quiet {
+        return Ok(());
     }
     if let Some(reg) = &r.registration {
         writeln!(w)?;
@@ -301,12 +356,17 @@ pub(crate) fn publisher_result(w: &mut dyn Write, r: &PublisherResult) -> io::Re
     Ok(())
 }
 
-fn field_table(w: &mut dyn Write, registry: &str, fields: &[FieldCheck]) -> io::Result<()> {
+fn field_table(
+    w: &mut dyn Write,
+    registry: &str,
+    fields: &[FieldCheck],
+    width: Option<usize>,
+) -> io::Result<()> {
     if fields.is_empty() {
         return Ok(());
     }
     // An observed value equal to the declared one is shown as `(same)`, to keep rows short.
-    let rows: Vec<[String; 4]> = fields
+    let rows: Vec<Vec<String>> = fields
         .iter()
         .map(|f| {
             let observed = shown(&f.actual);
@@ -315,42 +375,28 @@ fn field_table(w: &mut dyn Write, registry: &str, fields: &[FieldCheck]) -> io::
             } else {
                 observed
             };
-            [f.name.to_owned(), expected(f), observed, f.rule.to_owned()]
+            vec![f.name.to_owned(), expected(f), observed, f.rule.to_owned()]
         })
         .collect();
-    let header = [
+    let header = vec![
         "field".to_owned(),
         "declared".to_owned(),
         "observed".to_owned(),
         format!("{registry} compares"),
     ];
-    let width = |i: usize| {
-        rows.iter()
-            .map(|r| r[i].chars().count())
-            .chain([header[i].chars().count()])
-            .max()
-            .unwrap_or(0)
-    };
-    let (w0, w1, w2) = (width(0), width(1), width(2));
+    // Four columns in, then the outcome's mark and a space: six.
+    let laid = layout::table(&header, &rows, 6, width);
     write!(w, "    ")?;
-    styled(
-        w,
-        DIM,
-        &format!(
-            "  {:<w0$}  {:<w1$}  {:<w2$}  {}",
-            header[0], header[1], header[2], header[3]
-        ),
-    )?;
+    styled(w, DIM, &format!("  {}", laid[0].line))?;
     writeln!(w)?;
-    for (f, row) in fields.iter().zip(&rows) {
+    for (f, row) in fields.iter().zip(&laid[1..]) {
         let (m, style) = marker(f.outcome);
         write!(w, "    ")?;
         styled(w, style, m)?;
-        writeln!(
-            w,
-            " {:<w0$}  {:<w1$}  {:<w2$}  {}",
-            row[0], row[1], row[2], row[3]
-        )?;
+        writeln!(w, " {}", row.line)?;
+        for line in &row.overflow {
+            writeln!(w, "      {line}")?;
+        }
     }
     Ok(())
 }
@@ -423,7 +469,7 @@ fn quoted(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| s.to_owned())
 }
 
-fn log_section(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> {
+fn log_section(w: &mut dyn Write, report: &ExplainReport, width: Option<usize>) -> io::Result<()> {
     let Some(log) = &report.evidence.log else {
         return Ok(());
     };
@@ -439,7 +485,7 @@ fn log_section(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> {
         writeln!(w, " ({})", stage.title())?;
     }
     if let Some(summary) = report.log_summary().filter(|_| report.results.is_empty()) {
-        writeln!(w, "  {summary}")?;
+        writeln!(w, "{}", wrap(&summary, width, "  ", "    "))?;
     }
     let job = |line: usize| {
         report
@@ -450,9 +496,8 @@ fn log_section(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> {
             .map_or_else(String::new, |j| format!(" (job `{}`)", j.name))
     };
     for e in &log.server_errors {
-        writeln!(
-            w,
-            "  line {}{}: {} answered `{}`: {}",
+        let line = format!(
+            "line {}{}: {} answered `{}`: {}",
             e.line,
             job(e.line),
             match e.registry {
@@ -463,18 +508,19 @@ fn log_section(w: &mut dyn Write, report: &ExplainReport) -> io::Result<()> {
             },
             e.code,
             redact(&e.description)
-        )?;
+        );
+        writeln!(w, "{}", wrap(&line, width, "  ", "    "))?;
     }
     for s in &log.signals {
-        write!(w, "  line {}{}: ", s.line, job(s.line))?;
         let style = if s.kind.stage().is_some() {
             BAD
         } else {
             UNSURE
         };
-        styled(w, style, s.kind.id())?;
-        writeln!(w, ": {}", redact(&s.text))?;
-        writeln!(w, "    {}", s.kind.remedy())?;
+        let id = s.kind.id();
+        let line = format!("line {}{}: {id}: {}", s.line, job(s.line), redact(&s.text));
+        wrapped_line(w, &line, (id, style), width, ("  ", "    "))?;
+        writeln!(w, "{}", wrap(s.kind.remedy(), width, "    ", "    "))?;
     }
     Ok(())
 }

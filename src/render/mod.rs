@@ -5,10 +5,24 @@ pub mod check;
 pub mod drift;
 pub mod human;
 pub mod json;
+pub mod layout;
 pub mod markdown;
 pub mod preflight;
 pub mod sarif;
+pub mod sites;
 pub mod template;
+
+/// How human output is shaped: the width to fit (see [`layout::output_width`]) and how much
+/// to say (`-q`, `-v`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Human {
+    /// The terminal's width; `None` in a pipe without `COLUMNS`: lines are not wrapped.
+    pub width: Option<usize>,
+    /// `-q`: findings and verdicts only.
+    pub quiet: bool,
+    /// `-v`: also what was recognised and how it was judged.
+    pub verbose: bool,
+}
 
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -84,7 +84,11 @@ pub fn exchange_line(e: &Exchange, registry: &str) -> String {
 }
 
 /// The human report.
-pub fn human(w: &mut dyn Write, report: &PreflightReport) -> io::Result<()> {
+pub fn human(
+    w: &mut dyn Write,
+    report: &PreflightReport,
+    opts: crate::render::Human,
+) -> io::Result<()> {
     styled(w, BOLD, "preflight")?;
     writeln!(
         w,
@@ -123,7 +127,7 @@ pub fn human(w: &mut dyn Write, report: &PreflightReport) -> io::Result<()> {
     }
     for (r, e) in report.explain.results.iter().zip(&report.exchanges) {
         writeln!(w)?;
-        publisher_result(w, r)?;
+        publisher_result(w, r, opts)?;
         if let Some(e) = e {
             writeln!(w)?;
             write!(w, "  ")?;
