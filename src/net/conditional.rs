@@ -50,13 +50,10 @@ impl Default for Meter {
 }
 
 impl Meter {
-    /// One request answered with `response` (`from_cache`: a 304 served from the cache);
-    /// `github`: whether it went to GitHub, whose rate limit is reported.
-    pub fn count(&self, response: &Response, github: bool, from_cache: bool) {
+    /// One request answered with `response`; `github`: whether it went to GitHub, whose rate
+    /// limit is reported.
+    pub fn count(&self, response: &Response, github: bool) {
         self.total.fetch_add(1, Ordering::Relaxed);
-        if from_cache {
-            self.cached.fetch_add(1, Ordering::Relaxed);
-        }
         if github
             && let Some(left) = response
                 .header("x-ratelimit-remaining")
@@ -64,6 +61,11 @@ impl Meter {
         {
             self.remaining.fetch_min(left, Ordering::Relaxed);
         }
+    }
+
+    /// One answer was a 304 served from the cache.
+    pub fn count_cached(&self) {
+        self.cached.fetch_add(1, Ordering::Relaxed);
     }
 
     /// One request that failed (no answer).
@@ -248,9 +250,10 @@ mod tests {
     #[test]
     fn the_meter_counts_and_keeps_the_lowest_remaining() {
         let m = Meter::default();
-        m.count(&response(200, &[("x-ratelimit-remaining", "10")], ""), true, false);
-        m.count(&response(200, &[("x-ratelimit-remaining", "8")], ""), true, true);
-        m.count(&response(200, &[("x-ratelimit-remaining", "1")], ""), false, false);
+        m.count(&response(200, &[("x-ratelimit-remaining", "10")], ""), true);
+        m.count(&response(200, &[("x-ratelimit-remaining", "8")], ""), true);
+        m.count_cached();
+        m.count(&response(200, &[("x-ratelimit-remaining", "1")], ""), false);
         m.count_failure();
         assert_eq!(
             m.stats(),

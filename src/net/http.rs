@@ -83,6 +83,8 @@ pub struct Http {
     exhausted: Mutex<HashMap<&'static str, i64>>,
     /// What the requests cost, for reports.
     meter: super::conditional::Meter,
+    /// `--cache`: answers kept across runs, asked for again conditionally.
+    disk: Option<super::conditional::DiskCache>,
 }
 
 impl std::fmt::Debug for Http {
@@ -145,7 +147,15 @@ impl Http {
             cache: Mutex::new(HashMap::new()),
             exhausted: Mutex::new(HashMap::new()),
             meter: super::conditional::Meter::default(),
+            disk: None,
         })
+    }
+
+    /// Keeps answers in `cache` across runs and asks for them again with `If-None-Match` /
+    /// `If-Modified-Since` (live runs only).
+    pub fn with_disk_cache(mut self, cache: super::conditional::DiskCache) -> Self {
+        self.disk = Some(cache);
+        self
     }
 
     /// Replaces how the client waits between attempts (tests record the waits instead).
@@ -241,7 +251,7 @@ impl Http {
         match &result {
             Ok(r) => self
                 .meter
-                .count(r, self.service_of(url) == Some("github"), false),
+                .count(r, self.service_of(url) == Some("github")),
             Err(_) => self.meter.count_failure(),
         }
         result
@@ -261,6 +271,21 @@ impl Http {
             }
             (Mode::Live { record }, Some(client)) => {
                 let response = self.fetch_live(client, url, accept)?;
+                // A 304 stands for the kept answer; a new 200 with a validator is kept.
+                let response = match (&self.disk, response.status) {
+                    (Some(disk), 304) => match disk.get(url, accept) {
+                        Some(kept) => {
+                            self.meter.count_cached();
+                            super::conditional::revalidated(kept, &response)
+                        }
+                        None => response,
+                    },
+                    (Some(disk), 200) => {
+                        disk.put(accept, &self.scrub_answer(response.clone()));
+                        response
+                    }
+                    _ => response,
+                };
                 // A server that echoes the token (a proxy's debug page, a hostile mirror) must
                 // not put it in the report or the recording: it is cut out of every answer.
                 let response = match &self.github_token {
@@ -357,6 +382,12 @@ impl Http {
         service: Option<&'static str>,
     ) -> Result<Response, FetchError> {
         let mut request = client.get(url).header(reqwest::header::ACCEPT, accept);
+        // The validators of an answer kept by `--cache`, so an unchanged one is a 304.
+        if let Some(kept) = self.disk.as_ref().and_then(|d| d.get(url, accept)) {
+            for (name, value) in kept.headers() {
+                request = request.header(name, value);
+            }
+        }
         if service == Some("github") {
             request = request.header("X-GitHub-Api-Version", GITHUB_API_VERSION);
             if let Some(token) = &self.github_token {
@@ -394,6 +425,16 @@ impl Http {
             headers,
             body,
         })
+    }
+}
+
+impl Http {
+    /// `response` with the GitHub token cut out, as answers are before they are kept.
+    fn scrub_answer(&self, response: Response) -> Response {
+        match &self.github_token {
+            Some(token) => scrub(response, token),
+            None => response,
+        }
     }
 }
 
