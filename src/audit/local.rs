@@ -142,9 +142,12 @@ pub fn analyse(repo: &Repo, files: &Files) -> Local {
     let mut read = match check::read_workflows(&workflows) {
         Ok(r) => r,
         Err(e) => {
-            local
-                .unknown
-                .push(Unknown::new("trustpub", "workflows", None, strip(&e.to_string())));
+            local.unknown.push(Unknown::new(
+                "trustpub",
+                "workflows",
+                None,
+                strip(&e.to_string()),
+            ));
             return local;
         }
     };
@@ -179,7 +182,12 @@ pub fn analyse(repo: &Repo, files: &Files) -> Local {
         }
         None => {
             let generated = crate::init::generate(&read, repository.as_ref(), &repo_files);
-            let source = SourceFile::new(config::DEFAULT_PATH, generated.text);
+            // The publishers a stored credential serves are written commented out for a
+            // person to register; here they are what the repository publishes.
+            let source = SourceFile::new(
+                config::DEFAULT_PATH,
+                format!("{}\n{}", generated.text, generated.stored),
+            );
             match config::parse_lenient(source) {
                 Ok((d, _)) if !d.publishers.is_empty() => {
                     local.desired = Some(DesiredKind::Inferred);

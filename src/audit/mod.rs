@@ -35,7 +35,7 @@ const NOT_READ: &str = "audit";
 
 /// How the audit runs.
 #[derive(Debug, Clone, Copy)]
-pub struct Options {
+pub struct Options<'a> {
     /// Audit archived repositories too.
     pub include_archived: bool,
     /// Audit forks too.
@@ -44,10 +44,19 @@ pub struct Options {
     pub versions: u32,
     /// Concurrent repositories.
     pub jobs: usize,
+    /// Only publishers of this registry (`--registry`).
+    pub registry: Option<crate::identity::Registry>,
+    /// Only publishers of this project (`--project`).
+    pub project: Option<&'a str>,
 }
 
 /// Audits `target`.
-pub fn run(target: &Target, options: &Options, http: &Http, progress: &dyn Progress) -> AuditReport {
+pub fn run(
+    target: &Target,
+    options: &Options,
+    http: &Http,
+    progress: &dyn Progress,
+) -> AuditReport {
     let target_text = match target {
         Target::Org(o) => format!("org {o}"),
         Target::User(u) => format!("user {u}"),
@@ -115,7 +124,17 @@ pub fn run(target: &Target, options: &Options, http: &Http, progress: &dyn Progr
         }
         work();
     });
-    report.repositories = done.into_iter().filter_map(OnceLock::into_inner).collect();
+    report.repositories = done
+        .into_iter()
+        .filter_map(OnceLock::into_inner)
+        // With --registry or --project, the repositories that have such a publisher (and those
+        // that could not be read, which may).
+        .filter(|r| {
+            (options.registry.is_none() && options.project.is_none())
+                || !r.publishers.is_empty()
+                || r.desired_state.is_none()
+        })
+        .collect();
     report.summary = AuditReport::summarise(&report.repositories);
     report.requests = http.request_stats();
     report
@@ -133,7 +152,11 @@ fn unreadable(name: &str, u: Unknown) -> AuditRepository {
     }
 }
 
-fn audit_one(http: &Http, unit: &Result<Repo, (String, Unknown)>, options: &Options) -> AuditRepository {
+fn audit_one(
+    http: &Http,
+    unit: &Result<Repo, (String, Unknown)>,
+    options: &Options,
+) -> AuditRepository {
     let repo = match unit {
         Ok(r) => r,
         Err((name, u)) => return unreadable(name, u.clone()),
@@ -151,13 +174,23 @@ fn audit_one(http: &Http, unit: &Result<Repo, (String, Unknown)>, options: &Opti
     let mut unknown: Vec<(Option<String>, Unknown)> =
         local.unknown.iter().map(|u| (None, u.clone())).collect();
     let mut publishers = Vec::new();
-    for p in &local.publishers {
+    let selected = local.publishers.iter().filter(|p| {
+        options.registry.is_none_or(|r| p.registry == r)
+            && options.project.is_none_or(|n| p.project == n)
+    });
+    for p in selected {
         let (mine, rest): (Vec<Finding>, Vec<Finding>) =
             findings.into_iter().partition(|f| concerns(p, f));
         findings = rest;
         let audited = audit_publisher(http, repo, &files, &local, p, mine, options);
         let who = format!("{} {}", p.registry.id(), p.project);
-        unknown.extend(audited.drift.unknown.iter().map(|u| (Some(who.clone()), u.clone())));
+        unknown.extend(
+            audited
+                .drift
+                .unknown
+                .iter()
+                .map(|u| (Some(who.clone()), u.clone())),
+        );
         publishers.push(audited);
     }
     AuditRepository {
@@ -260,7 +293,11 @@ fn audit_publisher(
             && s.auth == "stored-credential"
             && s.workflow.rsplit('/').next() == Some(p.workflow.as_str())
     });
-    let ledger_token = matches!(&ledger, Some(Ok(l)) if crate::drift::trust::latest_by_token(l));
+    // A project whose window holds no version published through Trusted Publishing, the
+    // newest by a token, still publishes with one; a token after Trusted Publishing is a
+    // `trust-downgrade` instead.
+    let ledger_token = matches!(&ledger, Some(Ok(l))
+        if crate::drift::trust::latest_by_token(l) && l.entries.iter().all(|e| e.trusted != Some(true)));
     let status = status_of(&drift, &findings, site_token || ledger_token);
     AuditPublisher {
         drift,

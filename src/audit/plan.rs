@@ -113,7 +113,10 @@ pub fn repo_of(v: &Value, api: &str) -> Option<Repo> {
     };
     let flag = |k: &str| v.get(k).and_then(Value::as_bool).unwrap_or(false);
     Some(Repo {
-        owner_id: v.get("owner").and_then(|o| o.get("id")).and_then(Value::as_u64),
+        owner_id: v
+            .get("owner")
+            .and_then(|o| o.get("id"))
+            .and_then(Value::as_u64),
         default_branch: str_field(v, "default_branch").map(str::to_owned),
         archived: flag("archived"),
         fork: flag("fork"),
@@ -156,7 +159,10 @@ pub fn list(http: &Http, target: &Target) -> Fetched<Listed> {
         }
         Target::Org(org) => format!("{api}/orgs/{}/repos?type=all&per_page=100", segment(org)),
         Target::User(user) => {
-            format!("{api}/users/{}/repos?type=owner&per_page=100", segment(user))
+            format!(
+                "{api}/users/{}/repos?type=owner&per_page=100",
+                segment(user)
+            )
         }
     };
     let mut out = Vec::new();
@@ -369,10 +375,7 @@ mod tests {
             next_link(link).as_deref(),
             Some("https://api.github.com/organizations/1/repos?page=2")
         );
-        assert_eq!(
-            next_link(r#"<https://x/?page=1>; rel="prev""#),
-            None
-        );
+        assert_eq!(next_link(r#"<https://x/?page=1>; rel="prev""#), None);
     }
 
     #[test]

@@ -50,11 +50,17 @@ impl AuditStatus {
 /// The status of a publisher from what was found: a stored token first (the most urgent to
 /// act on), then no publisher at the registry, then any other drift or error finding, then
 /// unknowns.
-pub fn status_of(report: &PublisherReport, findings: &[Finding], stored_token: bool) -> AuditStatus {
-    let unregistered = report
-        .drifts
-        .iter()
-        .any(|d| matches!(d.kind, DriftKind::PublisherNotRegistered | DriftKind::ProjectMissing));
+pub fn status_of(
+    report: &PublisherReport,
+    findings: &[Finding],
+    stored_token: bool,
+) -> AuditStatus {
+    let unregistered = report.drifts.iter().any(|d| {
+        matches!(
+            d.kind,
+            DriftKind::PublisherNotRegistered | DriftKind::ProjectMissing
+        )
+    });
     let error = findings
         .iter()
         .any(|f| f.severity == crate::diag::Severity::Error);
@@ -182,7 +188,12 @@ impl AuditReport {
             }
             for p in &r.publishers {
                 *s.statuses.entry(p.status.id()).or_default() += 1;
-                let mut ids: Vec<String> = p.drift.drifts.iter().map(|d| d.kind.id().to_owned()).collect();
+                let mut ids: Vec<String> = p
+                    .drift
+                    .drifts
+                    .iter()
+                    .map(|d| d.kind.id().to_owned())
+                    .collect();
                 ids.extend(p.findings.iter().map(|f| f.rule.to_owned()));
                 ids.sort();
                 ids.dedup();
@@ -201,7 +212,11 @@ impl AuditReport {
     /// As `drift`: 0 all ok, 1 a drift, a stored token or an unregistered publisher, 3 nothing
     /// of those but some checks unknown.
     pub fn exit_code(&self) -> u8 {
-        let statuses: Vec<&str> = self.repositories.iter().map(AuditRepository::status).collect();
+        let statuses: Vec<&str> = self
+            .repositories
+            .iter()
+            .map(AuditRepository::status)
+            .collect();
         if statuses
             .iter()
             .any(|s| matches!(*s, "drift" | "stored-token" | "unregistered"))

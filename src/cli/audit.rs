@@ -94,20 +94,12 @@ pub fn execute(
         include_forks: args.include_forks,
         versions: u32::from(net.versions.unwrap_or(10)),
         jobs: usize::from(net.jobs),
+        registry: net.registry,
+        project: net.project.as_deref(),
     };
     let bar = ProgressBar::new(!net.no_progress && !cli.quiet);
-    let mut report = crate::audit::run(&target, &options, &http, &bar);
+    let report = crate::audit::run(&target, &options, &http, &bar);
     bar.finish();
-    if net.registry.is_some() || net.project.is_some() {
-        for r in &mut report.repositories {
-            r.publishers.retain(|p| {
-                let d = &p.drift.publisher;
-                net.registry.is_none_or(|x| d.registry == x)
-                    && net.project.as_ref().is_none_or(|n| &d.project == n)
-            });
-        }
-        report.summary = crate::audit::report::AuditReport::summarise(&report.repositories);
-    }
     let mut text = Vec::new();
     match cli.format {
         Format::Json => serde_json::to_writer_pretty(&mut text, &render::audit::json(&report))
@@ -159,7 +151,11 @@ mod tests {
 
     #[test]
     fn a_repos_file_is_owner_name_lines() {
-        let r = parse_repos("# ours\nocto/widget\n\nocto/Widget  # again\nocto/cli\n", "r").unwrap();
+        let r = parse_repos(
+            "# ours\nocto/widget\n\nocto/Widget  # again\nocto/cli\n",
+            "r",
+        )
+        .unwrap();
         assert_eq!(r, ["octo/widget", "octo/cli"]);
         let e = parse_repos("octo/widget\nnot a repo\n", "repos.txt").unwrap_err();
         assert!(e.to_string().contains("repos.txt:2"), "{e}");

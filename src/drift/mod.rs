@@ -128,7 +128,11 @@ pub fn run_versions(
     let units: Vec<Unit> = (0..publishers.len())
         .map(Unit::Github)
         .chain((0..publishers.len()).map(Unit::Registry))
-        .chain((0..publishers.len()).filter(|_| versions > 0).map(Unit::Ledger))
+        .chain(
+            (0..publishers.len())
+                .filter(|_| versions > 0)
+                .map(Unit::Ledger),
+        )
         .collect();
     let next = AtomicUsize::new(0);
     let window = thresholds.publish_success_window;
@@ -170,11 +174,8 @@ pub fn run_versions(
                 }
                 Unit::Ledger(i) => {
                     let p = &publishers[i];
-                    let facts = guarded(
-                        p.registry.id(),
-                        || ledger::observe(http, p, versions),
-                        Err,
-                    );
+                    let facts =
+                        guarded(p.registry.id(), || ledger::observe(http, p, versions), Err);
                     let _ = ledgers[i].set(facts);
                     progress.done(&format!("{} {} ledger", p.registry.id(), p.project));
                 }

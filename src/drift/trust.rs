@@ -37,8 +37,9 @@ pub fn is_declared(p: &Publisher, registry: Registry, by: &PublishedBy) -> Optio
     let (owner, name) = repository.split_once('/').unwrap_or((repository, ""));
     let same_repository = match p.provider {
         // A GitLab project path is the namespace and the project together.
-        Provider::GitLab => crate::registry::github::Case::Insensitive
-            .same(repository, &declared_repository(p)),
+        Provider::GitLab => {
+            crate::registry::github::Case::Insensitive.same(repository, &declared_repository(p))
+        }
         _ => rules.owner.same(owner, &p.owner) && rules.repository.same(name, &p.repository),
     };
     let same_workflow = by
@@ -156,16 +157,12 @@ pub fn drifts(p: &Publisher, ledger: &Ledger, skip_latest_other: bool) -> Vec<Dr
     for e in &chronological {
         let ev = evidence(p, registry, e);
         if ev == Evidence::Other {
-            let latest = ledger
-                .entries
-                .first()
-                .is_some_and(|l| std::ptr::eq(l, *e));
+            let latest = ledger.entries.first().is_some_and(|l| std::ptr::eq(l, *e));
             if !(skip_latest_other && latest) {
                 others.push(e);
             }
         }
-        if baseline.is_some() && matches!(ev, Evidence::Other | Evidence::Token | Evidence::None)
-        {
+        if baseline.is_some() && matches!(ev, Evidence::Other | Evidence::Token | Evidence::None) {
             downgraded.push(e);
         }
         if ev == Evidence::Declared && baseline.is_none() {
@@ -281,7 +278,12 @@ mod tests {
             .remove(0)
     }
 
-    fn entry(version: &str, at: i64, by: Option<PublishedBy>, trusted: Option<bool>) -> LedgerEntry {
+    fn entry(
+        version: &str,
+        at: i64,
+        by: Option<PublishedBy>,
+        trusted: Option<bool>,
+    ) -> LedgerEntry {
         LedgerEntry {
             version: version.into(),
             published_at: Some(at),
@@ -294,7 +296,11 @@ mod tests {
     }
 
     fn declared() -> PublishedBy {
-        PublishedBy::trusted("github", Some("octo/widget".into()), Some("release.yml".into()))
+        PublishedBy::trusted(
+            "github",
+            Some("octo/widget".into()),
+            Some("release.yml".into()),
+        )
     }
 
     #[test]
@@ -304,15 +310,29 @@ mod tests {
             registry: Registry::Npm,
             url: "u".into(),
             entries: vec![
-                entry("2.0.0", 30, Some(PublishedBy::user(Some("alice".into()))), Some(false)),
+                entry(
+                    "2.0.0",
+                    30,
+                    Some(PublishedBy::user(Some("alice".into()))),
+                    Some(false),
+                ),
                 entry("1.1.0", 20, Some(declared()), Some(true)),
-                entry("1.0.0", 10, Some(PublishedBy::user(Some("alice".into()))), Some(false)),
+                entry(
+                    "1.0.0",
+                    10,
+                    Some(PublishedBy::user(Some("alice".into()))),
+                    Some(false),
+                ),
             ],
         };
         let d = drifts(&p, &ledger, false);
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].kind, DriftKind::TrustDowngrade);
-        assert!(d[0].message.starts_with("2.0.0 of widget"), "{}", d[0].message);
+        assert!(
+            d[0].message.starts_with("2.0.0 of widget"),
+            "{}",
+            d[0].message
+        );
         assert!(d[0].message.contains("after 1.1.0"), "{}", d[0].message);
         assert_eq!(d[0].evidence, "e/2.0.0");
         assert!(latest_by_token(&ledger));
@@ -335,11 +355,16 @@ mod tests {
         let kinds: Vec<DriftKind> = drifts(&p, &ledger, false).iter().map(|d| d.kind).collect();
         assert_eq!(
             kinds,
-            [DriftKind::TrustDowngrade, DriftKind::PublishedByOtherPublisher]
+            [
+                DriftKind::TrustDowngrade,
+                DriftKind::PublishedByOtherPublisher
+            ]
         );
-        assert!(drifts(&p, &ledger, true)
-            .iter()
-            .all(|d| d.kind != DriftKind::PublishedByOtherPublisher));
+        assert!(
+            drifts(&p, &ledger, true)
+                .iter()
+                .all(|d| d.kind != DriftKind::PublishedByOtherPublisher)
+        );
     }
 
     #[test]
@@ -354,7 +379,11 @@ mod tests {
         };
         let d = drifts(&p, &ledger, true);
         assert_eq!(d.len(), 1);
-        assert!(d[0].message.contains("without provenance"), "{}", d[0].message);
+        assert!(
+            d[0].message.contains("without provenance"),
+            "{}",
+            d[0].message
+        );
         // Nothing before the declared publisher's first version is a downgrade.
         let ledger = Ledger {
             entries: ledger.entries.into_iter().rev().collect(),

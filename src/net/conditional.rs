@@ -127,7 +127,8 @@ impl DiskCache {
     }
 
     fn file(&self, url: &str, accept: &str) -> PathBuf {
-        let digest = ring::digest::digest(&ring::digest::SHA256, format!("{accept} {url}").as_bytes());
+        let digest =
+            ring::digest::digest(&ring::digest::SHA256, format!("{accept} {url}").as_bytes());
         let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
         self.dir.join(&hex[..2]).join(format!("{hex}.json"))
     }
@@ -204,7 +205,9 @@ pub fn revalidated(kept: Kept, not_modified: &Response) -> Response {
     for (k, v) in &not_modified.headers {
         let k = k.to_ascii_lowercase();
         if k.starts_with("x-ratelimit-") {
-            response.headers.retain(|(h, _)| !h.eq_ignore_ascii_case(&k));
+            response
+                .headers
+                .retain(|(h, _)| !h.eq_ignore_ascii_case(&k));
             response.headers.push((k, v.clone()));
         }
     }
@@ -231,7 +234,11 @@ mod tests {
     fn a_kept_answer_comes_back_with_its_validators() {
         let dir = tempfile::tempdir().unwrap();
         let cache = DiskCache::open(dir.path(), 1024).unwrap();
-        let r = response(200, &[("etag", "\"abc\""), ("content-type", "application/json")], "{}");
+        let r = response(
+            200,
+            &[("etag", "\"abc\""), ("content-type", "application/json")],
+            "{}",
+        );
         cache.put("a", &r);
         let kept = cache.get(&r.url, "a").unwrap();
         assert_eq!(kept.headers(), [("if-none-match", "\"abc\"".to_owned())]);

@@ -249,9 +249,7 @@ impl Http {
     ) -> Result<Response, FetchError> {
         let result = fetch();
         match &result {
-            Ok(r) => self
-                .meter
-                .count(r, self.service_of(url) == Some("github")),
+            Ok(r) => self.meter.count(r, self.service_of(url) == Some("github")),
             Err(_) => self.meter.count_failure(),
         }
         result

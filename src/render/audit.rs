@@ -288,7 +288,12 @@ pub fn human(w: &mut dyn Write, report: &AuditReport, shape: Human) -> io::Resul
         writeln!(
             w,
             "{}",
-            wrap(&format!("most common: {}", common.join(", ")), width, "", "  ")
+            wrap(
+                &format!("most common: {}", common.join(", ")),
+                width,
+                "",
+                "  "
+            )
         )?;
     }
     writeln!(w, "{}", requests_line(report))
@@ -339,7 +344,11 @@ pub fn markdown(report: &AuditReport) -> String {
     if !troubled.is_empty() {
         out.push_str("\n### Findings\n");
         for r in troubled {
-            out.push_str(&format!("\n**{}** ({})\n\n", cell(&r.repository), r.status()));
+            out.push_str(&format!(
+                "\n**{}** ({})\n\n",
+                cell(&r.repository),
+                r.status()
+            ));
             for p in &r.publishers {
                 let d = &p.drift.publisher;
                 for x in &p.drift.drifts {
@@ -375,7 +384,9 @@ pub fn markdown(report: &AuditReport) -> String {
             for (who, u) in &r.unknown {
                 out.push_str(&format!(
                     "- {}unknown ({} {}): {}\n",
-                    who.as_ref().map(|w| format!("{} ", cell(w))).unwrap_or_default(),
+                    who.as_ref()
+                        .map(|w| format!("{} ", cell(w)))
+                        .unwrap_or_default(),
                     u.source,
                     u.check,
                     cell(&u.reason)

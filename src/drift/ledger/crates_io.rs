@@ -40,8 +40,7 @@ pub fn observe(http: &Http, name: &str, versions: usize) -> Fetched<Ledger> {
     let doc = r
         .json()
         .map_err(|e| Unknown::fetch(SOURCE, "ledger", &url, &e))?;
-    parse(&doc, &url, name, versions)
-        .map_err(|why| Unknown::new(SOURCE, "ledger", Some(&url), why))
+    parse(&doc, &url, name, versions).map_err(|why| Unknown::new(SOURCE, "ledger", Some(&url), why))
 }
 
 /// The ledger in a versions answer.
@@ -55,7 +54,7 @@ pub fn parse(doc: &Value, url: &str, name: &str, versions: usize) -> Result<Ledg
         .filter_map(|v| entry(v, name))
         .collect::<Vec<_>>();
     // Newest first, whatever order the answer has.
-    entries.sort_by(|a, b| b.published_at.cmp(&a.published_at));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.published_at));
     entries.truncate(versions);
     Ok(Ledger {
         registry: Registry::CratesIo,
@@ -67,7 +66,11 @@ pub fn parse(doc: &Value, url: &str, name: &str, versions: usize) -> Result<Ledg
 fn entry(v: &Value, name: &str) -> Option<LedgerEntry> {
     let num = str_field(v, "num")?.to_owned();
     let published_at = str_field(v, "created_at").and_then(crate::net::time::parse_rfc3339);
-    let evidence = format!("https://crates.io/crates/{}/{}", segment(name), segment(&num));
+    let evidence = format!(
+        "https://crates.io/crates/{}/{}",
+        segment(name),
+        segment(&num)
+    );
     let (published_by, trusted) = match v.get("trustpub_data") {
         Some(data) if data.is_object() => (vec![trusted_publisher(data)], Some(true)),
         _ => {
@@ -105,7 +108,8 @@ fn trusted_publisher(data: &Value) -> PublishedBy {
             by
         }
         provider => {
-            let mut by = PublishedBy::trusted(provider.unwrap_or("github"), text("repository"), None);
+            let mut by =
+                PublishedBy::trusted(provider.unwrap_or("github"), text("repository"), None);
             by.run = match (text("repository"), text("run_id")) {
                 (Some(r), Some(id)) => Some(format!("https://github.com/{r}/actions/runs/{id}")),
                 _ => None,
@@ -135,7 +139,11 @@ mod tests {
             .collect();
         assert_eq!(
             v,
-            [("1.1.0", Some(false)), ("1.0.0", Some(true)), ("0.1.0", None)]
+            [
+                ("1.1.0", Some(false)),
+                ("1.0.0", Some(true)),
+                ("0.1.0", None)
+            ]
         );
         assert_eq!(l.entries[0].published_by[0].user.as_deref(), Some("alice"));
         let tp = &l.entries[1].published_by[0];

@@ -223,14 +223,20 @@ mod tests {
             Some("octo/widget")
         );
         assert_eq!(repository_slug("https://github.com/octo"), None);
-        assert_eq!(workflow_file(".github/workflows/release.yml"), "release.yml");
+        assert_eq!(
+            workflow_file(".github/workflows/release.yml"),
+            "release.yml"
+        );
     }
 
     #[test]
     fn descriptions_name_the_identity() {
         let mut by = PublishedBy::trusted("github", Some("o/r".into()), Some("r.yml".into()));
         by.environment = Some("pypi".into());
-        assert_eq!(by.describe(), "github o/r, workflow r.yml, environment pypi");
+        assert_eq!(
+            by.describe(),
+            "github o/r, workflow r.yml, environment pypi"
+        );
         assert_eq!(
             PublishedBy::user(Some("alice".into())).describe(),
             "the account `alice` with a token"

@@ -60,8 +60,8 @@ pub fn observe(http: &Http, name: &str, versions: usize) -> Fetched<Ledger> {
     let doc = r
         .json()
         .map_err(|e| Unknown::fetch(SOURCE, "ledger", &url, &e))?;
-    let mut ledger =
-        parse(&doc, &url, versions).map_err(|why| Unknown::new(SOURCE, "ledger", Some(&url), why))?;
+    let mut ledger = parse(&doc, &url, versions)
+        .map_err(|why| Unknown::new(SOURCE, "ledger", Some(&url), why))?;
     let urls = attestation_urls(&doc, &ledger);
     for (entry, attestations) in ledger.entries.iter_mut().zip(urls) {
         if let Some(at) = attestations {
@@ -103,7 +103,9 @@ pub fn parse(doc: &Value, url: &str, versions: usize) -> Result<Ledger, String> 
 
 fn entry(version: &str, manifest: &Value, published_at: Option<i64>, url: &str) -> LedgerEntry {
     let user = manifest.get("_npmUser");
-    let trusted = user.and_then(|u| u.get("trustedPublisher")).filter(|t| t.is_object());
+    let trusted = user
+        .and_then(|u| u.get("trustedPublisher"))
+        .filter(|t| t.is_object());
     let (published_by, trusted) = match (trusted, user) {
         (Some(t), _) => {
             let kind = str_field(t, "id").unwrap_or("trusted-publisher");
@@ -203,7 +205,11 @@ pub fn provenance_workflow(doc: &Value) -> Option<(String, String, String)> {
         .iter()
         .filter(|a| matches!(str_field(a, "predicateType"), Some(SLSA_V1 | SLSA_V02)))
         .find_map(|a| {
-            let payload = a.get("bundle")?.get("dsseEnvelope")?.get("payload")?.as_str()?;
+            let payload = a
+                .get("bundle")?
+                .get("dsseEnvelope")?
+                .get("payload")?
+                .as_str()?;
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(payload.trim())
                 .ok()?;
@@ -263,7 +269,11 @@ mod tests {
             .collect();
         assert_eq!(
             v,
-            [("1.1.0", Some(false)), ("1.0.0", Some(true)), ("0.9.0", None)]
+            [
+                ("1.1.0", Some(false)),
+                ("1.0.0", Some(true)),
+                ("0.9.0", None)
+            ]
         );
         assert_eq!(l.entries[1].published_by[0].kind, "github");
         assert_eq!(
@@ -275,7 +285,10 @@ mod tests {
             ]
         );
         assert_eq!(
-            rebase("http://127.0.0.1:9/npm", "https://registry.npmjs.org/-/npm/v1/a@1"),
+            rebase(
+                "http://127.0.0.1:9/npm",
+                "https://registry.npmjs.org/-/npm/v1/a@1"
+            ),
             "http://127.0.0.1:9/npm/-/npm/v1/a@1"
         );
         assert_eq!(packument_path("@octo/cli"), "@octo%2Fcli");
@@ -303,6 +316,9 @@ mod tests {
             statement_workflow(&gitlab),
             Some(("gitlab".into(), "octo/cli".into(), "ci/release.yml".into()))
         );
-        assert_eq!(provenance_workflow(&serde_json::json!({"attestations": []})), None);
+        assert_eq!(
+            provenance_workflow(&serde_json::json!({"attestations": []})),
+            None
+        );
     }
 }

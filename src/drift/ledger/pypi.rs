@@ -88,7 +88,8 @@ pub fn observe(http: &Http, registry: Registry, name: &str, versions: usize) -> 
 /// The versions of a JSON API answer, newest first, at most `versions`: from `releases`, else
 /// (an answer without it) the latest release alone, from `info.version` and `urls`.
 pub fn listed_versions(doc: &Value, versions: usize) -> Result<Vec<ListedVersion>, String> {
-    let time = |f: &Value| str_field(f, "upload_time_iso_8601").and_then(crate::net::time::parse_rfc3339);
+    let time =
+        |f: &Value| str_field(f, "upload_time_iso_8601").and_then(crate::net::time::parse_rfc3339);
     let listed = |version: &str, files: &[Value]| ListedVersion {
         version: version.to_owned(),
         files: files
@@ -188,9 +189,7 @@ pub fn entry(v: ListedVersion, files: &[(String, Fetched<Provenance>)], url: &st
         published_by: by,
         trusted,
         without_provenance: without,
-        evidence: shown
-            .or(missing_shown)
-            .unwrap_or_else(|| url.to_owned()),
+        evidence: shown.or(missing_shown).unwrap_or_else(|| url.to_owned()),
         unknown,
     }
 }
