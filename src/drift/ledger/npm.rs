@@ -146,6 +146,9 @@ fn attestation_urls(doc: &Value, ledger: &Ledger) -> Vec<Option<String>> {
 /// The attestations URL's path, asked of the configured registry (a mirror or a local server,
 /// not the host the packument names).
 fn rebase(base: &str, url: &str) -> String {
+    if url.starts_with(&format!("{base}/")) {
+        return url.to_owned();
+    }
     let path = match url.split_once("://") {
         Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
         None => url,
@@ -288,6 +291,13 @@ mod tests {
             rebase(
                 "http://127.0.0.1:9/npm",
                 "https://registry.npmjs.org/-/npm/v1/a@1"
+            ),
+            "http://127.0.0.1:9/npm/-/npm/v1/a@1"
+        );
+        assert_eq!(
+            rebase(
+                "http://127.0.0.1:9/npm",
+                "http://127.0.0.1:9/npm/-/npm/v1/a@1"
             ),
             "http://127.0.0.1:9/npm/-/npm/v1/a@1"
         );
