@@ -93,49 +93,55 @@ fn invocations(case: &Path) -> Vec<(PathBuf, String)> {
     found
 }
 
+/// The invocation `cmd_file` of `case` stands for: its arguments, run in the case folder with a
+/// clean environment plus the case's `env` (and `env.<variant>`) and `stdin`.
+fn invocation(case: &Path, cmd_file: &Path, variant: &str) -> Command {
+    let cmdline = fs::read_to_string(cmd_file).unwrap();
+    let mut cmd = Command::cargo_bin("trustpub").unwrap();
+    // Each case is a repository of its own: the search for the desired state and the
+    // repository's top level stops there, as git's own does.
+    cmd.current_dir(case)
+        .env("GIT_CEILING_DIRECTORIES", case.parent().unwrap())
+        .args(split_args(&cmdline))
+        .env("NO_COLOR", "1")
+        .env_remove("FORCE_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("COLUMNS")
+        .env_remove("TRUSTPUB_CONFIG")
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GH_TOKEN")
+        .env_remove("GITHUB_API_URL")
+        .env_remove("CRATES_IO_TOKEN")
+        .env_remove("CARGO_REGISTRY_TOKEN")
+        .env_remove("RUBYGEMS_API_KEY")
+        .env_remove("GEM_HOST_API_KEY")
+        .env_remove("RUBYGEMS_OTP");
+    // An optional `env` file of KEY=VALUE lines (for example SOURCE_DATE_EPOCH).
+    // `env.<variant>` adds to it for that invocation only (COLUMNS=80 for a narrow one).
+    for file in ["env".to_owned(), format!("env{variant}")] {
+        if variant.is_empty() && file != "env" {
+            continue;
+        }
+        if let Ok(vars) = fs::read_to_string(case.join(file)) {
+            for (k, v) in vars.lines().filter_map(|l| l.split_once('=')) {
+                cmd.env(k.trim(), v.trim());
+            }
+        }
+    }
+    let stdin = case.join("stdin");
+    if stdin.is_file() {
+        cmd.write_stdin(fs::read(stdin).unwrap());
+    }
+    cmd
+}
+
 fn run_command(command: &str) {
     let mut failures = Vec::new();
     let all = cases(command);
     assert!(!all.is_empty(), "no golden cases for {command}");
     for case in &all {
         for (cmd_file, variant) in invocations(case) {
-            let cmdline = fs::read_to_string(&cmd_file).unwrap();
-            let mut cmd = Command::cargo_bin("trustpub").unwrap();
-            // Each case is a repository of its own: the search for the desired state and the
-            // repository's top level stops there, as git's own does.
-            cmd.current_dir(case)
-                .env("GIT_CEILING_DIRECTORIES", case.parent().unwrap())
-                .args(split_args(&cmdline))
-                .env("NO_COLOR", "1")
-                .env_remove("FORCE_COLOR")
-                .env_remove("CLICOLOR_FORCE")
-                .env_remove("COLUMNS")
-                .env_remove("TRUSTPUB_CONFIG")
-                .env_remove("GITHUB_TOKEN")
-                .env_remove("GH_TOKEN")
-                .env_remove("GITHUB_API_URL")
-                .env_remove("CRATES_IO_TOKEN")
-                .env_remove("CARGO_REGISTRY_TOKEN")
-                .env_remove("RUBYGEMS_API_KEY")
-                .env_remove("GEM_HOST_API_KEY")
-                .env_remove("RUBYGEMS_OTP");
-            // An optional `env` file of KEY=VALUE lines (for example SOURCE_DATE_EPOCH).
-            // `env.<variant>` adds to it for that invocation only (COLUMNS=80 for a narrow one).
-            for file in ["env".to_owned(), format!("env{variant}")] {
-                if variant.is_empty() && file != "env" {
-                    continue;
-                }
-                if let Ok(vars) = fs::read_to_string(case.join(file)) {
-                    for (k, v) in vars.lines().filter_map(|l| l.split_once('=')) {
-                        cmd.env(k.trim(), v.trim());
-                    }
-                }
-            }
-            let stdin = case.join("stdin");
-            if stdin.is_file() {
-                cmd.write_stdin(fs::read(stdin).unwrap());
-            }
-            let output = cmd.output().unwrap();
+            let output = invocation(case, &cmd_file, &variant).output().unwrap();
             check(
                 case,
                 &format!("stdout{variant}"),
@@ -197,4 +203,34 @@ fn template_golden_cases() {
 #[test]
 fn init_golden_cases() {
     run_command("init");
+}
+
+/// Every human `explain` case fits a terminal of 40, 80 and 100 columns: a line
+/// is wider only where one word (a URL, a long path) cannot be broken.
+#[test]
+fn explain_fits_the_terminal() {
+    use unicode_width::UnicodeWidthStr;
+    let mut failures = Vec::new();
+    for case in &cases("explain") {
+        let cmd_file = case.join("cmd");
+        if fs::read_to_string(&cmd_file).unwrap().contains("--format") {
+            continue;
+        }
+        for columns in [40, 80, 100] {
+            let output = invocation(case, &cmd_file, "")
+                .env("COLUMNS", columns.to_string())
+                .output()
+                .unwrap();
+            for line in String::from_utf8_lossy(&output.stdout).lines() {
+                let indent = line.len() - line.trim_start().len();
+                let unbreakable = line
+                    .split_whitespace()
+                    .any(|word| indent + word.width() > columns / 2);
+                if line.width() > columns && !unbreakable {
+                    failures.push(format!("{} at {columns} columns: {}", case.display(), line));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

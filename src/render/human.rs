@@ -29,19 +29,19 @@ pub(crate) fn styled(w: &mut dyn Write, style: Style, text: &str) -> io::Result<
 }
 
 /// Writes `text` wrapped to `width` (first line after `first`, the others after `rest`), with
-/// the first occurrence of `word` (a word: wrapping never breaks it) in `style`, then a newline.
+/// the first occurrence of `phrase` in `style` (unstyled if wrapping broke it), then a newline.
 fn wrapped_line(
     w: &mut dyn Write,
     text: &str,
-    (word, style): (&str, Style),
+    (phrase, style): (&str, Style),
     width: Option<usize>,
     (first, rest): (&str, &str),
 ) -> io::Result<()> {
     let lines = wrap(text, width, first, rest);
-    match lines.split_once(word) {
-        Some((before, after)) if !word.is_empty() => {
+    match lines.split_once(phrase) {
+        Some((before, after)) if !phrase.is_empty() => {
             write!(w, "{before}")?;
-            styled(w, style, word)?;
+            styled(w, style, phrase)?;
             writeln!(w, "{after}")
         }
         _ => writeln!(w, "{lines}"),
@@ -117,16 +117,13 @@ pub fn explain(w: &mut dyn Write, report: &ExplainReport, opts: Human) -> io::Re
     }
     if report.evidence.claims.is_none() && report.results.is_empty() {
         writeln!(w)?;
-        writeln!(
-            w,
-            "The evidence shows no claims, so no publisher can be judged; the log tells this much:"
-        )?;
+        let text =
+            "The evidence shows no claims, so no publisher can be judged; the log tells this much:";
+        writeln!(w, "{}", wrap(text, opts.width, "", ""))?;
     } else if report.results.is_empty() && report.skipped.is_empty() {
         writeln!(w)?;
-        writeln!(
-            w,
-            "No declared publisher matches the selection: nothing to judge."
-        )?;
+        let text = "No declared publisher matches the selection: nothing to judge.";
+        writeln!(w, "{}", wrap(text, opts.width, "", ""))?;
     }
     log_section(w, report, opts.width)
 }
@@ -147,17 +144,13 @@ fn evidence_header(
     }
     wrapped_line(w, &line, ("evidence", BOLD), width, ("", "  "))?;
     if let Some(run) = &ev.run {
-        writeln!(
-            w,
-            "run: {} ({}, {})",
-            run.name,
-            run.event,
-            if run.conclusion.is_empty() {
-                &run.status
-            } else {
-                &run.conclusion
-            }
-        )?;
+        let state = if run.conclusion.is_empty() {
+            &run.status
+        } else {
+            &run.conclusion
+        };
+        let line = format!("run: {} ({}, {state})", run.name, run.event);
+        writeln!(w, "{}", wrap(&line, width, "", "  "))?;
         for job in &run.jobs {
             let mut line = format!("job `{}` {}", job.name, job.conclusion);
             if !job.failed_steps.is_empty() {
@@ -187,38 +180,38 @@ fn evidence_header(
                 _ => format!("{k} (none)"),
             })
             .collect();
-        writeln!(w, "read from `sub`: {}", read.join(", "))?;
+        let line = format!("read from `sub`: {}", read.join(", "));
+        writeln!(w, "{}", wrap(&line, width, "", "  "))?;
     }
     match &ev.verification {
         None if ev.kind == crate::evidence::Kind::Token => {
-            styled(
-                w,
-                DIM,
-                "signature not verified (give --jwks FILE to verify it)",
-            )?;
-            writeln!(w)?;
+            let text = "signature not verified (give --jwks FILE to verify it)";
+            wrapped_line(w, text, (text, DIM), width, ("", "  "))?;
         }
         Some(Verification::Valid) => {
-            styled(w, GOOD, "signature verified")?;
-            writeln!(w, ": issuer, expiry and key check out")?;
+            let text = "signature verified: issuer, expiry and key check out";
+            wrapped_line(w, text, ("signature verified", GOOD), width, ("", "  "))?;
         }
         Some(Verification::Rejected(why)) => {
-            styled(w, BAD, "signature rejected")?;
-            writeln!(w, ": {why}")?;
+            let text = format!("signature rejected: {why}");
+            wrapped_line(w, &text, ("signature rejected", BAD), width, ("", "  "))?;
         }
         None => {}
     }
     if let Some(index) = report.index {
         match ev.kind {
             crate::evidence::Kind::Log => {
-                writeln!(w, "registry: {} (named by the log)", index.name())?
+                let line = format!("registry: {} (named by the log)", index.name());
+                writeln!(w, "{}", wrap(&line, width, "", "  "))?
             }
-            _ => writeln!(
-                w,
-                "registry: {} (audience `{}`)",
-                index.name(),
-                index.audience()
-            )?,
+            _ => {
+                let line = format!(
+                    "registry: {} (audience `{}`)",
+                    index.name(),
+                    index.audience()
+                );
+                writeln!(w, "{}", wrap(&line, width, "", "  "))?
+            }
         }
     }
     Ok(())
@@ -263,15 +256,12 @@ pub(crate) fn publisher_result(
     } else {
         ("✗", BAD, "mismatch")
     };
-    styled(
-        w,
-        style,
-        &format!("{mark} {} · {}: {verdict}", p.registry.id(), p.project),
-    )?;
-    if let Some(refusal) = &j.refusal {
-        write!(w, " ({})", refusal.code)?;
-    }
-    writeln!(w)?;
+    let headline = format!("{mark} {} · {}: {verdict}", p.registry.id(), p.project);
+    let line = match &j.refusal {
+        Some(refusal) => format!("{headline} ({})", refusal.code),
+        None => headline.clone(),
+    };
+    wrapped_line(w, &line, (&headline, style), opts.width, ("", "  "))?;
     if !opts.quiet {
         writeln!(w, "{}", wrap(&r.summary, opts.width, "  ", "  "))?;
     }
@@ -325,22 +315,46 @@ pub(crate) fn publisher_result(
     }
     if let Some(reg) = &r.registration {
         writeln!(w)?;
-        styled(w, BOLD, &format!("  register on {}", p.registry.name()))?;
-        writeln!(w, " (project {}):", p.project)?;
-        let width = reg
+        let title = format!("register on {}", p.registry.name());
+        let line = format!("{title} (project {}):", p.project);
+        wrapped_line(w, &line, (&title, BOLD), opts.width, ("  ", "    "))?;
+        let rows: Vec<(&str, &str)> = reg
             .template
             .values
             .iter()
-            .map(|v| v.field.chars().count())
+            .map(|v| {
+                let value = if v.value.is_empty() {
+                    "(leave empty)"
+                } else {
+                    v.value.as_str()
+                };
+                (v.field, value)
+            })
+            .collect();
+        let column = rows
+            .iter()
+            .map(|(f, _)| layout::width(f))
             .max()
             .unwrap_or(0);
-        for v in &reg.template.values {
-            let value = if v.value.is_empty() {
-                "(leave empty)"
-            } else {
-                v.value.as_str()
-            };
-            writeln!(w, "    {:<width$}  {value}", v.field)?;
+        let fits = |(_, v): &(&str, &str)| {
+            opts.width
+                .is_none_or(|width| 4 + column + 2 + layout::width(v) <= width)
+        };
+        if rows.iter().all(fits) {
+            for (field, value) in &rows {
+                let pad = " ".repeat(column - layout::width(field));
+                writeln!(w, "    {field}{pad}  {value}")?;
+            }
+        } else {
+            // Too narrow for two columns: each field, then its value below it.
+            for (field, value) in &rows {
+                writeln!(
+                    w,
+                    "{}",
+                    wrap(&format!("{field}:"), opts.width, "    ", "    ")
+                )?;
+                writeln!(w, "{}", wrap(value, opts.width, "      ", "      "))?;
+            }
         }
         write!(w, "    ")?;
         styled(
@@ -480,9 +494,8 @@ fn log_section(w: &mut dyn Write, report: &ExplainReport, width: Option<usize>) 
     styled(w, BOLD, "what the log shows")?;
     writeln!(w)?;
     if let Some(stage) = log.stage {
-        write!(w, "  failed at stage ")?;
-        styled(w, BAD, stage.id())?;
-        writeln!(w, " ({})", stage.title())?;
+        let line = format!("failed at stage {} ({})", stage.id(), stage.title());
+        wrapped_line(w, &line, (stage.id(), BAD), width, ("  ", "    "))?;
     }
     if let Some(summary) = report.log_summary().filter(|_| report.results.is_empty()) {
         writeln!(w, "{}", wrap(&summary, width, "  ", "    "))?;
