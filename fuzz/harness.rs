@@ -190,3 +190,173 @@ pub fn log(data: &[u8]) {
         explain_and_render(e, None);
     }
 }
+
+/// The desired state of the drift target: every registry whose answers drift reads.
+pub const DRIFT_DESIRED: &str = r#"
+[[publisher]]
+registry = "pypi"
+project = "owlclaw"
+owner = "yeemio"
+repository = "owlclaw"
+workflow = "release.yml"
+environment = "pypi"
+owner-id = 4082754
+
+[[publisher]]
+registry = "testpypi"
+project = "owlclaw"
+owner = "yeemio"
+repository = "owlclaw"
+workflow = "release.yml"
+
+[[publisher]]
+registry = "crates-io"
+project = "widget"
+owner = "octo-org"
+repository = "widget"
+workflow = "release.yml"
+environment = "release"
+
+[[publisher]]
+registry = "rubygems"
+project = "widget"
+owner = "octo-org"
+repository = "widget"
+workflow = "release.yml"
+
+[[publisher]]
+registry = "npm"
+project = "widget"
+owner = "octo-org"
+repository = "widget"
+workflow = "release.yml"
+"#;
+
+/// The secrets the drift target's client holds: none may reach its outputs.
+const DRIFT_SECRETS: [&str; 4] = [
+    "gh0secret0Tq8Wm3Kx7Rt2Yv5Pn9Ld4",
+    "cr4tes0secret0Zq8Wm3Kx7Rt2Yv5P",
+    "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+    "424242",
+];
+
+/// One answer of the drift target's input: `HTTP <status>` and `name: value` header lines up
+/// to an empty line, then the body; without the status line, the whole part is a 200's body.
+/// `$SECRET` in it stands for one of the client's secrets (a server that echoes them).
+fn answer(url: &str, part: &str, n: usize) -> trustpub::net::response::Response {
+    let part = part.replace("$SECRET", DRIFT_SECRETS[n % DRIFT_SECRETS.len()]);
+    let (status, headers, body) = match part.strip_prefix("HTTP ") {
+        Some(rest) => {
+            let (head, body) = rest.split_once("\n\n").unwrap_or((rest, ""));
+            let mut lines = head.lines();
+            let status = lines
+                .next()
+                .and_then(|l| l.trim().parse::<u16>().ok())
+                .unwrap_or(200);
+            let headers = lines
+                .filter_map(|l| l.split_once(':'))
+                .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+                .collect();
+            (status, headers, body.as_bytes().to_vec())
+        }
+        None => (200, Vec::new(), part.into_bytes()),
+    };
+    trustpub::net::response::Response {
+        url: url.to_owned(),
+        status,
+        headers,
+        body,
+    }
+}
+
+/// drift's response parsing: every source (GitHub's repository, environment, policies, OIDC
+/// subject, workflow file and runs; PyPI's JSON, simple and integrity APIs; crates.io's and
+/// RubyGems' publishers) reads answers cut from the input, the Nth distinct URL asked getting
+/// the Nth part (parts split at `\n---8<---\n`, one worker so the order is fixed); then the
+/// comparison, the thresholds and both renderings. No secret the client holds may appear in
+/// them, even when the answers echo it.
+pub fn drift(data: &[u8]) {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+    use trustpub::net::http::{Http, Mode, Settings};
+    use trustpub::net::response::FetchError;
+    use trustpub::net::store::Service;
+    let text = String::from_utf8_lossy(data).into_owned();
+    let parts: Vec<String> = text.split("\n---8<---\n").map(str::to_owned).collect();
+    let asked: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+    let answers: trustpub::net::http::Answers = Arc::new(move |url: &str| {
+        let mut asked = asked.lock().unwrap();
+        let n = asked.len();
+        let i = *asked.entry(url.to_owned()).or_insert(n);
+        match parts.get(i).map(String::as_str) {
+            None => Err(FetchError::NotRecorded(url.to_owned())),
+            Some("!timeout") => Err(FetchError::Timeout(30)),
+            Some("!redirect") => Err(FetchError::Redirected("https://elsewhere.example".into())),
+            Some(part) => {
+                let response = answer(url, part, i);
+                let _ = trustpub::net::store::envelope(&response);
+                Ok(response)
+            }
+        }
+    });
+    let services = [
+        ("github", "https://api.github.com"),
+        ("pypi", "https://pypi.org"),
+        ("testpypi", "https://test.pypi.org"),
+        ("crates-io", "https://crates.io"),
+        ("rubygems", "https://rubygems.org"),
+    ]
+    .into_iter()
+    .map(|(id, base)| Service {
+        id,
+        base: base.to_owned(),
+    })
+    .collect();
+    let http = Http::new(
+        Mode::Answers(answers),
+        Settings::default(),
+        services,
+        Some(DRIFT_SECRETS[0].to_owned()),
+    )
+    .expect("a client")
+    .with_auth(
+        "crates-io",
+        vec![("authorization", DRIFT_SECRETS[1].to_owned())],
+    )
+    .expect("a valid header")
+    .with_auth(
+        "rubygems",
+        vec![
+            ("authorization", DRIFT_SECRETS[2].to_owned()),
+            ("otp", DRIFT_SECRETS[3].to_owned()),
+        ],
+    )
+    .expect("a valid header");
+    let desired = config::parse(SourceFile::new("expected-publishers.toml", DRIFT_DESIRED))
+        .expect("the harness's desired state is valid");
+    let report = trustpub::drift::run(&desired.publishers, &desired.thresholds, &http, 1);
+    let _ = report.exit_code();
+    let mut human = Vec::new();
+    render::drift::human(&mut human, &report).expect("rendering to memory");
+    let json = serde_json::to_string(&render::drift::json(&report)).expect("JSON");
+    // As `drift` writes them: what was parsed from the answers is scrubbed once more.
+    let human = http.scrub_text(&String::from_utf8_lossy(&human));
+    let json = http.scrub_text(&json);
+    for secret in DRIFT_SECRETS {
+        // The one-time code is cut out where it stands alone; digits of it inside a longer
+        // number are not the code.
+        let shown = |out: &str| {
+            out.match_indices(secret).any(|(i, _)| {
+                if secret.len() >= 8 {
+                    return true;
+                }
+                let before = out[..i].chars().next_back();
+                let after = out[i + secret.len()..].chars().next();
+                !before.is_some_and(char::is_alphanumeric)
+                    && !after.is_some_and(char::is_alphanumeric)
+            })
+        };
+        assert!(!shown(&human), "the human report shows a secret");
+        assert!(!shown(&json), "the JSON report shows a secret");
+    }
+}

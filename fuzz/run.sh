@@ -3,14 +3,14 @@
 #
 #   fuzz/run.sh TARGET [SECONDS] [extra libFuzzer flags...]
 #
-# TARGET is workflow, config, jwt or log; SECONDS defaults to 600. cargo-fuzz drives libFuzzer,
+# TARGET is workflow, config, jwt, log or drift; SECONDS defaults to 600. cargo-fuzz drives libFuzzer,
 # which needs nightly compiler flags: RUSTC_BOOTSTRAP=1 lets the stable toolchain accept them.
 # New corpus entries go to fuzz/corpus/TARGET (not committed); a crash is written to
 # fuzz/artifacts/TARGET/: copy it to fuzz/regressions/TARGET/ once fixed, and
 # `cargo test --test fuzz_regressions` replays it for ever.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${1:?usage: fuzz/run.sh workflow|config|jwt|log [SECONDS] [libFuzzer flags]}
+target=${1:?usage: fuzz/run.sh workflow|config|jwt|log|drift [SECONDS] [libFuzzer flags]}
 seconds=${2:-600}
 shift $(($# < 2 ? $# : 2))
 
@@ -35,6 +35,20 @@ case $target in
       fixtures/owlclaw/*.json ;;
   log)
     seed fixtures/logs/* tests/golden/explain/*/run.log tests/golden/explain/*/stdin ;;
+  drift)
+    # Each golden case's recorded answers, one part each, in a fixed order (the harness gives
+    # the Nth distinct URL asked the Nth part).
+    for case in tests/golden/drift/*/recorded; do
+      [ -d "$case" ] || continue
+      out="$corpus/seed-$(printf '%s' "$case" | tr '/ ' '__')"
+      first=1
+      : > "$out"
+      for f in "$case"/**/*.json; do
+        [ $first = 1 ] || printf '\n---8<---\n' >> "$out"
+        first=0
+        cat "$f" >> "$out"
+      done
+    done ;;
   *) echo "unknown target $target" >&2; exit 2 ;;
 esac
 # Past crashes are seeds too.

@@ -89,10 +89,61 @@ pub fn read_text(path: &std::path::Path) -> Result<SourceFile, InputError> {
     read_text_limited(path, MAX_TEXT_BYTES)
 }
 
+/// What a path that is not a regular file is, in words.
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    let t = meta.file_type();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Opens `path` for reading when it is a regular file (symbolic links followed), and refuses
+/// anything else at once: a named pipe, a socket or a device would block or never end. The
+/// file is opened without blocking and checked again once open, so swapping it for a pipe in
+/// between changes nothing.
+pub fn open_regular(path: &std::path::Path) -> Result<std::fs::File, InputError> {
+    let refuse = |meta: &std::fs::Metadata| InputError::Read {
+        path: crate::source::display_path(path),
+        reason: format!("{}: trustpub reads only regular files", kind_of(meta)),
+    };
+    let meta = std::fs::metadata(path).map_err(|e| InputError::read(path, &e))?;
+    if !meta.is_file() {
+        return Err(refuse(&meta));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| InputError::read(path, &e))?;
+    let meta = file.metadata().map_err(|e| InputError::read(path, &e))?;
+    if !meta.is_file() {
+        return Err(refuse(&meta));
+    }
+    Ok(file)
+}
+
 /// Reads at most `max` bytes of a file, and refuses a larger one without reading the rest.
 pub fn read_bytes_limited(path: &std::path::Path, max: u64) -> Result<Vec<u8>, InputError> {
     use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| InputError::read(path, &e))?;
+    let file = open_regular(path)?;
     let mut bytes = Vec::new();
     file.take(max.saturating_add(1))
         .read_to_end(&mut bytes)
@@ -112,7 +163,12 @@ pub fn read_bytes_limited(path: &std::path::Path, max: u64) -> Result<Vec<u8>, I
 /// Reads a file as UTF-8 text, naming it in the error; a file over `max` bytes is refused
 /// without being read whole.
 pub fn read_text_limited(path: &std::path::Path, max: u64) -> Result<SourceFile, InputError> {
-    let bytes = read_bytes_limited(path, max)?;
+    let mut bytes = read_bytes_limited(path, max)?;
+    // A byte-order mark is not part of the content: removed before decoding, so that no
+    // position (of an invalid byte either) counts it.
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        bytes.drain(..3);
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -122,10 +178,5 @@ pub fn read_text_limited(path: &std::path::Path, max: u64) -> Result<SourceFile,
             "the file is not valid UTF-8",
         )
     })?;
-    // A byte-order mark is not part of the content.
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_owned)
-        .unwrap_or(text);
     Ok(SourceFile::new(PathBuf::from(path), text))
 }

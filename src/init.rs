@@ -50,9 +50,9 @@ enum Inferred {
 
 /// Text safe inside a one-line TOML comment.
 fn comment_text(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    // The sanitiser's one-line form: a line break cannot end the comment and start a key, and
+    // an invisible character is seen (`<U+202E>`).
+    crate::sanitize::visible_line(s).into_owned()
 }
 
 /// A TOML basic string (JSON's string escapes are valid TOML).
@@ -226,7 +226,7 @@ fn describe_step(site: &Site<'_>, step: &PublishStep) -> String {
     };
     format!(
         "{}, job `{}`, step {}{} ({}, {place})",
-        site.workflow.file_name,
+        comment_text(&site.workflow.file_name),
         comment_text(&site.job.id.name),
         step.step_index + 1,
         name,

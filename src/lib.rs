@@ -28,6 +28,7 @@ pub mod preflight;
 pub mod redact;
 pub mod registry;
 pub mod render;
+pub mod sanitize;
 pub mod schema;
 pub mod source;
 pub mod workflow;

@@ -14,7 +14,8 @@ fn main() -> ExitCode {
         // place (`trustpub explain eyJ...`): it is redacted like every other output.
         Err(e) => {
             let text = e.render().to_string();
-            let _ = std::io::stderr().write_all(trustpub::redact::redact(&text).as_bytes());
+            let text = trustpub::redact::redact(&text).into_owned();
+            let _ = std::io::stderr().write_all(trustpub::sanitize::visible(&text).as_bytes());
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };

@@ -82,7 +82,8 @@ fn canonical_root(root: &Path) -> Option<PathBuf> {
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, flushed, then renamed over
-/// it. An interrupted run leaves the old file or none, never half of a new one.
+/// it. An interrupted run leaves the old file or none, never half of a new one; the temporary
+/// file a killed run left (`.NAME.PID.tmp`, its process gone) is removed by the next.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -91,6 +92,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let name = path
         .file_name()
         .map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
+    remove_stale_temporaries(&dir, &name);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -102,6 +104,48 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Removes the `.NAME.PID.tmp` files in `dir` whose process no longer runs: what a run killed
+/// while writing `NAME` (`kill -9`, an out-of-memory kill) left behind. The file of a run still
+/// writing is left alone.
+fn remove_stale_temporaries(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten().take(10_000) {
+        let file = entry.file_name();
+        let Some(pid) = file
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|f| f.strip_suffix(".tmp"))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !process_runs(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether a process with this id runs (or may: when it cannot be told, it is assumed to).
+fn process_runs(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        // SAFETY: kill with signal 0 sends nothing; it only asks whether the process exists.
+        let alive = unsafe { libc::kill(pid, 0) } == 0;
+        alive || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
 }
 
 #[cfg(test)]
@@ -151,5 +195,31 @@ mod tests {
         // Named outside the repository: its own folder is the limit.
         assert!(!escapes_from(&base.join("secret.txt"), &repo));
         let _ = std::fs::remove_dir_all(&base);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn temporary_files_of_dead_runs_are_removed_and_a_live_ones_kept() {
+        let dir = std::env::temp_dir().join(format!("trustpub-stale-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        // A process id that does not run: the largest a Linux system allows, plus one.
+        let dead = dir.join(".drift.json.4194305.tmp");
+        let alive = dir.join(format!(
+            ".drift.json.{}.tmp",
+            std::os::unix::process::parent_id()
+        ));
+        let other = dir.join(".other.json.4194305.tmp");
+        for f in [&dead, &alive, &other] {
+            std::fs::write(f, "half").unwrap();
+        }
+        write_atomically(&dir.join("drift.json"), b"{}").unwrap();
+        assert!(!dead.exists());
+        assert!(alive.exists() && other.exists());
+        assert_eq!(
+            std::fs::read_to_string(dir.join("drift.json")).unwrap(),
+            "{}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -161,7 +161,7 @@ fn an_exhausted_rate_limit_is_reported_at_once_instead_of_hanging() {
         .get(&format!("{}/gh/repos/o/r", s.url()), "a")
         .unwrap_err();
     assert!(
-        matches!(e, FetchError::RateLimited { reset: Some(_) }),
+        matches!(e, FetchError::RateLimited { reset: Some(_), .. }),
         "{e:?}"
     );
     assert!(
@@ -424,4 +424,202 @@ fn each_url_is_fetched_once_however_many_ask() {
         }
     });
     m.assert();
+}
+
+/// A client for crates.io and RubyGems at `base`, with their credentials, and GitHub.
+fn registry_client(base: &str) -> Http {
+    let services = vec![
+        Service {
+            id: "github",
+            base: format!("{base}/gh"),
+        },
+        Service {
+            id: "crates-io",
+            base: format!("{base}/crates-io"),
+        },
+        Service {
+            id: "rubygems",
+            base: format!("{base}/rubygems"),
+        },
+    ];
+    Http::new(
+        Mode::Live { record: None },
+        settings(5_000, 0),
+        services,
+        Some("gh-token-0123456789".into()),
+    )
+    .unwrap()
+    .with_auth(
+        "crates-io",
+        vec![("authorization", "crates-key-0123456789".into())],
+    )
+    .unwrap()
+    .with_auth(
+        "rubygems",
+        vec![
+            ("authorization", "gem-key-0123456789".into()),
+            ("otp", "424242".into()),
+        ],
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_redirect_to_another_origin_is_not_followed_and_no_credential_leaves() {
+    // Issue 11 case 4: redirects were followed across origins, RubyGems' `otp` header with them.
+    let mut here = Server::new();
+    let mut elsewhere = Server::new();
+    let away = elsewhere.mock("GET", Matcher::Any).expect(0).create();
+    for path in [
+        "/rubygems/api/v1/gems/x/trusted_publishers",
+        "/crates-io/api/v1/crates/x",
+        "/gh/repos/o/r",
+    ] {
+        here.mock("GET", path)
+            .with_status(302)
+            .with_header("location", &format!("{}/steal", elsewhere.url()))
+            .create();
+    }
+    let http = registry_client(&here.url());
+    for path in [
+        "/rubygems/api/v1/gems/x/trusted_publishers",
+        "/crates-io/api/v1/crates/x",
+        "/gh/repos/o/r",
+    ] {
+        let e = http
+            .get(&format!("{}{path}", here.url()), "application/json")
+            .unwrap_err();
+        assert!(
+            matches!(e, FetchError::Redirected(ref o) if *o == elsewhere.url()),
+            "{e}"
+        );
+        assert!(e.to_string().contains("not followed"), "{e}");
+    }
+    away.assert();
+}
+
+#[test]
+fn a_redirect_within_the_origin_keeps_the_credentials_of_its_service() {
+    let mut s = Server::new();
+    s.mock("GET", "/rubygems/api/v1/gems/X.json")
+        .with_status(301)
+        .with_header("location", "/rubygems/api/v1/gems/x.json")
+        .create();
+    let moved = s
+        .mock("GET", "/rubygems/api/v1/gems/x.json")
+        .match_header("authorization", "gem-key-0123456789")
+        .match_header("otp", "424242")
+        .with_body("{}")
+        .expect(1)
+        .create();
+    let http = registry_client(&s.url());
+    let r = http
+        .get(
+            &format!("{}/rubygems/api/v1/gems/X.json", s.url()),
+            "application/json",
+        )
+        .unwrap();
+    assert_eq!(r.status, 200);
+    moved.assert();
+}
+
+#[test]
+fn a_storage_redirect_is_followed_without_any_credential() {
+    // GitHub's log downloads answer 302 to a blob store: followed, with nothing of ours.
+    let mut api = Server::new();
+    let mut storage = Server::new();
+    api.mock("GET", "/gh/repos/o/r/actions/runs/1/logs")
+        .match_header("authorization", "Bearer gh-token-0123456789")
+        .with_status(302)
+        .with_header(
+            "location",
+            &format!("{}/blob/logs.zip?sig=abc", storage.url()),
+        )
+        .create();
+    let blob = storage
+        .mock("GET", "/blob/logs.zip")
+        .match_query(Matcher::Any)
+        .match_header("authorization", Matcher::Missing)
+        .match_header("otp", Matcher::Missing)
+        .match_header("x-github-api-version", Matcher::Missing)
+        .with_body("PK")
+        .expect(1)
+        .create();
+    let http = registry_client(&api.url());
+    let r = http
+        .get_with(
+            &format!("{}/gh/repos/o/r/actions/runs/1/logs", api.url()),
+            "application/vnd.github+json",
+            trustpub::net::http::Redirects::ToStorage,
+        )
+        .unwrap();
+    assert_eq!(r.body, b"PK");
+    blob.assert();
+}
+
+/// A raw server that answers every request with `parts`, one every `pause`.
+fn trickle(parts: Vec<&'static [u8]>, pause: Duration) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(20) {
+            let Ok(mut stream) = stream else { continue };
+            let parts = parts.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                for p in parts {
+                    if stream.write_all(p).is_err() {
+                        return;
+                    }
+                    std::thread::sleep(pause);
+                }
+            });
+        }
+    });
+    base
+}
+
+#[test]
+fn one_deadline_covers_the_headers_and_every_byte_of_the_body() {
+    let body: Vec<&'static [u8]> = std::iter::once(
+        &b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 20\r\n\r\n"[..],
+    )
+    .chain(std::iter::repeat_n(&b"x"[..], 20))
+    .collect();
+    let header: Vec<&'static [u8]> = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}"
+        .chunks(1)
+        .collect();
+    for parts in [body, header] {
+        let base = trickle(parts, Duration::from_millis(300));
+        let (http, _) = client_with(&base, settings(1_000, 0), None);
+        let start = Instant::now();
+        let e = http
+            .get(&format!("{base}/pypi/x"), "application/json")
+            .unwrap_err();
+        let took = start.elapsed();
+        assert!(matches!(e, FetchError::Timeout(_)), "{e}");
+        assert!(took < Duration::from_millis(2_500), "{took:?}");
+    }
+}
+
+#[test]
+fn the_rate_limit_message_asks_for_a_token_only_when_none_is_set() {
+    // Issue 11 case 6: "set GITHUB_TOKEN" was said with the token set.
+    let far = trustpub::net::time::system_epoch() + 7200;
+    for token in [None, Some("gh-token-0123456789")] {
+        let mut s = Server::new();
+        s.mock("GET", "/gh/repos/o/r")
+            .with_status(403)
+            .with_header("x-ratelimit-remaining", "0")
+            .with_header("x-ratelimit-reset", &far.to_string())
+            .create();
+        let (http, _) = client_with(&s.url(), settings(5_000, 3), token);
+        let e = http
+            .get(&format!("{}/gh/repos/o/r", s.url()), "application/json")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("exhausted until"), "{e}");
+        assert_eq!(e.contains("set GITHUB_TOKEN"), token.is_none(), "{e}");
+    }
 }

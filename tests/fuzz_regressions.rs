@@ -58,3 +58,8 @@ fn jwt_regressions() {
 fn log_regressions() {
     replay("log", harness::log);
 }
+
+#[test]
+fn drift_regressions() {
+    replay("drift", harness::drift);
+}

@@ -127,8 +127,9 @@ proptest! {
         prop_assert!(message.contains(&shown), "{} does not quote {:?}", message, env);
         let sarif = serde_json::to_string(&trustpub::render::sarif::check(&report, &trustpub::render::sarif::Place::default())).unwrap();
         let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+        // SARIF messages are displayed text: control and invisible characters shown visibly.
         let text = sarif["runs"][0]["results"][0]["message"]["text"].as_str().unwrap();
-        prop_assert!(text.contains(&shown));
+        prop_assert!(text.contains(trustpub::sanitize::visible_line(&shown).as_ref()));
         let mut annotations = Vec::new();
         trustpub::render::check::github(&mut annotations, &report).unwrap();
         let annotations = String::from_utf8(annotations).unwrap();
@@ -138,6 +139,20 @@ proptest! {
         );
         let mut human = Vec::new();
         trustpub::render::check::human(&mut human, &report, Default::default()).unwrap();
+        let human = String::from_utf8(human).unwrap();
+        // The renderer's own colours aside, nothing from the input is a control character.
+        let mut plain = String::new();
+        let mut rest = human.as_str();
+        while let Some(i) = rest.find("\u{1b}[") {
+            plain.push_str(&rest[..i]);
+            let after = &rest[i + 2..];
+            let end = after.find('m').map_or(after.len(), |e| e + 1);
+            rest = &after[end..];
+        }
+        plain.push_str(rest);
+        for out in [&annotations, &plain] {
+            prop_assert!(trustpub::sanitize::suspicious_in(out).is_empty(), "{:?}", out);
+        }
     }
 
     /// Line and column of every character boundary of non-ASCII text are the ones counted by

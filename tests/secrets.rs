@@ -159,3 +159,130 @@ fn a_token_in_the_wrong_place_on_the_command_line_is_not_echoed_by_the_usage_err
         );
     }
 }
+
+/// Issue 11 case 5: tokens glued to a word character were printed unredacted.
+#[test]
+fn a_token_glued_to_a_word_is_redacted_in_human_and_json_output() {
+    let ghp = format!("ghp_{}", "aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5");
+    let pypi = format!(
+        "pypi-AgEIcHlwaS5vcmc{}",
+        "Q2xhc3NpY0RlbW9uc3RyYXRpb25Ub2tlbg"
+    );
+    let workflow = format!(
+        "on: push\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    permissions: {{id-token: write}}\n    environment: \"GH_TOKEN_{ghp}\"\n    steps:\n      - run: twine upload --password __token__%3A{pypi} dist/*\n  other:\n    runs-on: ubuntu-latest\n    permissions: {{id-token: write}}\n    environment: \"line\\n{ghp}\"\n    steps:\n      - uses: pypa/gh-action-pypi-publish@release/v1\n"
+    );
+    let dir = std::env::temp_dir().join(format!("trustpub-glued-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join(".github/workflows")).unwrap();
+    std::fs::write(dir.join(".github/workflows/release.yml"), workflow).unwrap();
+    std::fs::write(
+        dir.join("expected-publishers.toml"),
+        "[[publisher]]\nregistry = \"pypi\"\nproject = \"widget\"\nowner = \"octo-org\"\nrepository = \"widget\"\nworkflow = \"release.yml\"\nenvironment = \"pypi\"\n",
+    )
+    .unwrap();
+    for format in ["human", "json", "sarif", "github"] {
+        let out = Command::cargo_bin("trustpub")
+            .unwrap()
+            .current_dir(&dir)
+            .env("NO_COLOR", "1")
+            .env_remove("TRUSTPUB_CONFIG")
+            .args([
+                "--format",
+                format,
+                "check",
+                "--repository",
+                "octo-org/widget",
+            ])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("[REDACTED]"), "{format}: {text}");
+        for secret in [&ghp[4..], &pypi[7..]] {
+            assert!(
+                !text.contains(&secret[..20]),
+                "{format} leaks `{secret}`:\n{text}"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+mod property {
+    use proptest::prelude::*;
+    use trustpub::redact::redact;
+
+    /// A token of each shape the redactor knows, with its secret tail.
+    fn token() -> impl Strategy<Value = String> {
+        let alnum = |n: usize| {
+            proptest::collection::vec(
+                proptest::sample::select(
+                    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                        .chars()
+                        .collect::<Vec<_>>(),
+                ),
+                n,
+            )
+            .prop_map(|v| v.into_iter().collect::<String>())
+        };
+        prop_oneof![
+            alnum(36).prop_map(|t| format!("ghp_{t}")),
+            alnum(36).prop_map(|t| format!("gho_{t}")),
+            alnum(36).prop_map(|t| format!("ghs_{t}")),
+            alnum(36).prop_map(|t| format!("ghu_{t}")),
+            alnum(36).prop_map(|t| format!("ghr_{t}")),
+            alnum(82).prop_map(|t| format!("github_pat_{t}")),
+            alnum(36).prop_map(|t| format!("npm_{t}")),
+            alnum(32).prop_map(|t| format!("cio{t}")),
+            alnum(32).prop_map(|t| format!("cio_tp_{t}")),
+            proptest::collection::vec(
+                proptest::sample::select("0123456789abcdef".chars().collect::<Vec<_>>()),
+                48
+            )
+            .prop_map(|v| format!("rubygems_{}", v.into_iter().collect::<String>())),
+            alnum(120).prop_map(|t| format!("pypi-AgEIcHlwaS5vcmc{t}")),
+            (alnum(30), alnum(40), alnum(40)).prop_map(|(a, b, c)| format!("eyJ{a}.eyJ{b}.{c}")),
+        ]
+    }
+
+    /// What may stand before a token: anything, a word glued to it, an escaped line break, a
+    /// percent-encoded separator.
+    fn before() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "\\PC{0,30}",
+            "[A-Za-z0-9_]{1,12}",
+            Just("echo \\n".to_owned()),
+            Just("__token__%3A".to_owned()),
+            Just("GH_TOKEN_".to_owned()),
+            Just("\"password\": \"".to_owned()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Off)),
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn a_token_anywhere_in_text_is_redacted(
+            token in token(),
+            before in before(),
+            after in "([ \"',;)\\]}\\n]\\PC{0,30})?",
+        ) {
+            let text = format!("{before}{token}{after}");
+            let out = redact(&text);
+            // No run of the token's secret part survives.
+            let secret: String = token.chars().skip(token.len() / 2).take(16).collect();
+            prop_assert!(!out.contains(&secret), "{text:?} -> {out:?}");
+            prop_assert!(out.contains("[REDACTED]"));
+        }
+
+        #[test]
+        fn redaction_never_panics_and_leaves_plain_text(s in "\\PC{0,200}") {
+            let out = redact(&s);
+            if !s.contains("eyJ") && !s.contains("pypi-Ag") && !s.contains('_') && !s.contains("cio") {
+                prop_assert_eq!(out.as_ref(), s.as_str());
+            }
+        }
+    }
+}

@@ -9,6 +9,7 @@ pub mod rules;
 
 use std::path::{Path, PathBuf};
 
+pub mod judge;
 pub mod site;
 
 use crate::config::DesiredState;
@@ -16,12 +17,13 @@ use crate::diag::{Diagnostic, Label, Severity};
 use crate::error::InputError;
 use crate::identity::Publisher;
 use crate::identity::predicted::PredictedToken;
-use crate::registry::{EvidenceFacts, FieldCheck, Judgement, Outcome};
+use crate::registry::{EvidenceFacts, Judgement};
 use crate::source::{SourceFile, display_path};
 use crate::workflow::action::{Action, local_action_dir};
 use crate::workflow::publish;
 use crate::workflow::yaml::Span;
 use crate::workflow::{Job, Workflow};
+pub use judge::{MAX_JUDGEMENTS, MAX_VERDICTS, Overload, Verdict};
 pub use site::Site;
 
 /// The repository the workflows belong to, as `owner/name`.
@@ -48,7 +50,9 @@ impl Repository {
 
     /// Reads the `origin` remote of the git checkout at `root`, when it points at GitHub.
     pub fn from_git(root: &Path) -> Option<Repository> {
-        let config = std::fs::read_to_string(root.join(".git/config")).ok()?;
+        let config = crate::error::read_text_limited(&root.join(".git/config"), 1024 * 1024)
+            .ok()?
+            .text;
         let mut in_origin = false;
         for line in config.lines() {
             let line = line.trim();
@@ -67,36 +71,6 @@ impl Repository {
             }
         }
         None
-    }
-}
-
-/// One judgement: what a declared publisher's registry decides for one way a site can run.
-#[derive(Debug, Clone)]
-pub struct Verdict {
-    /// Index of the publisher in the desired state.
-    pub publisher: usize,
-    /// Index of the site in [`Context::sites`].
-    pub site: usize,
-    /// Index of the predicted token in the site's [`Site::predicted`].
-    pub token: usize,
-    /// The registry's decision, by the registry module's own matcher.
-    pub judgement: Judgement,
-}
-
-impl Verdict {
-    /// Whether the registry would look this publisher up for this token: its workflow file
-    /// matches (or cannot be told), so every other difference is a refusal of this publisher.
-    pub fn matches_workflow(&self) -> bool {
-        self.judgement
-            .field("workflow")
-            .is_none_or(|f| f.outcome != Outcome::Differs)
-    }
-
-    /// The field the registry refuses, when it does: the compared field that differs.
-    pub fn differs(&self, name: &str) -> Option<&FieldCheck> {
-        self.judgement
-            .field(name)
-            .filter(|f| f.outcome == Outcome::Differs)
     }
 }
 
@@ -121,6 +95,30 @@ pub struct Context<'a> {
     pub complete: bool,
     /// The local composite actions read.
     pub actions: &'a [Action],
+    /// The file names of workflows that are there but could not be read as workflows (each is
+    /// a `workflow-invalid` finding).
+    pub unreadable: Vec<String>,
+    /// Workflows with more than [`MAX_SITES`] publishing sites (none of them judged).
+    pub oversized: Vec<&'a Workflow>,
+    /// Set when the declared publishers and the predicted tokens ask for more judgements than
+    /// a check makes: then nothing is judged, and the rules are not run.
+    pub overload: Option<Overload>,
+    /// Indexes of [`Context::verdicts`], so that no rule scans every verdict per site or per
+    /// publisher (thousands of each stay linear).
+    index: VerdictIndex<'a>,
+}
+
+/// Where to find verdicts, workflows and sources without a scan.
+#[derive(Default)]
+struct VerdictIndex<'a> {
+    /// Per publisher index: its verdicts, in site order.
+    by_publisher: Vec<Vec<usize>>,
+    /// Per site index: its verdicts.
+    by_site: Vec<Vec<usize>>,
+    /// Workflow file name -> workflow (the first of that name).
+    workflows: std::collections::HashMap<&'a str, &'a Workflow>,
+    /// Display path -> the workflow or action source shown at it.
+    sources: std::collections::HashMap<String, &'a SourceFile>,
 }
 
 impl<'a> Context<'a> {
@@ -154,22 +152,38 @@ impl<'a> Context<'a> {
         // Jobs that use the token, to publish or for something else (attestations, Pages).
         let mut token_users: std::collections::HashSet<*const Job> =
             std::collections::HashSet::new();
+        let mut oversized = Vec::new();
         for part in parts {
+            if let Some(w) = part.oversized {
+                // More publishing steps than any release needs: not judged, one finding.
+                oversized.push(w);
+            }
             token_users.extend(part.sites.iter().map(|s| std::ptr::from_ref(s.job)));
             token_users.extend(part.other_uses.iter().map(|j| std::ptr::from_ref(*j)));
             sites.extend(part.sites);
             unrecognised.extend(part.unrecognised);
         }
         // A grant inherited from the workflow is explained by another job of it that uses the
-        // token (and `id-token-workflow-level` is about it).
+        // token (and `id-token-workflow-level` is about it). Counted once per workflow.
+        let mut users_in: std::collections::HashMap<*const Workflow, usize> =
+            std::collections::HashMap::new();
+        for w in workflows {
+            let users = w
+                .jobs
+                .iter()
+                .filter(|j| token_users.contains(&std::ptr::from_ref(*j)))
+                .count();
+            users_in.insert(std::ptr::from_ref(w), users);
+        }
         unrecognised.retain(|(w, job)| {
-            job.permissions.is_some()
-                || !w
-                    .jobs
-                    .iter()
-                    .any(|j| !std::ptr::eq(j, *job) && token_users.contains(&std::ptr::from_ref(j)))
+            let users = users_in.get(&std::ptr::from_ref(*w)).copied().unwrap_or(0);
+            let own = usize::from(token_users.contains(&std::ptr::from_ref(*job)));
+            job.permissions.is_some() || users <= own
         });
-        let verdicts = judge_all(desired, &sites);
+        let (verdicts, overload) = match judge::judge_all(desired, &sites) {
+            Ok(v) => (v, None),
+            Err(o) => (Vec::new(), Some(o)),
+        };
         let checkout = desired
             .publishers
             .iter()
@@ -197,6 +211,25 @@ impl<'a> Context<'a> {
                 ))
             })
             .collect();
+        let mut index = VerdictIndex {
+            by_publisher: vec![Vec::new(); desired.publishers.len()],
+            by_site: vec![Vec::new(); sites.len()],
+            ..VerdictIndex::default()
+        };
+        for (i, v) in verdicts.iter().enumerate() {
+            index.by_publisher[v.publisher].push(i);
+            index.by_site[v.site].push(i);
+        }
+        for w in workflows {
+            index.workflows.entry(w.file_name.as_str()).or_insert(w);
+        }
+        for source in workflows
+            .iter()
+            .map(|w| &w.source)
+            .chain(files.actions.iter().map(|a| &a.source))
+        {
+            index.sources.entry(source.display_path()).or_insert(source);
+        }
         Context {
             desired,
             workflows,
@@ -207,12 +240,36 @@ impl<'a> Context<'a> {
             repository,
             complete: true,
             actions: &files.actions,
+            unreadable: Vec::new(),
+            oversized,
+            overload,
+            index,
         }
     }
 
     /// The workflow with this file name.
     pub fn workflow(&self, file_name: &str) -> Option<&'a Workflow> {
-        self.workflows.iter().find(|w| w.file_name == file_name)
+        self.index.workflows.get(file_name).copied()
+    }
+
+    /// The verdicts of the publisher at index `publisher`, in site order.
+    pub fn verdicts_of(&self, publisher: usize) -> impl Iterator<Item = &Verdict> {
+        self.index
+            .by_publisher
+            .get(publisher)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.verdicts[i])
+    }
+
+    /// The verdicts on the site at index `site`.
+    pub fn verdicts_on(&self, site: usize) -> impl Iterator<Item = &Verdict> {
+        self.index
+            .by_site
+            .get(site)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.verdicts[i])
     }
 
     /// A label on a span of a workflow.
@@ -231,13 +288,7 @@ impl<'a> Context<'a> {
         origin: &crate::identity::predicted::Origin,
         text: impl Into<String>,
     ) -> Label {
-        let source = self
-            .workflows
-            .iter()
-            .map(|w| &w.source)
-            .chain(self.actions.iter().map(|a| &a.source))
-            .find(|s| s.display_path() == origin.path);
-        match source {
+        match self.index.sources.get(&origin.path) {
             Some(s) => Label::new(s, origin.bytes.clone(), text),
             None => Label::new(&self.desired.source, 0..0, text),
         }
@@ -248,13 +299,17 @@ impl<'a> Context<'a> {
         Label::new(&self.desired.source, p.span_of(key), text)
     }
 
-    /// The index of a publisher of the desired state.
+    /// The index of a publisher of the desired state (`usize::MAX` for another publisher).
     pub fn index_of(&self, p: &Publisher) -> usize {
-        self.desired
-            .publishers
-            .iter()
-            .position(|q| std::ptr::eq(q, p))
-            .unwrap_or(usize::MAX)
+        let all = &self.desired.publishers;
+        let size = std::mem::size_of::<Publisher>().max(1);
+        let offset = (std::ptr::from_ref(p) as usize).wrapping_sub(all.as_ptr() as usize);
+        let i = offset / size;
+        if offset.is_multiple_of(size) && all.get(i).is_some_and(|q| std::ptr::eq(q, p)) {
+            i
+        } else {
+            usize::MAX
+        }
     }
 
     /// The judgements of `p` on tokens whose workflow file it matches: the ways the registry
@@ -263,10 +318,8 @@ impl<'a> Context<'a> {
         &self,
         p: &Publisher,
     ) -> impl Iterator<Item = (&Site<'a>, &PredictedToken, &Verdict)> {
-        let i = self.index_of(p);
-        self.verdicts
-            .iter()
-            .filter(move |v| v.publisher == i && v.matches_workflow())
+        self.verdicts_of(self.index_of(p))
+            .filter(|v| v.matches_workflow())
             .map(|v| {
                 (
                     &self.sites[v.site],
@@ -278,11 +331,12 @@ impl<'a> Context<'a> {
 
     /// The sites `p` matches on at least one way, each once.
     pub fn sites_of(&self, p: &Publisher) -> Vec<&Site<'a>> {
-        let mut seen = Vec::new();
+        // The verdicts of a publisher come in site order: one site is one run of them.
+        let mut last = None;
         let mut out = Vec::new();
         for (s, _, v) in self.matched(p) {
-            if !seen.contains(&v.site) {
-                seen.push(v.site);
+            if last != Some(v.site) {
+                last = Some(v.site);
                 out.push(s);
             }
         }
@@ -290,12 +344,20 @@ impl<'a> Context<'a> {
     }
 }
 
+/// The most publishing sites one workflow may have: a release workflow has a handful, a large
+/// monorepo's a few dozen. Each site has a token per way its job runs (up to
+/// [`crate::workflow::MAX_TRIGGERS`]), each judged and reported: a workflow with more is one
+/// `workflow-invalid` finding instead, so that no file can make the report unbounded.
+pub const MAX_SITES: usize = publish::MAX_SITES;
+
 /// What one workflow contributes: its sites, its jobs with a token and no recognised use of
 /// it, and its jobs that use the token for something else than a registry.
 struct WorkflowSites<'a> {
     sites: Vec<Site<'a>>,
     unrecognised: Vec<(&'a Workflow, &'a Job)>,
     other_uses: Vec<&'a Job>,
+    /// Set (and nothing else kept) when the workflow has more than [`MAX_SITES`] sites.
+    oversized: Option<&'a Workflow>,
 }
 
 /// The publishing sites of one workflow's jobs, with their predicted tokens.
@@ -309,6 +371,7 @@ fn sites_of_workflow<'a>(
         sites: Vec::new(),
         unrecognised: Vec::new(),
         other_uses: Vec::new(),
+        oversized: None,
     };
     let direct_callers = callers
         .get(w.file_name.as_str())
@@ -317,7 +380,16 @@ fn sites_of_workflow<'a>(
     for job in &w.jobs {
         let before = out.sites.len();
         let flat = publish::flatten(w, job, files);
-        for step in publish::recognise_steps(w, job, &flat, files) {
+        let steps = publish::recognise_steps(w, job, &flat, files);
+        if out.sites.len() + steps.len() > MAX_SITES {
+            return WorkflowSites {
+                sites: Vec::new(),
+                unrecognised: Vec::new(),
+                other_uses: Vec::new(),
+                oversized: Some(w),
+            };
+        }
+        for step in steps {
             let step_source = match &step.action {
                 Some(a) => files
                     .actions
@@ -327,9 +399,11 @@ fn sites_of_workflow<'a>(
                 None => &w.source,
             };
             // The condition of the job's step that runs it (the one using a composite action).
+            // (The flattened steps are in job-step order: found by a binary search.)
+            let at = flat.partition_point(|f| f.job_step < step.step_index);
             let conditions: Vec<&str> = flat
-                .iter()
-                .find(|f| f.job_step == step.step_index)
+                .get(at)
+                .filter(|f| f.job_step == step.step_index)
                 .and_then(|f| f.step.condition.as_ref().map(|c| c.value.as_str()))
                 .into_iter()
                 .collect();
@@ -394,57 +468,6 @@ fn grants_token(w: &Workflow, job: &Job) -> Option<bool> {
         return None;
     }
     crate::workflow::permissions::effective(job.permissions.as_ref(), w.permissions.as_ref()).0
-}
-
-/// Judges each publisher on each token of each site that could concern it: a site that may
-/// publish to its registry and reaches its workflow file by name (the defining file or a
-/// top-level caller; which of the two counts is the registry's to say).
-fn judge_all(desired: &DesiredState, sites: &[Site<'_>]) -> Vec<Verdict> {
-    // File name (lowercased: NuGet compares without case) -> sites that reach it.
-    let mut by_file: std::collections::HashMap<String, Vec<usize>> =
-        std::collections::HashMap::new();
-    for (i, s) in sites.iter().enumerate() {
-        for f in s.files() {
-            let e = by_file.entry(f.to_lowercase()).or_default();
-            if e.last() != Some(&i) {
-                e.push(i);
-            }
-        }
-    }
-    let mut verdicts = Vec::new();
-    for (pi, p) in desired.publishers.iter().enumerate() {
-        let Some(candidates) = by_file.get(&p.workflow.to_lowercase()) else {
-            continue;
-        };
-        for &si in candidates {
-            let site = &sites[si];
-            if !site.may_publish_to(p.registry) {
-                continue;
-            }
-            for (ti, token) in site.predicted.iter().enumerate() {
-                let claims = token.claims(
-                    Some((p.owner.as_str(), p.repository.as_str())),
-                    Some(p.registry.spec().audience),
-                );
-                let judgement = p.registry.judge(
-                    p,
-                    &EvidenceFacts {
-                        claims: &claims,
-                        is_token: false,
-                        token_rejected: None,
-                        declared: &desired.publishers,
-                    },
-                );
-                verdicts.push(Verdict {
-                    publisher: pi,
-                    site: si,
-                    token: ti,
-                    judgement,
-                });
-            }
-        }
-    }
-    verdicts
 }
 
 /// What `check` may read besides the workflows: the local composite actions the workflows use,
@@ -550,7 +573,7 @@ pub fn read_local_actions(read: &mut ReadWorkflows, root: &Path) -> Vec<Action> 
             Ok(None) => {}
             Err((e, source)) => {
                 let offset = if e.line > 0 {
-                    offset_of(&source.text, e.line, e.column.max(1))
+                    source.offset(e.line, e.column.max(1))
                 } else {
                     e.offset
                 }
@@ -640,7 +663,12 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
             let entries = std::fs::read_dir(path).map_err(|e| InputError::read(path, &e))?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
+                // Anything but a folder: a pipe or a device named `x.yml` is a finding, not
+                // skipped in silence.
+                .filter(|p| {
+                    std::fs::metadata(p).is_ok_and(|m| !m.is_dir())
+                        && p.extension().is_some_and(|x| x == "yml" || x == "yaml")
+                })
                 .collect();
             found.sort();
             files.extend(found);
@@ -661,21 +689,6 @@ pub struct ReadWorkflows {
     pub unreadable: Vec<Diagnostic>,
     /// The text of those files.
     pub unreadable_sources: Vec<SourceFile>,
-}
-
-/// The byte offset of a 1-based line and character column.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum::<usize>();
-    let rest = &text[start.min(text.len())..];
-    start
-        + rest
-            .char_indices()
-            .nth(column.saturating_sub(1))
-            .map_or(rest.len(), |(i, _)| i)
 }
 
 /// What reading one file gave.
@@ -718,13 +731,24 @@ fn read_one(path: &Path) -> Result<ReadOne, InputError> {
             d.primary.path = origin;
             return Ok(ReadOne::Invalid(d, None));
         }
-        Err(e) => return Err(e),
+        // A file that cannot be read at all (no permission, a pipe, a folder named `.yml`) is
+        // a finding on that file too: the others are still checked.
+        Err(e) => {
+            let source = SourceFile::new(path, String::new());
+            let reason = match e {
+                InputError::Read { reason, .. } => format!("cannot read: {reason}"),
+                other => other.to_string(),
+            };
+            let d = Diagnostic::error(WORKFLOW_INVALID, reason, Label::new(&source, 0..0, "here"))
+                .with_help("the other files were still checked");
+            return Ok(ReadOne::Invalid(d, None));
+        }
     };
     match Workflow::from_source(source) {
         Ok(w) => Ok(ReadOne::Parsed(w)),
         Err((e, source)) => {
             let offset = if e.line > 0 {
-                offset_of(&source.text, e.line, e.column.max(1))
+                source.offset(e.line, e.column.max(1))
             } else {
                 e.offset
             };
@@ -853,8 +877,46 @@ pub fn check(mut inputs: Inputs) -> Report {
             &inputs.files,
         );
         ctx.complete = inputs.complete;
-        for rule in rules::ALL {
-            (rule.check)(&ctx, &mut findings);
+        ctx.unreadable = inputs
+            .unreadable
+            .iter()
+            .filter_map(|d| d.primary.path.rsplit('/').next().map(str::to_owned))
+            .collect();
+        match ctx.overload {
+            None => {
+                for rule in rules::ALL {
+                    (rule.check)(&ctx, &mut findings);
+                }
+            }
+            Some(o) => {
+                let (what, max) = match o {
+                    Overload::Verdicts => ("verdicts", MAX_VERDICTS),
+                    Overload::Judgements => ("distinct judgements", MAX_JUDGEMENTS),
+                };
+                findings.push(
+                    Diagnostic::error(
+                        crate::config::RULE,
+                        format!(
+                            "{} declared publishers on {} publishing sites ask for more than {max} {what}: nothing was checked",
+                            inputs.desired.publishers.len(),
+                            ctx.sites.len()
+                        ),
+                        Label::new(&inputs.desired.source, 0..0, "here"),
+                    )
+                    .with_help("check fewer workflows or publishers at a time (`trustpub check FILE`)"),
+                );
+            }
+        }
+        for w in &ctx.oversized {
+            let span = w.jobs_key.as_ref().map_or(0..0, |k| k.span.bytes.clone());
+            findings.push(
+                Diagnostic::error(
+                    WORKFLOW_INVALID,
+                    format!("this workflow has more than {MAX_SITES} publishing steps: too many to check"),
+                    Label::new(&w.source, span, "here"),
+                )
+                .with_help("none of its publishing steps was checked; the other files were"),
+            );
         }
         ctx.sites.into_iter().map(summary).collect::<Vec<_>>()
     };
@@ -888,6 +950,10 @@ pub fn check(mut inputs: Inputs) -> Report {
     // One place, one rule, one message: a finding shared by several publishers (PyPI and
     // TestPyPI declared for the same job) is shown once, with every "declared here".
     let mut merged: Vec<Diagnostic> = Vec::with_capacity(findings.len());
+    // The related places of the last merged finding, to add each once without a scan.
+    let mut seen: std::collections::HashSet<(String, usize, usize, String)> =
+        std::collections::HashSet::new();
+    let key = |r: &Label| (r.path.clone(), r.span.start, r.span.end, r.text.clone());
     for d in findings {
         match merged.last_mut() {
             Some(last)
@@ -896,12 +962,16 @@ pub fn check(mut inputs: Inputs) -> Report {
                     && last.message == d.message =>
             {
                 for r in d.related {
-                    if !last.related.contains(&r) {
+                    if seen.insert(key(&r)) {
                         last.related.push(r);
                     }
                 }
             }
-            _ => merged.push(d),
+            _ => {
+                seen.clear();
+                seen.extend(d.related.iter().map(key));
+                merged.push(d);
+            }
         }
     }
     report.findings = merged;
@@ -933,9 +1003,8 @@ fn is_ignored(report: &Report, d: &Diagnostic) -> bool {
         return false;
     };
     let Some(line) = source
-        .text
-        .lines()
-        .nth(d.primary.position.line.saturating_sub(1))
+        .line_range(d.primary.position.line)
+        .map(|r| source.slice(&r))
     else {
         return false;
     };

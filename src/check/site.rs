@@ -239,17 +239,22 @@ fn needed_conditions<'w>(workflow: &'w Workflow, job: &'w Job) -> Vec<&'w str> {
     if runs_anyway(job) {
         return out;
     }
-    let mut seen: Vec<&str> = vec![job.id.name.as_str()];
+    let mut seen: std::collections::HashSet<&str> =
+        std::collections::HashSet::from([job.id.name.as_str()]);
     let mut queue: Vec<&Job> = vec![job];
+    let mut read = 0;
     while let Some(j) = queue.pop() {
         for need in &j.needs {
+            read += 1;
+            if read > crate::workflow::MAX_NEEDS_READ {
+                return out;
+            }
             let Some(n) = workflow.job(need) else {
                 continue;
             };
-            if seen.contains(&n.id.name.as_str()) || seen.len() > 256 {
+            if seen.len() > 256 || !seen.insert(n.id.name.as_str()) {
                 continue;
             }
-            seen.push(n.id.name.as_str());
             if let Some(c) = &n.condition {
                 out.push(c.value.as_str());
             }

@@ -238,15 +238,18 @@ pub fn execute(
     bar.finish();
     let mut text = Vec::new();
     match format {
-        Format::Json => serde_json::to_writer_pretty(&mut text, &render::drift::json(&report))
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(text)),
+        Format::Json => crate::sanitize::write_json(&mut text, &render::drift::json(&report)),
         _ => render::drift::human(&mut text, &report),
     }
     .map_err(|e| InputError::Read {
         path: "report".into(),
         reason: e.to_string(),
     })?;
+    // The answers were scrubbed of every secret as they came; what was parsed from them (a
+    // JSON escape turned into its character) is scrubbed again as the report.
+    let text = http
+        .scrub_text(&String::from_utf8_lossy(&text))
+        .into_bytes();
     match &args.output {
         Some(path) => {
             // The file gets what standard output would: every token-like string redacted.
@@ -256,7 +259,7 @@ pub fn execute(
             let _ = writeln!(
                 err,
                 "drift: {n} publisher(s), {drifted} drifted, {unknown} unknown, {failed} threshold(s) failed; report written to {}",
-                crate::source::display_path(path)
+                crate::sanitize::visible_line(&crate::source::display_path(path))
             );
         }
         None => {

@@ -439,7 +439,8 @@ fn report_error(e: &InputError, err: &mut dyn Write) {
     {
         let _ = render::human::diagnostics(err, source_file, diagnostics);
     }
-    let _ = writeln!(err, "error: {}", crate::redact::redact(&e.to_string()));
+    let text = crate::redact::redact(&e.to_string()).into_owned();
+    let _ = writeln!(err, "error: {}", crate::sanitize::visible(&text));
 }
 
 fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, InputError> {
@@ -462,11 +463,7 @@ fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, In
             };
             let report = explain::explain(&desired, evidence, &selection);
             let written = match cli.format {
-                Format::Json => {
-                    serde_json::to_writer_pretty(&mut *out, &render::json::explain(&report))
-                        .map_err(std::io::Error::from)
-                        .and_then(|()| writeln!(out))
-                }
+                Format::Json => crate::sanitize::write_json(out, &render::json::explain(&report)),
                 Format::Markdown => out.write_all(render::markdown::explain(&report).as_bytes()),
                 _ => render::human::explain(out, &report, cli.human()),
             };
@@ -703,9 +700,7 @@ fn run_preflight(
     let report = preflight::run(&desired, &selection, &runner, &http, &urls, args.exchange)?;
     let markdown = render::markdown::preflight(&report);
     let written = match cli.format {
-        Format::Json => serde_json::to_writer_pretty(&mut *out, &render::preflight::json(&report))
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out)),
+        Format::Json => crate::sanitize::write_json(out, &render::preflight::json(&report)),
         Format::Markdown => out.write_all(markdown.as_bytes()),
         _ => render::preflight::human(out, &report, cli.human()),
     };
@@ -745,9 +740,7 @@ fn run_template(
         .filter(|p| args.project.as_deref().is_none_or(|n| n == p.project))
         .collect();
     let written = match cli.format {
-        Format::Json => serde_json::to_writer_pretty(&mut *out, &render::template::json(&chosen))
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out)),
+        Format::Json => crate::sanitize::write_json(out, &render::template::json(&chosen)),
         _ => render::template::human(out, &chosen),
     };
     finish_output(written)?;
@@ -815,16 +808,12 @@ fn run_check(cli: &Cli, args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Inp
     let report = check::check(inputs);
     let written = match cli.format {
         Format::Human => render::check::human(out, &report, cli.human()),
-        Format::Json => serde_json::to_writer_pretty(&mut *out, &render::check::json(&report))
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out)),
+        Format::Json => crate::sanitize::write_json(out, &render::check::json(&report)),
         Format::Sarif => {
             let place = std::env::current_dir()
                 .map(|cwd| render::sarif::Place::new(&cwd, repository_top(&cwd).as_deref()))
                 .unwrap_or_default();
-            serde_json::to_writer_pretty(&mut *out, &render::sarif::check(&report, &place))
-                .map_err(std::io::Error::from)
-                .and_then(|()| writeln!(out))
+            crate::sanitize::write_json(out, &render::sarif::check(&report, &place))
         }
         Format::Github => render::check::github(out, &report),
         Format::Markdown => out.write_all(render::markdown::check(&report).as_bytes()),

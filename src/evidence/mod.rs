@@ -264,7 +264,16 @@ impl Evidence {
 
     /// Reads a file given to `--log`, streaming it.
     pub fn from_log_file(path: &Path) -> Result<Self, InputError> {
-        let file = std::fs::File::open(path).map_err(|e| InputError::read(path, &e))?;
+        // Only a regular file: a pipe is read with `-`, from standard input.
+        let file = crate::error::open_regular(path).map_err(|e| match e {
+            InputError::Read { path, reason } if reason.contains("regular files") => {
+                InputError::Read {
+                    path,
+                    reason: format!("{reason} (give `-` to read a log from standard input)"),
+                }
+            }
+            other => other,
+        })?;
         Self::from_log(
             std::io::BufReader::new(file),
             &crate::source::display_path(path),

@@ -1,12 +1,21 @@
 //! The one HTTP client of `drift`: blocking reqwest over rustls, a timeout on every request, a
 //! body-size limit, retries per [`super::retry`], a cache that fetches each URL once however
 //! many publishers need it, and the record and replay of `--record` / `--from-dir`.
+//!
+//! Every attempt has one deadline, `--timeout` from its start: connecting, the headers, each
+//! redirect and every byte of the body count against it, so a server that trickles its answer
+//! a byte a second holds an attempt no longer than a server that never answers. Redirects are
+//! followed here, not by reqwest: within the origin asked (scheme, host, port) with the
+//! request's credentials; to another origin only where the API is documented to redirect
+//! ([`Redirects::ToStorage`]), and then with no credential at all. Every secret the client was
+//! given is cut out of every answer, in the forms a server may echo it, before the answer is
+//! read, recorded or reported.
 
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::response::{FetchError, Response};
 
@@ -18,6 +27,21 @@ pub use direct::{Method, Outgoing};
 
 /// The GitHub REST API version trustpub speaks.
 pub const GITHUB_API_VERSION: &str = "2022-11-28";
+
+/// The most redirects followed for one request.
+pub const MAX_REDIRECTS: usize = 5;
+
+/// Which redirects a request follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Redirects {
+    /// Only within the origin asked: an API that moves a resource (a renamed repository, a
+    /// PyPI name normalised) answers on its own host. A redirect elsewhere is an error.
+    SameOrigin,
+    /// Also to another origin, sent there without any credential or API header: for the
+    /// answers the API documents as a redirect to a storage host (GitHub's job and run log
+    /// downloads answer 302 to a short-lived URL on a blob store).
+    ToStorage,
+}
 
 /// How requests behave.
 #[derive(Debug, Clone)]
@@ -48,7 +72,7 @@ impl Default for Settings {
 }
 
 /// Where answers come from.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum Mode {
     /// The network; with `record`, every response is also saved there.
     Live {
@@ -57,6 +81,22 @@ pub enum Mode {
     },
     /// Files recorded earlier (`--from-dir`).
     Replay(PathBuf),
+    /// Answers made in memory, by URL (the fuzz target of drift's response parsing): what
+    /// servers send, without a network. Scrubbed like every other answer.
+    Answers(Answers),
+}
+
+/// A function that answers a URL.
+pub type Answers = Arc<dyn Fn(&str) -> Result<Response, FetchError> + Send + Sync>;
+
+impl std::fmt::Debug for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Mode::Live { record } => f.debug_struct("Live").field("record", record).finish(),
+            Mode::Replay(dir) => f.debug_tuple("Replay").field(dir).finish(),
+            Mode::Answers(_) => f.write_str("Answers"),
+        }
+    }
 }
 
 type Slot = Arc<OnceLock<Result<Response, FetchError>>>;
@@ -71,6 +111,9 @@ pub struct Http {
     settings: Settings,
     services: Vec<Service>,
     github_token: Option<String>,
+    /// Every secret given (the GitHub token, each registry's key and one-time code): cut out of
+    /// every answer.
+    secrets: Vec<String>,
     /// Per service id: the headers that authenticate to it (a registry's API token). Sent to
     /// that service only; never printed, recorded or cached by value.
     auth: Vec<(
@@ -122,9 +165,12 @@ impl Http {
             Mode::Live { .. } => {
                 // rustls with ring: one well-kept provider, no C toolchain or CMake to build.
                 let _ = rustls::crypto::ring::default_provider().install_default();
+                // No client-wide timeout: each request gets what is left of its attempt's
+                // deadline (see `attempt`), which bounds the body too. Redirects are ours.
                 let mut b = reqwest::blocking::Client::builder()
-                    .timeout(settings.timeout)
+                    .timeout(None)
                     .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
+                    .redirect(reqwest::redirect::Policy::none())
                     .user_agent(concat!("trustpub/", env!("CARGO_PKG_VERSION")));
                 if !settings.use_proxy {
                     b = b.no_proxy();
@@ -134,14 +180,16 @@ impl Http {
                         .map_err(|e| format!("cannot build the HTTP client: {e}"))?,
                 )
             }
-            Mode::Replay(_) => None,
+            Mode::Replay(_) | Mode::Answers(_) => None,
         };
+        let github_token = github_token.filter(|t| !t.trim().is_empty());
         Ok(Self {
             client,
             mode,
             settings,
             services,
-            github_token: github_token.filter(|t| !t.trim().is_empty()),
+            secrets: github_token.iter().cloned().collect(),
+            github_token,
             auth: Vec::new(),
             sleep: Arc::new(std::thread::sleep),
             cache: Mutex::new(HashMap::new()),
@@ -184,6 +232,9 @@ impl Http {
             })?;
             v.set_sensitive(true);
             values.push((name, v));
+            if !self.secrets.iter().any(|s| s == value) {
+                self.secrets.push(value.to_owned());
+            }
         }
         self.auth.retain(|(s, _)| *s != id);
         if !values.is_empty() {
@@ -195,6 +246,11 @@ impl Http {
     /// Whether requests to the service `id` carry credentials.
     pub fn has_auth(&self, id: &str) -> bool {
         self.auth.iter().any(|(s, _)| *s == id)
+    }
+
+    /// Whether a token would raise the rate limit of `service`: GitHub asked without one.
+    fn suggest_token(&self, service: Option<&str>) -> bool {
+        service == Some("github") && self.github_token.is_none()
     }
 
     /// Whether a GitHub token is in use.
@@ -227,12 +283,22 @@ impl Http {
     /// the first one's answer. Any status is a response; only transport failures, exhausted
     /// retries and rate limits are errors.
     pub fn get(&self, url: &str, accept: &str) -> Result<Response, FetchError> {
-        let key = format!("{accept} {url}");
+        self.get_with(url, accept, Redirects::SameOrigin)
+    }
+
+    /// [`Http::get`], following the redirects `redirects` allows.
+    pub fn get_with(
+        &self,
+        url: &str,
+        accept: &str,
+        redirects: Redirects,
+    ) -> Result<Response, FetchError> {
+        let key = format!("{accept} {redirects:?} {url}");
         let slot = {
             let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
             Arc::clone(cache.entry(key).or_default())
         };
-        slot.get_or_init(|| self.metered(url, || self.fetch(url, accept)))
+        slot.get_or_init(|| self.metered(url, || self.fetch(url, accept, redirects)))
             .clone()
     }
 
@@ -255,7 +321,7 @@ impl Http {
         result
     }
 
-    fn fetch(&self, url: &str, accept: &str) -> Result<Response, FetchError> {
+    fn fetch(&self, url: &str, accept: &str, redirects: Redirects) -> Result<Response, FetchError> {
         match (&self.mode, &self.client) {
             (Mode::Replay(root), _) => {
                 let rel = store::relative_path(&self.services, url);
@@ -263,13 +329,23 @@ impl Http {
                 if !file.is_file() {
                     return Err(FetchError::NotRecorded(crate::source::display_path(&file)));
                 }
-                store::read_envelope(&file, url).map_err(|e| {
-                    FetchError::Malformed(format!("{}: {e}", crate::source::display_path(&file)))
-                })
+                store::read_envelope(&file, url)
+                    .map(|r| self.scrub(r))
+                    .map_err(|e| {
+                        FetchError::Malformed(format!(
+                            "{}: {e}",
+                            crate::source::display_path(&file)
+                        ))
+                    })
             }
+            (Mode::Answers(answer), _) => answer(url).map(|r| self.scrub(r)),
             (Mode::Live { record }, Some(client)) => {
-                let response = self.fetch_live(client, url, accept)?;
-                // A 304 stands for the kept answer; a new 200 with a validator is kept.
+                let response = self.fetch_live(client, url, accept, redirects)?;
+                // A server that echoes a secret (a proxy's debug page, a hostile mirror) must
+                // not put it in the report or the recording: each is cut out of every answer.
+                let response = self.scrub(response);
+                // A 304 stands for the kept answer; a new 200 with a validator is kept, as
+                // scrubbed.
                 let response = match (&self.disk, response.status) {
                     (Some(disk), 304) => match disk.get(url, accept) {
                         Some(kept) => {
@@ -279,20 +355,14 @@ impl Http {
                         None => response,
                     },
                     (Some(disk), 200) => {
-                        disk.put(accept, &self.scrub_answer(response.clone()));
+                        disk.put(accept, &response);
                         response
                     }
                     _ => response,
                 };
-                // A server that echoes the token (a proxy's debug page, a hostile mirror) must
-                // not put it in the report or the recording: it is cut out of every answer.
-                let response = match &self.github_token {
-                    Some(token) => scrub(response, token),
-                    None => response,
-                };
                 if let Some(root) = record {
                     // A recording that cannot be written must not change the report.
-                    let _ = store::record(root, &self.services, &response);
+                    let _ = store::record(root, &self.services, &response, &|t| self.scrub_text(t));
                 }
                 Ok(response)
             }
@@ -300,11 +370,33 @@ impl Http {
         }
     }
 
+    /// `text` with every secret the client holds cut out, in every form a server may echo it:
+    /// for what is made from answers after they are parsed (a report, a recording), where a
+    /// JSON escape in the answer (`\u0067hp_...`) has become the plain character.
+    pub fn scrub_text(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for secret in &self.secrets {
+            if let Some(v) = crate::redact::scrub_secret(out.as_bytes(), secret) {
+                out = String::from_utf8_lossy(&v).into_owned();
+            }
+        }
+        out
+    }
+
+    /// `response` with every secret cut out of its body and headers.
+    fn scrub(&self, mut response: Response) -> Response {
+        for secret in &self.secrets {
+            response = scrub(response, secret);
+        }
+        response
+    }
+
     fn fetch_live(
         &self,
         client: &reqwest::blocking::Client,
         url: &str,
         accept: &str,
+        redirects: Redirects,
     ) -> Result<Response, FetchError> {
         let service = self.service_of(url);
         let policy = self.settings.policy;
@@ -320,9 +412,12 @@ impl Http {
                 && Duration::from_secs(u64::try_from(until - system_epoch()).unwrap_or(0))
                     > policy.max_wait
             {
-                return Err(FetchError::RateLimited { reset: Some(until) });
+                return Err(FetchError::RateLimited {
+                    reset: Some(until),
+                    suggest_token: self.suggest_token(service),
+                });
             }
-            let outcome = self.attempt(client, url, accept, service);
+            let outcome = self.attempt(client, url, accept, redirects);
             let now = system_epoch();
             let trouble = match &outcome {
                 Ok(r) => {
@@ -358,7 +453,10 @@ impl Http {
                     attempt += 1;
                 }
                 Decision::GiveUp(Trouble::RateLimited { reset }) => {
-                    return Err(FetchError::RateLimited { reset });
+                    return Err(FetchError::RateLimited {
+                        reset,
+                        suggest_token: self.suggest_token(service),
+                    });
                 }
                 Decision::GiveUp(Trouble::Server) => {
                     let status = outcome.map_or(500, |r| r.status);
@@ -372,77 +470,126 @@ impl Http {
         }
     }
 
+    /// One attempt: the request, its redirects and its body, all within one deadline.
     fn attempt(
         &self,
         client: &reqwest::blocking::Client,
         url: &str,
         accept: &str,
-        service: Option<&'static str>,
+        redirects: Redirects,
     ) -> Result<Response, FetchError> {
-        let mut request = client.get(url).header(reqwest::header::ACCEPT, accept);
-        // The validators of an answer kept by `--cache`, so an unchanged one is a 304.
-        if let Some(kept) = self.disk.as_ref().and_then(|d| d.get(url, accept)) {
-            for (name, value) in kept.headers() {
-                request = request.header(name, value);
-            }
-        }
-        if service == Some("github") {
-            request = request.header("X-GitHub-Api-Version", GITHUB_API_VERSION);
-            if let Some(token) = &self.github_token {
-                request = request.bearer_auth(token);
-            }
-        }
-        if let Some((_, headers)) = self.auth.iter().find(|(s, _)| Some(*s) == service) {
-            for (name, value) in headers {
-                request = request.header(*name, value.clone());
-            }
-        }
         let timeout = self.settings.timeout.as_secs().max(1);
-        let response = request.send().map_err(|e| classify(&e, timeout))?;
-        let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
-            .collect();
-        let max = self.settings.max_body;
-        if response.content_length().is_some_and(|n| n > max) {
-            return Err(FetchError::TooLarge(max));
+        let deadline = Instant::now() + self.settings.timeout;
+        let first = reqwest::Url::parse(url).map_err(|e| FetchError::Network(e.to_string()))?;
+        let origin = first.origin();
+        let mut current = first;
+        for _ in 0..=MAX_REDIRECTS {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(FetchError::Timeout(timeout));
+            }
+            // Credentials and API headers go to the origin asked only, never after a redirect
+            // to another one.
+            let own = current.origin() == origin;
+            let service = if own {
+                self.service_of(current.as_str())
+            } else {
+                None
+            };
+            let mut request = client
+                .get(current.clone())
+                .timeout(left)
+                .header(reqwest::header::ACCEPT, accept);
+            // The validators of an answer kept by `--cache` (for the URL asked, not a
+            // redirect's), so an unchanged one is a 304.
+            if current.as_str() == url
+                && let Some(kept) = self.disk.as_ref().and_then(|d| d.get(url, accept))
+            {
+                for (name, value) in kept.headers() {
+                    request = request.header(name, value);
+                }
+            }
+            if service == Some("github") {
+                request = request.header("X-GitHub-Api-Version", GITHUB_API_VERSION);
+                if let Some(token) = &self.github_token {
+                    request = request.bearer_auth(token);
+                }
+            }
+            if let Some((_, headers)) = self.auth.iter().find(|(s, _)| Some(*s) == service) {
+                for (name, value) in headers {
+                    request = request.header(*name, value.clone());
+                }
+            }
+            let response = request.send().map_err(|e| classify(&e, timeout))?;
+            let status = response.status().as_u16();
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .filter(|_| matches!(status, 301 | 302 | 303 | 307 | 308));
+            if let Some(location) = location {
+                let next = current.join(location).map_err(|e| {
+                    FetchError::Network(format!("a redirect to an invalid URL ({e})"))
+                })?;
+                if next.origin() != origin && redirects == Redirects::SameOrigin {
+                    return Err(FetchError::Redirected(next.origin().ascii_serialization()));
+                }
+                if !matches!(next.scheme(), "http" | "https") {
+                    return Err(FetchError::Redirected(next.origin().ascii_serialization()));
+                }
+                current = next;
+                continue;
+            }
+            let headers = response
+                .headers()
+                .iter()
+                .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+                .collect();
+            let max = self.settings.max_body;
+            if response.content_length().is_some_and(|n| n > max) {
+                return Err(FetchError::TooLarge(max));
+            }
+            // Each read is bounded by what is left of the deadline (the request's timeout
+            // covers the body), and the deadline is checked between reads.
+            let mut body = Vec::new();
+            let mut reader = response.take(max.saturating_add(1));
+            let mut chunk = [0u8; 16 * 1024];
+            loop {
+                if Instant::now() >= deadline {
+                    return Err(FetchError::Timeout(timeout));
+                }
+                let n = reader
+                    .read(&mut chunk)
+                    .map_err(|e| classify_io(&e, timeout))?;
+                if n == 0 {
+                    break;
+                }
+                body.extend_from_slice(&chunk[..n]);
+            }
+            if body.len() as u64 > max {
+                return Err(FetchError::TooLarge(max));
+            }
+            return Ok(Response {
+                url: url.to_owned(),
+                status,
+                headers,
+                body,
+            });
         }
-        let mut body = Vec::new();
-        response
-            .take(max.saturating_add(1))
-            .read_to_end(&mut body)
-            .map_err(|e| classify_io(&e, timeout))?;
-        if body.len() as u64 > max {
-            return Err(FetchError::TooLarge(max));
-        }
-        Ok(Response {
-            url: url.to_owned(),
-            status,
-            headers,
-            body,
-        })
+        Err(FetchError::Network(format!(
+            "more than {MAX_REDIRECTS} redirects"
+        )))
     }
 }
 
-impl Http {
-    /// `response` with the GitHub token cut out, as answers are before they are kept.
-    fn scrub_answer(&self, response: Response) -> Response {
-        match &self.github_token {
-            Some(token) => scrub(response, token),
-            None => response,
-        }
-    }
-}
-
-/// `response` with every occurrence of `secret` in its body and headers replaced.
+/// `response` with every occurrence of `secret`, in every form a server may echo it, in its
+/// body and headers replaced.
 fn scrub(mut response: Response, secret: &str) -> Response {
-    if let Some(body) = crate::redact::replace_secret(&response.body, secret.as_bytes()) {
+    if let Some(body) = crate::redact::scrub_secret(&response.body, secret) {
         response.body = body;
     }
     for (_, value) in &mut response.headers {
-        if let Some(v) = crate::redact::replace_secret(value.as_bytes(), secret.as_bytes()) {
+        if let Some(v) = crate::redact::scrub_secret(value.as_bytes(), secret) {
             *value = String::from_utf8_lossy(&v).into_owned();
         }
     }

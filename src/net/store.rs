@@ -22,6 +22,9 @@ use serde_json::{Map, Value, json};
 
 use super::response::Response;
 
+/// The largest recorded answer read back: the body limit of a live run, JSON-escaped.
+pub const MAX_ENVELOPE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The response headers a recording keeps.
 pub const KEPT_HEADERS: &[&str] = &[
     "content-type",
@@ -122,7 +125,9 @@ pub fn envelope(response: &Response) -> Value {
 
 /// Reads an envelope back into a response for `url`. Errors are one line for the report.
 pub fn read_envelope(file: &Path, url: &str) -> Result<Response, String> {
-    let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
+    let text = crate::error::read_text_limited(file, MAX_ENVELOPE_BYTES)
+        .map_err(|e| e.to_string())?
+        .text;
     let env: Value = serde_json::from_str(&text).map_err(|e| format!("invalid JSON: {e}"))?;
     let status = match env.get("status") {
         None => 200,
@@ -154,14 +159,20 @@ pub fn read_envelope(file: &Path, url: &str) -> Result<Response, String> {
     })
 }
 
-/// Saves `response` under `root` (for `--record`).
-pub fn record(root: &Path, services: &[Service], response: &Response) -> std::io::Result<()> {
+/// Saves `response` under `root` (for `--record`), its text passed through `scrub` (which cuts
+/// out the client's secrets) once serialised.
+pub fn record(
+    root: &Path,
+    services: &[Service],
+    response: &Response,
+    scrub: &dyn Fn(&str) -> String,
+) -> std::io::Result<()> {
     let file = root.join(relative_path(services, &response.url));
     if let Some(parent) = file.parent() {
         std::fs::create_dir_all(parent)?;
     }
     let mut text =
-        serde_json::to_string_pretty(&envelope(response)).map_err(std::io::Error::other)?;
+        scrub(&serde_json::to_string_pretty(&envelope(response)).map_err(std::io::Error::other)?);
     text.push('\n');
     crate::paths::write_atomically(&file, text.as_bytes())
 }

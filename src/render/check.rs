@@ -3,12 +3,14 @@
 
 use std::io::{self, Write};
 
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{Group, Level, Renderer};
 use serde_json::{Value, json};
 
 use crate::check::Report;
 use crate::diag::{Label, Severity};
 use crate::redact::redact;
+use crate::render::snippet::{self, Place};
+use crate::sanitize::{visible, visible_line};
 use crate::source::SourceFile;
 
 fn source_of<'a>(report: &'a Report, path: &str) -> Option<&'a SourceFile> {
@@ -23,24 +25,6 @@ fn level(sev: Severity) -> Level<'static> {
     }
 }
 
-fn snippet<'a>(
-    source: &'a SourceFile,
-    path: &'a str,
-    label: &'a Label,
-    kind: AnnotationKind,
-) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
-    let span = label.span.start.min(source.text.len())
-        ..label
-            .span
-            .end
-            .min(source.text.len())
-            .max(label.span.start.min(source.text.len()));
-    Snippet::source(source.text.as_str())
-        .path(path)
-        .fold(true)
-        .annotation(kind.span(span).label(label.text.as_str()))
-}
-
 /// Human output: one rustc-style diagnostic per finding (source lines cut to the terminal's
 /// width), with `-v` every publishing site recognised, then a summary line (not with `-q`).
 pub fn human(w: &mut dyn Write, report: &Report, opts: crate::render::Human) -> io::Result<()> {
@@ -49,31 +33,22 @@ pub fn human(w: &mut dyn Write, report: &Report, opts: crate::render::Human) -> 
         None => Renderer::styled(),
     };
     for d in &report.findings {
-        let title = level(d.severity)
-            .primary_title(d.message.as_str())
-            .id(d.rule);
-        let mut group = match source_of(report, &d.primary.path).filter(|s| !s.text.is_empty()) {
-            Some(src) => title.element(snippet(
-                src,
-                &d.primary.path,
-                &d.primary,
-                AnnotationKind::Primary,
-            )),
-            None => title.element(
-                annotate_snippets::Origin::path(d.primary.path.as_str())
-                    .line(d.primary.position.line)
-                    .char_column(d.primary.position.column),
-            ),
-        };
-        for r in &d.related {
-            if let Some(src) = source_of(report, &r.path) {
-                group = group.element(snippet(src, &r.path, r, AnnotationKind::Context));
-            }
-        }
+        let message = visible_line(&d.message);
+        let title = level(d.severity).primary_title(message.as_ref()).id(d.rule);
+        let places: Vec<Place<'_>> = std::iter::once((&d.primary, true))
+            .chain(d.related.iter().map(|r| (r, false)))
+            .map(|(label, primary)| Place {
+                source: source_of(report, &label.path),
+                label,
+                primary,
+            })
+            .collect();
+        let group = title.elements(snippet::elements(&places));
+        let help = d.help.as_deref().map(visible);
         let mut groups = vec![group];
-        if let Some(help) = &d.help {
+        if let Some(help) = &help {
             groups.push(Group::with_title(
-                Level::HELP.secondary_title(help.as_str()),
+                Level::HELP.secondary_title(help.as_ref()),
             ));
         }
         writeln!(w, "{}\n", renderer.render(&groups))?;
@@ -191,15 +166,17 @@ pub fn github(w: &mut dyn Write, report: &Report) -> io::Result<()> {
             Severity::Note => "notice",
         };
         let (end_line, end_column) = end_position(report, &d.primary);
-        let mut message = redact(&d.message).into_owned();
+        // The Actions log reads these lines: nothing from input may carry a control character
+        // (an escape sequence, a bell) or an invisible one into it.
+        let mut message = visible_line(&redact(&d.message)).into_owned();
         if let Some(h) = &d.help {
             message.push_str("\nhelp: ");
-            message.push_str(&redact(h));
+            message.push_str(&visible(&redact(h)));
         }
         writeln!(
             w,
             "::{command} file={},line={},col={},endLine={end_line},endColumn={end_column},title={}::{}",
-            escape_property(&d.primary.path),
+            escape_property(&visible_line(&d.primary.path)),
             d.primary.position.line,
             d.primary.position.column,
             escape_property(&format!("trustpub {}", d.rule)),

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::drift::report::{DriftReport, PublisherReport, Status, ThresholdRow};
 use crate::redact::redact;
+use crate::sanitize::Visible;
 
 const GOOD: Style = AnsiColor::Green.on_default().bold();
 const BAD: Style = AnsiColor::Red.on_default().bold();
@@ -18,8 +19,9 @@ const BOLD: Style = Style::new().bold();
 /// How many evidence URLs a human row shows before "and N more".
 const EVIDENCE_SHOWN: usize = 3;
 
-fn styled(w: &mut dyn Write, style: Style, text: &str) -> io::Result<()> {
-    write!(w, "{style}{text}{style:#}")
+/// Writes `text` (from a server or the desired state: sanitised) in `style`.
+fn styled(w: &mut Visible<'_>, style: Style, text: &str) -> io::Result<()> {
+    w.styled(style, text)
 }
 
 fn number(v: f64) -> Value {
@@ -81,8 +83,10 @@ pub fn json(report: &DriftReport) -> Value {
     })
 }
 
-/// The report as text, grouped by publisher, then the acceptance matrix.
+/// The report as text, grouped by publisher, then the acceptance matrix. What servers and the
+/// desired state said is shown through the sanitiser ([`Visible`]).
 pub fn human(w: &mut dyn Write, report: &DriftReport) -> io::Result<()> {
+    let w = &mut Visible::new(w);
     let (n, drifted, unknown, failed) = report.counts();
     styled(w, BOLD, "drift report")?;
     writeln!(
@@ -99,7 +103,7 @@ pub fn human(w: &mut dyn Write, report: &DriftReport) -> io::Result<()> {
     matrix(w, &report.thresholds)
 }
 
-fn publisher(w: &mut dyn Write, p: &PublisherReport) -> io::Result<()> {
+fn publisher(w: &mut Visible<'_>, p: &PublisherReport) -> io::Result<()> {
     let (mark, style) = match p.status {
         Status::Ok => ("✓", GOOD),
         Status::Drift => ("✗", BAD),
@@ -124,6 +128,11 @@ fn publisher(w: &mut dyn Write, p: &PublisherReport) -> io::Result<()> {
             styled(w, BAD, &format!("✗ {}", d.kind.id()))?;
             writeln!(w, ": {}", redact(&d.message))?;
             writeln!(w, "      expected {}, live {}", d.expected, d.actual)?;
+            if let (Some(e), Some(a)) = (d.expected.as_str(), d.actual.as_str())
+                && let Some(note) = crate::sanitize::lookalike(e, a)
+            {
+                writeln!(w, "      note: {note}")?;
+            }
             styled(w, DIM, &format!("      evidence: {}", d.evidence))?;
             writeln!(w)?;
         }
@@ -175,7 +184,7 @@ fn publisher(w: &mut dyn Write, p: &PublisherReport) -> io::Result<()> {
     Ok(())
 }
 
-fn matrix(w: &mut dyn Write, rows: &[ThresholdRow]) -> io::Result<()> {
+fn matrix(w: &mut Visible<'_>, rows: &[ThresholdRow]) -> io::Result<()> {
     styled(w, BOLD, "acceptance matrix")?;
     writeln!(w)?;
     let who = |t: &ThresholdRow| format!("{} · {}", t.registry, t.project);

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{Group, Level, Renderer};
 use anstyle::{AnsiColor, Style};
 
 use crate::diag::{Diagnostic, Severity};
@@ -14,6 +14,8 @@ use crate::redact::redact;
 use crate::registry::{FieldCheck, Outcome};
 use crate::render::Human;
 use crate::render::layout::{self, wrap};
+use crate::render::snippet::{self, Place};
+use crate::sanitize::{Visible, visible, visible_line};
 use crate::source::SourceFile;
 
 pub(crate) const GOOD: Style = AnsiColor::Green.on_default().bold();
@@ -23,15 +25,10 @@ pub(crate) const DIM: Style = Style::new().dimmed();
 pub(crate) const BOLD: Style = Style::new().bold();
 const LINK: Style = AnsiColor::Cyan.on_default();
 
-/// Writes `text` in `style`.
-pub(crate) fn styled(w: &mut dyn Write, style: Style, text: &str) -> io::Result<()> {
-    write!(w, "{style}{text}{style:#}")
-}
-
 /// Writes `text` wrapped to `width` (first line after `first`, the others after `rest`), with
 /// the first occurrence of `phrase` in `style` (unstyled if wrapping broke it), then a newline.
 fn wrapped_line(
-    w: &mut dyn Write,
+    w: &mut Visible<'_>,
     text: &str,
     (phrase, style): (&str, Style),
     width: Option<usize>,
@@ -48,40 +45,40 @@ fn wrapped_line(
     }
 }
 
-/// Renders config diagnostics as rustc-style snippets.
+/// Writes `text` (from input, so shown through the sanitiser) in `style`.
+pub(crate) fn styled(w: &mut Visible<'_>, style: Style, text: &str) -> io::Result<()> {
+    w.styled(style, text)
+}
+
+/// Renders config diagnostics as rustc-style snippets (see [`crate::render::snippet`]: each
+/// snippet quotes only the lines it shows, so ten thousand problems in one file stay linear).
 pub fn diagnostics(w: &mut dyn Write, source: &SourceFile, diags: &[Diagnostic]) -> io::Result<()> {
     let renderer = Renderer::styled();
-    let path = source.display_path();
     for d in diags {
         let level = match d.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
             Severity::Note => Level::NOTE,
         };
-        let mut snippet = Snippet::source(source.text.as_str())
-            .path(path.as_str())
-            .fold(true)
-            .annotation(
-                AnnotationKind::Primary
-                    .span(d.primary.span.clone())
-                    .label(d.primary.text.as_str()),
-            );
-        for r in &d.related {
-            snippet = snippet.annotation(
-                AnnotationKind::Context
-                    .span(r.span.clone())
-                    .label(r.text.as_str()),
-            );
-        }
+        let places: Vec<Place<'_>> = std::iter::once((&d.primary, true))
+            .chain(d.related.iter().map(|r| (r, false)))
+            .map(|(label, primary)| Place {
+                source: Some(source),
+                label,
+                primary,
+            })
+            .collect();
+        let message = visible_line(&d.message);
         let mut report = vec![
             level
-                .primary_title(d.message.as_str())
+                .primary_title(message.as_ref())
                 .id(d.rule)
-                .element(snippet),
+                .elements(snippet::elements(&places)),
         ];
-        if let Some(help) = &d.help {
+        let help = d.help.as_deref().map(visible);
+        if let Some(help) = &help {
             report.push(Group::with_title(
-                Level::HELP.secondary_title(help.as_str()),
+                Level::HELP.secondary_title(help.as_ref()),
             ));
         }
         writeln!(w, "{}\n", renderer.render(&report))?;
@@ -92,6 +89,7 @@ pub fn diagnostics(w: &mut dyn Write, source: &SourceFile, diags: &[Diagnostic])
 /// Renders the `explain` report, fitted to `opts.width`; with `-q` only each publisher's
 /// verdict, the registry's answer and the next steps.
 pub fn explain(w: &mut dyn Write, report: &ExplainReport, opts: Human) -> io::Result<()> {
+    let w = &mut Visible::new(w);
     if !opts.quiet {
         evidence_header(w, report, opts.width)?;
     }
@@ -129,7 +127,7 @@ pub fn explain(w: &mut dyn Write, report: &ExplainReport, opts: Human) -> io::Re
 }
 
 fn evidence_header(
-    w: &mut dyn Write,
+    w: &mut Visible<'_>,
     report: &ExplainReport,
     width: Option<usize>,
 ) -> io::Result<()> {
@@ -245,7 +243,7 @@ fn expected(f: &FieldCheck) -> String {
 
 /// Renders one publisher's result.
 pub(crate) fn publisher_result(
-    w: &mut dyn Write,
+    w: &mut Visible<'_>,
     r: &PublisherResult,
     opts: Human,
 ) -> io::Result<()> {
@@ -371,7 +369,7 @@ pub(crate) fn publisher_result(
 }
 
 fn field_table(
-    w: &mut dyn Write,
+    w: &mut Visible<'_>,
     registry: &str,
     fields: &[FieldCheck],
     width: Option<usize>,
@@ -412,12 +410,20 @@ fn field_table(
             writeln!(w, "      {line}")?;
         }
     }
+    // Two values that look the same and are not: say how they differ.
+    for f in fields {
+        if let (Some(e), Some(a)) = (f.expected.as_deref(), f.actual.value())
+            && let Some(note) = crate::sanitize::lookalike(e, a)
+        {
+            writeln!(w, "      note: {}: {note}", f.name)?;
+        }
+    }
     Ok(())
 }
 
 /// The identity fields the registry matches, declared against observed, as a unified diff. A
 /// field that agrees under the registry's rules shows the same line on both sides.
-fn identity_diff(w: &mut dyn Write, fields: &[FieldCheck]) -> io::Result<()> {
+fn identity_diff(w: &mut Visible<'_>, fields: &[FieldCheck]) -> io::Result<()> {
     let identity = [
         "owner",
         "namespace",
@@ -483,7 +489,11 @@ fn quoted(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| s.to_owned())
 }
 
-fn log_section(w: &mut dyn Write, report: &ExplainReport, width: Option<usize>) -> io::Result<()> {
+fn log_section(
+    w: &mut Visible<'_>,
+    report: &ExplainReport,
+    width: Option<usize>,
+) -> io::Result<()> {
     let Some(log) = &report.evidence.log else {
         return Ok(());
     };

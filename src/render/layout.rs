@@ -36,6 +36,10 @@ pub fn width(s: &str) -> usize {
 /// `first` and the others with `rest`. A word longer than a line (a URL) is kept whole, and
 /// a hyphenated word (a rule id, a URL) is never split at its hyphens.
 pub fn wrap(text: &str, width: Option<usize>, first: &str, rest: &str) -> String {
+    // Measured as it will be shown: a character the sanitiser shows as `<U+202E>` takes eight
+    // columns.
+    let text = crate::sanitize::visible(text);
+    let text = text.as_ref();
     match width {
         None => format!("{first}{text}"),
         Some(w) => {
@@ -72,7 +76,10 @@ pub fn table(
     width: Option<usize>,
 ) -> Vec<Row> {
     let n = header.len();
-    let cell = |r: &Vec<String>, i: usize| r.get(i).map_or("", String::as_str).to_owned();
+    // Each cell measured as it will be shown (the sanitiser's `<U+XXXX>` forms included).
+    let cell = |r: &Vec<String>, i: usize| {
+        crate::sanitize::visible(r.get(i).map_or("", String::as_str)).into_owned()
+    };
     let all: Vec<Vec<String>> = std::iter::once(header.to_vec())
         .chain(rows.iter().map(|r| (0..n).map(|i| cell(r, i)).collect()))
         .collect();

@@ -10,11 +10,13 @@ use crate::identity::Claim;
 use crate::preflight::PreflightReport;
 use crate::redact::redact;
 use crate::registry::Outcome;
+use crate::sanitize::visible;
 
 /// `s` as an inline code span, whatever backticks it holds; `|` escaped for table cells;
-/// control characters and line breaks shown as spaces.
+/// line breaks and tabs shown as spaces, other control, bidirectional and invisible
+/// characters as `<U+XXXX>` (the sanitiser's [`visible`]).
 pub fn code(s: &str) -> String {
-    let s: String = redact(s)
+    let s: String = visible(&redact(s))
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect::<String>()
@@ -40,7 +42,8 @@ pub fn code(s: &str) -> String {
 /// Our own sentences, which may quote input in backticks: the backtick spans are kept as code
 /// (re-fenced by [`code`]), everything else is escaped, so nothing in them is markup.
 pub fn text(s: &str) -> String {
-    let s = redact(s);
+    let redacted = redact(s);
+    let s = visible(&redacted);
     let mut out = String::with_capacity(s.len() + 16);
     let mut rest: &str = &s;
     while let Some(open) = rest.find('`') {

@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod preflight;
 pub mod sarif;
 pub mod sites;
+pub mod snippet;
 pub mod template;
 
 /// How human output is shaped: the width to fit (see [`layout::output_width`]) and how much

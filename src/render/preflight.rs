@@ -89,6 +89,7 @@ pub fn human(
     report: &PreflightReport,
     opts: crate::render::Human,
 ) -> io::Result<()> {
+    let w = &mut crate::sanitize::Visible::new(w);
     styled(w, BOLD, "preflight")?;
     writeln!(
         w,

@@ -13,6 +13,7 @@ use crate::check::rules::{self, Rule};
 use crate::diag::{Diagnostic, Label, Severity};
 use crate::redact::redact;
 use crate::render::check::end_position;
+use crate::sanitize::{visible, visible_line};
 
 /// The project's home, SARIF's `informationUri`.
 pub const HOME: &str = "https://github.com/trustpub/trustpub";
@@ -154,10 +155,11 @@ pub fn check(report: &Report, place: &Place) -> Value {
         .iter()
         .map(|d| {
             let rule_index = rules::ALL.iter().position(|r| r.id == d.rule).unwrap_or(0);
-            let mut text = redact(&d.message).into_owned();
+            // Shown by code scanning as text: control and invisible characters made visible.
+            let mut text = visible_line(&redact(&d.message)).into_owned();
             if let Some(h) = &d.help {
                 text.push_str("\nhelp: ");
-                text.push_str(&redact(h));
+                text.push_str(&visible(&redact(h)));
             }
             json!({
                 "ruleId": d.rule,
@@ -172,7 +174,7 @@ pub fn check(report: &Report, place: &Place) -> Value {
                 }],
                 "relatedLocations": d.related.iter().enumerate().map(|(i, r)| json!({
                     "id": i,
-                    "message": {"text": redact(&r.text)},
+                    "message": {"text": visible_line(&redact(&r.text))},
                     "physicalLocation": {
                         "artifactLocation": artifact_location(&r.path, place),
                         "region": region(r, None),

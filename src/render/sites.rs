@@ -11,6 +11,8 @@ use crate::render::layout::wrap;
 /// line per predicted token (event, top-level workflow, the file that defines the job,
 /// environment, ref).
 pub fn human(w: &mut dyn Write, sites: &[SiteSummary], width: Option<usize>) -> io::Result<()> {
+    // Job names, files and environments come from the workflows: shown through the sanitiser.
+    let w = &mut crate::sanitize::Visible::new(w);
     writeln!(w, "publishing sites: {}", sites.len())?;
     for s in sites {
         let tool = s

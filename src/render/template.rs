@@ -6,24 +6,23 @@ use anstyle::{AnsiColor, Style};
 use serde_json::{Value, json};
 
 use crate::identity::Publisher;
+use crate::sanitize::Visible;
 
 const BOLD: Style = Style::new().bold();
 const LINK: Style = AnsiColor::Cyan.on_default();
 
-/// One block per publisher: the form's fields and values, the page, the pre-filled link.
+/// One block per publisher: the form's fields and values, the page, the pre-filled link. The
+/// values come from the desired state: shown through the sanitiser ([`Visible`]), so an
+/// invisible or control character in a name is seen before it is entered in a form.
 pub fn human(w: &mut dyn Write, publishers: &[&Publisher]) -> io::Result<()> {
+    let w = &mut Visible::new(w);
     for (i, p) in publishers.iter().enumerate() {
         if i > 0 {
             writeln!(w)?;
         }
         let t = (p.registry.spec().template)(p);
-        writeln!(
-            w,
-            "{BOLD}{} · {}{BOLD:#} ({})",
-            p.registry.name(),
-            p.project,
-            p.provider.id()
-        )?;
+        w.styled(BOLD, &format!("{} · {}", p.registry.name(), p.project))?;
+        writeln!(w, " ({})", p.provider.id())?;
         let width = t
             .values
             .iter()
@@ -38,12 +37,18 @@ pub fn human(w: &mut dyn Write, publishers: &[&Publisher]) -> io::Result<()> {
             };
             writeln!(w, "  {:<width$}  {value}", v.field)?;
         }
-        writeln!(w, "  form:     {LINK}{}{LINK:#}", t.page)?;
+        write!(w, "  form:     ")?;
+        w.styled(LINK, &t.page)?;
+        writeln!(w)?;
         if let Some(url) = &t.prefill_url {
-            writeln!(w, "  prefill:  {LINK}{url}{LINK:#}")?;
+            write!(w, "  prefill:  ")?;
+            w.styled(LINK, url)?;
+            writeln!(w)?;
         }
         if let Some(url) = &t.pending_url {
-            writeln!(w, "  pending:  {LINK}{url}{LINK:#}")?;
+            write!(w, "  pending:  ")?;
+            w.styled(LINK, url)?;
+            writeln!(w)?;
         }
         for n in &t.notes {
             writeln!(w, "  - {n}")?;

@@ -14,6 +14,15 @@ use permissions::Permissions;
 
 /// The largest local action file read: 1 MiB, as for a workflow.
 pub const MAX_ACTION_BYTES: u64 = 1024 * 1024;
+
+/// The most distinct events one workflow may name in `on:`. GitHub has about 35 and refuses
+/// any other, and every way a publishing job can run is one predicted token: without a bound,
+/// `on: [e1, e2, ...]` times a few thousand jobs would predict billions.
+pub const MAX_TRIGGERS: usize = 64;
+
+/// The most `needs:` entries followed from one job when looking for the jobs it waits for: a
+/// real chain has a handful, and each publishing job follows its own.
+pub const MAX_NEEDS_READ: usize = 4096;
 use yaml::{Item, Key, Node, Span};
 
 /// A text value with its span, or an expression that only runs at run time.
@@ -137,6 +146,10 @@ pub struct Workflow {
     pub jobs_key: Option<Key>,
     /// The jobs, in file order.
     pub jobs: Vec<Job>,
+    /// Job id -> index in `jobs`, so that following `needs:` never scans the jobs.
+    job_index: std::collections::HashMap<String, usize>,
+    /// The index of the workflow-level `env:`, shared by every step of every job.
+    env_index: std::sync::Arc<publish::env::Index>,
 }
 
 /// A workflow that could not be read as a workflow.
@@ -158,9 +171,14 @@ impl Workflow {
         self.triggers.iter().find(|t| t.event == event)
     }
 
+    /// The index of the workflow-level `env:` (see [`publish::env::Env`]).
+    pub fn env_index(&self) -> std::sync::Arc<publish::env::Index> {
+        std::sync::Arc::clone(&self.env_index)
+    }
+
     /// The job with this id.
     pub fn job(&self, id: &str) -> Option<&Job> {
-        self.jobs.iter().find(|j| j.id.name == id)
+        self.job_index.get(id).map(|&i| &self.jobs[i])
     }
 
     /// Parses a workflow file's text.
@@ -198,6 +216,19 @@ impl Workflow {
             .get("on")
             .map(|(k, v)| triggers(k, v))
             .unwrap_or_default();
+        if triggers.len() > MAX_TRIGGERS
+            && let Some((key, _)) = root.get("on")
+        {
+            return Err(WorkflowError {
+                line: key.span.line,
+                column: key.span.column,
+                offset: key.span.bytes.start,
+                message: format!(
+                    "`on:` names {} events: GitHub has about 35, and refuses a workflow with an event it does not know",
+                    triggers.len()
+                ),
+            });
+        }
         let permissions = root
             .get("permissions")
             .map(|(k, v)| Permissions::read(k, v));
@@ -249,15 +280,22 @@ impl Parts {
             .path
             .file_name()
             .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+        let mut job_index = std::collections::HashMap::with_capacity(self.jobs.len());
+        for (i, j) in self.jobs.iter().enumerate() {
+            job_index.entry(j.id.name.clone()).or_insert(i);
+        }
+        let env_index = publish::env::index(&self.env);
         Workflow {
             source,
             file_name,
+            env_index,
             root: self.root,
             triggers: self.triggers,
             permissions: self.permissions,
             env: self.env,
             jobs_key: self.jobs_key,
             jobs: self.jobs,
+            job_index,
         }
     }
 }
@@ -269,7 +307,15 @@ fn text(item: &Item) -> Option<Text> {
     })
 }
 
+/// The events of `on:`, each once (the first time it is named).
 fn triggers(key: &Key, value: &Item) -> Vec<Trigger> {
+    let mut seen = std::collections::HashSet::new();
+    let mut all = named_triggers(key, value);
+    all.retain(|t| seen.insert(t.event.clone()));
+    all
+}
+
+fn named_triggers(key: &Key, value: &Item) -> Vec<Trigger> {
     let trigger = |event: &str, span: &Span, filters: Option<&Item>| Trigger {
         event: event.to_owned(),
         span: span.clone(),

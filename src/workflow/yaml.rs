@@ -104,14 +104,18 @@ impl Item {
     }
 }
 
-/// The most nodes one document may expand to: aliases copy the anchored node, so a few lines
-/// can otherwise expand exponentially ("billion laughs").
-pub const MAX_NODES: usize = 1_000_000;
+/// The most nodes one document may hold, every copy counted: an alias copies the anchored
+/// node, and an anchor keeps a copy of its node for later aliases, so a few lines can otherwise
+/// expand exponentially ("billion laughs") or multiply with each level of anchors nested in
+/// anchors. Each node held costs about 100 bytes here and as much again in the workflow
+/// model built from it: 250,000 bound the tree and the model to some 50 MB, and are 25 times
+/// the nodes of the largest of 145 real release workflows.
+pub const MAX_NODES: usize = 250_000;
 
-/// The most bytes of text (scalars and keys) one document may expand to. The node budget alone
-/// does not bound memory: ten 1 KB strings aliased over and over stay under a million nodes
-/// and take a gigabyte. 32 MiB is 32 times the largest workflow file read.
-pub const MAX_EXPANDED_BYTES: usize = 32 * 1024 * 1024;
+/// The most bytes of text (scalars and keys) one document may hold, every copy counted. The
+/// node budget alone does not bound memory: ten 1 KB strings aliased over and over stay under
+/// the node budget and take a gigabyte. 8 MiB is 8 times the largest workflow file read.
+pub const MAX_EXPANDED_BYTES: usize = 8 * 1024 * 1024;
 
 /// The deepest nesting accepted.
 pub const MAX_DEPTH: usize = 256;
@@ -212,12 +216,52 @@ enum Open {
         anchor: usize,
     },
     Map {
-        entries: Vec<(Key, Item)>,
+        entries: OpenMap,
         pending: Option<Key>,
-        merged: Vec<String>,
         span: Span,
         anchor: usize,
     },
+}
+
+/// The entries of a mapping being built, indexed by key so that a mapping of any size is
+/// checked for duplicates in linear time (a 1 MiB mapping holds 150,000 keys).
+#[derive(Default)]
+struct OpenMap {
+    /// Entries in document order; `None` where a merged entry was overridden later.
+    entries: Vec<Option<(Key, Item)>>,
+    /// Key name -> its entry.
+    index: std::collections::HashMap<String, usize>,
+    /// Names that came from a `<<` merge and were not set explicitly (yet).
+    merged: std::collections::HashSet<String>,
+}
+
+impl OpenMap {
+    fn contains(&self, name: &str) -> bool {
+        self.index.contains_key(name)
+    }
+
+    fn push(&mut self, key: Key, item: Item) {
+        if key.name != "<<" {
+            self.index.insert(key.name.clone(), self.entries.len());
+        }
+        self.entries.push(Some((key, item)));
+    }
+
+    /// Drops the entry a merge brought in under `name`, if there is one: an explicit key
+    /// overrides it. Returns whether there was one.
+    fn drop_merged(&mut self, name: &str) -> bool {
+        if !self.merged.remove(name) {
+            return false;
+        }
+        if let Some(i) = self.index.remove(name) {
+            self.entries[i] = None;
+        }
+        true
+    }
+
+    fn finish(self) -> Vec<(Key, Item)> {
+        self.entries.into_iter().flatten().collect()
+    }
 }
 
 /// Builds the tree from parser events.
@@ -272,7 +316,7 @@ impl Builder<'_> {
                 self.text,
                 at,
                 format!(
-                    "the document expands to more than {MAX_NODES} nodes (aliases copying aliases?)"
+                    "the document holds more than {MAX_NODES} nodes once aliases are expanded (aliases copying aliases?)"
                 ),
             ));
         }
@@ -281,7 +325,7 @@ impl Builder<'_> {
                 self.text,
                 at,
                 format!(
-                    "the document expands to more than {MAX_EXPANDED_BYTES} bytes of text (aliases copying aliases?)"
+                    "the document holds more than {MAX_EXPANDED_BYTES} bytes of text once aliases are expanded (aliases copying aliases?)"
                 ),
             ));
         }
@@ -296,7 +340,10 @@ impl Builder<'_> {
         at: &granit_parser::Marker,
     ) -> Result<(), YamlError> {
         if anchor != 0 {
+            // The copy kept for later aliases is memory too: charged like any other node, so
+            // anchors nested in anchors (each level keeping its own copy) stay within budget.
             let w = weight(&item);
+            self.count(w, at)?;
             self.anchors.insert(anchor, (item.clone(), w));
         }
         match self.stack.last_mut() {
@@ -307,10 +354,7 @@ impl Builder<'_> {
             }
             Some(Open::Seq { items, .. }) => items.push(item),
             Some(Open::Map {
-                entries,
-                pending,
-                merged: from_merge,
-                ..
+                entries, pending, ..
             }) => match pending.take() {
                 None => {
                     let name = match &item.node {
@@ -321,11 +365,9 @@ impl Builder<'_> {
                             return Err(error_at(self.text, at, "a mapping key must be a scalar"));
                         }
                     };
-                    if let Some(i) = from_merge.iter().position(|m| *m == name) {
-                        // An explicit key overrides the one a merge brought in.
-                        from_merge.remove(i);
-                        entries.retain(|(k, _)| k.name != name);
-                    } else if name != "<<" && entries.iter().any(|(k, _)| k.name == name) {
+                    // An explicit key overrides the one a merge brought in; any other key
+                    // seen twice is an error.
+                    if !entries.drop_merged(&name) && name != "<<" && entries.contains(&name) {
                         return Err(error_at(self.text, at, format!("duplicate key `{name}`")));
                     }
                     *pending = Some(Key {
@@ -349,15 +391,15 @@ impl Builder<'_> {
                     for source in sources {
                         if let Node::Map(merged) = source.node {
                             for (k, v) in merged {
-                                if !entries.iter().any(|(e, _)| e.name == k.name) {
-                                    from_merge.push(k.name.clone());
-                                    entries.push((k, v));
+                                if !entries.contains(&k.name) {
+                                    entries.merged.insert(k.name.clone());
+                                    entries.push(k, v);
                                 }
                             }
                         }
                     }
                 }
-                Some(key) => entries.push((key, item)),
+                Some(key) => entries.push(key, item),
             },
         }
         Ok(())
@@ -424,9 +466,8 @@ pub fn parse(text: &str) -> Result<Item, YamlError> {
                         }
                     } else {
                         Open::Map {
-                            entries: Vec::new(),
+                            entries: OpenMap::default(),
                             pending: None,
-                            merged: Vec::new(),
                             span: here,
                             anchor,
                         }
@@ -452,7 +493,7 @@ pub fn parse(text: &str) -> Result<Item, YamlError> {
                         ..
                     }) => (
                         Item {
-                            node: Node::Map(entries),
+                            node: Node::Map(entries.finish()),
                             span,
                         },
                         anchor,
@@ -462,10 +503,12 @@ pub fn parse(text: &str) -> Result<Item, YamlError> {
                 builder.place(item, anchor, &span.start)?;
             }
             E::Alias(id) => {
-                let Some((item, w)) = builder.anchors.get(&id).cloned() else {
+                let Some(&(_, w)) = builder.anchors.get(&id) else {
                     return Err(error_at(text, &span.start, "alias to an unknown anchor"));
                 };
+                // Charged before it is copied: a copy over budget is never made.
                 builder.count(w, &span.start)?;
+                let item = builder.anchors[&id].0.clone();
                 builder.place(
                     Item {
                         node: item.node,

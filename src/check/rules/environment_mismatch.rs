@@ -48,11 +48,17 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     ),
                     ctx.at_origin(at, "environment of the publishing job"),
                 )
-                .with_help(format!(
-                    "make the two the same ({} on {}): `environment: {declared}`",
-                    field.rule,
-                    p.registry.name()
-                )),
+                .with_help(match crate::sanitize::lookalike(n, declared) {
+                    // Names that look the same: say what tells them apart.
+                    Some(note) => {
+                        format!("{note}; make the two the same: `environment: {declared}`")
+                    }
+                    None => format!(
+                        "make the two the same ({} on {}): `environment: {declared}`",
+                        field.rule,
+                        p.registry.name()
+                    ),
+                }),
                 _ => diag(
                     &RULE,
                     format!(

@@ -16,6 +16,13 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    // The first publisher of each registry, found without a scan per site.
+    let mut first_of: Vec<(crate::identity::Registry, &crate::identity::Publisher)> = Vec::new();
+    for p in &ctx.desired.publishers {
+        if !first_of.iter().any(|(r, _)| *r == p.registry) {
+            first_of.push((p.registry, p));
+        }
+    }
     for (si, site) in ctx.sites.iter().enumerate() {
         let Some(step) = &site.step else { continue };
         let Auth::Stored { what, span } = &step.auth else {
@@ -26,19 +33,16 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         // The publisher this step's runs would be judged by, else any of that registry.
         let matched = ctx
-            .verdicts
-            .iter()
+            .verdicts_on(si)
             .find(|v| {
-                v.site == si
-                    && v.matches_workflow()
-                    && ctx.desired.publishers[v.publisher].registry == registry
+                v.matches_workflow() && ctx.desired.publishers[v.publisher].registry == registry
             })
             .map(|v| &ctx.desired.publishers[v.publisher]);
         let Some(p) = matched.or_else(|| {
-            ctx.desired
-                .publishers
+            first_of
                 .iter()
-                .find(|p| p.registry == registry)
+                .find(|(r, _)| *r == registry)
+                .map(|(_, p)| *p)
         }) else {
             continue;
         };

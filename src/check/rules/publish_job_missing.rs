@@ -15,6 +15,8 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    // Per registry, the workflows whose steps may publish to it: listed once, not per publisher.
+    let mut elsewhere_of: Vec<(crate::identity::Registry, Vec<String>)> = Vec::new();
     for p in &ctx.desired.publishers {
         let Some(w) = ctx.workflow(&p.workflow) else {
             continue;
@@ -22,7 +24,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // Any judgement of this publisher means a job reaches the declared file: when the
         // registry reads another file of it, that is the reusable-workflow rule's business.
         let i = ctx.index_of(p);
-        if ctx.verdicts.iter().any(|v| v.publisher == i) {
+        if ctx.verdicts_of(i).next().is_some() {
             continue;
         }
         // A job that calls another workflow is the reusable-workflow rule's business, and so is
@@ -37,17 +39,28 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         });
         // A job of the file gets the token for something trustpub cannot tell: it may be the
         // upload (`unrecognised-oidc-job` says so), so "no job publishes" would be a guess.
-        if calls_elsewhere || ctx.unrecognised.iter().any(|(uw, _)| std::ptr::eq(*uw, w)) {
+        // A workflow with too many publishing steps to check is its own finding.
+        if calls_elsewhere
+            || ctx.unrecognised.iter().any(|(uw, _)| std::ptr::eq(*uw, w))
+            || ctx.oversized.iter().any(|ow| std::ptr::eq(*ow, w))
+        {
             continue;
         }
-        let elsewhere: Vec<String> = ctx
-            .sites
-            .iter()
-            .filter(|s| s.step.is_some() && s.may_publish_to(p.registry))
-            .map(|s| format!("`{}`", s.workflow.file_name))
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let elsewhere: &[String] = match elsewhere_of.iter().position(|(r, _)| *r == p.registry) {
+            Some(i) => &elsewhere_of[i].1,
+            None => {
+                let files = ctx
+                    .sites
+                    .iter()
+                    .filter(|s| s.step.is_some() && s.may_publish_to(p.registry))
+                    .map(|s| format!("`{}`", s.workflow.file_name))
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                elsewhere_of.push((p.registry, files));
+                &elsewhere_of[elsewhere_of.len() - 1].1
+            }
+        };
         let label = match &w.jobs_key {
             Some(k) => ctx.at(
                 w,

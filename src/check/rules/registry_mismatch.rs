@@ -16,6 +16,12 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    // The first publisher declared for each workflow file, found without a scan per site.
+    let mut by_workflow: std::collections::HashMap<&str, &crate::identity::Publisher> =
+        std::collections::HashMap::new();
+    for p in &ctx.desired.publishers {
+        by_workflow.entry(p.workflow.as_str()).or_insert(p);
+    }
     for (si, site) in ctx.sites.iter().enumerate() {
         let Some(step) = &site.step else { continue };
         if step.auth != Auth::TrustedPublishing {
@@ -27,19 +33,18 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // Covered when a publisher of that registry names a file of the job's runs: whether
         // the registry reads that file is the reusable-workflow rule's business.
         let covered = ctx
-            .verdicts
-            .iter()
-            .any(|v| v.site == si && ctx.desired.publishers[v.publisher].registry == registry);
+            .verdicts_on(si)
+            .any(|v| ctx.desired.publishers[v.publisher].registry == registry);
         if covered {
             continue;
         }
         let file = &site.workflow.file_name;
         let files = site.files();
-        let other = ctx
-            .desired
-            .publishers
+        // The first declared publisher that names a file of the job's runs.
+        let other = files
             .iter()
-            .find(|p| files.contains(&p.workflow.as_str()));
+            .filter_map(|f| by_workflow.get(f).copied())
+            .min_by_key(|p| ctx.index_of(p));
         let span = step
             .target_span
             .clone()

@@ -44,6 +44,11 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             // The remote's casing may not be GitHub's: say so rather than fail.
             d.severity = Severity::Warning;
             d = d.with_help(format!("they differ only in case, and {} compares `{key}` byte for byte: use the casing GitHub puts in the token (the repository's canonical name)", p.registry.name()));
+        } else if let Some(note) = crate::sanitize::lookalike(
+            &format!("{}/{}", p.owner, p.repository),
+            &format!("{}/{}", repo.owner, repo.name),
+        ) {
+            d = d.with_help(note);
         } else {
             d = d.with_help("if the repository was renamed or transferred, update the publisher on the registry and in expected-publishers.toml");
         }

@@ -19,7 +19,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let satisfied = ctx
             .matched(p)
             .any(|(s, _, v)| s.step.is_some() && v.judgement.accepted());
-        for v in ctx.verdicts.iter().filter(|v| v.publisher == pi) {
+        for v in ctx.verdicts_of(pi) {
             let site = &ctx.sites[v.site];
             let token = &site.predicted[v.token];
             if site.step.is_none() {
@@ -76,9 +76,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             // The registry reads another file of this way than the declared one. Another
             // publisher of the registry that matches this way covers it.
-            let covered = ctx.verdicts.iter().any(|o| {
-                o.site == v.site
-                    && o.token == v.token
+            let covered = ctx.verdicts_on(v.site).any(|o| {
+                o.token == v.token
                     && o.matches_workflow()
                     && ctx.desired.publishers[o.publisher].registry == p.registry
             });

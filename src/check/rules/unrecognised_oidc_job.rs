@@ -28,7 +28,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     // A called workflow of another repository that no declared publisher accounts for.
     for (si, site) in ctx.sites.iter().enumerate() {
-        if site.step.is_some() || ctx.verdicts.iter().any(|v| v.site == si) {
+        if site.step.is_some() || ctx.verdicts_on(si).next().is_some() {
             continue;
         }
         let Some(uses) = &site.job.uses else { continue };

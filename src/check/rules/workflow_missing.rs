@@ -20,8 +20,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let names: Vec<&str> = ctx.workflows.iter().map(|w| w.file_name.as_str()).collect();
+    // The help for a missing name, worked out once per name however many publishers name it.
+    let mut helps: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
     for p in &ctx.desired.publishers {
-        if ctx.workflow(&p.workflow).is_some() {
+        // A file that is there but could not be read is its own finding (`workflow-invalid`),
+        // not a missing one.
+        if ctx.workflow(&p.workflow).is_some() || ctx.unreadable.contains(&p.workflow) {
             continue;
         }
         // A reusable workflow kept in another repository (RubyGems) is not among these files.
@@ -30,21 +34,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }) {
             continue;
         }
-        let swapped = p
-            .workflow
-            .strip_suffix(".yml")
-            .map(|s| format!("{s}.yaml"))
-            .or_else(|| p.workflow.strip_suffix(".yaml").map(|s| format!("{s}.yml")));
-        let help = match swapped.filter(|s| names.contains(&s.as_str())) {
-            Some(s) => format!(
-                "the file is `{s}`: the registry compares the name exactly, extension included"
-            ),
-            None => match nearest(&p.workflow, &names) {
-                Some(n) => format!("did you mean `{n}`?"),
-                None if names.is_empty() => "no workflow file was found".into(),
-                None => format!("workflows present: {}", names.join(", ")),
-            },
-        };
+        let help = helps
+            .entry(p.workflow.as_str())
+            .or_insert_with(|| help_for(&p.workflow, &names))
+            .clone();
         out.push(
             diag(
                 &RULE,
@@ -54,5 +47,30 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .with_help(help)
             .for_publisher(p),
         );
+    }
+}
+
+/// What to say of a missing workflow `name` given the files present.
+fn help_for(name: &str, names: &[&str]) -> String {
+    let swapped = name
+        .strip_suffix(".yml")
+        .map(|s| format!("{s}.yaml"))
+        .or_else(|| name.strip_suffix(".yaml").map(|s| format!("{s}.yml")));
+    if let Some(s) = swapped.filter(|s| names.contains(&s.as_str())) {
+        return format!(
+            "the file is `{s}`: the registry compares the name exactly, extension included"
+        );
+    }
+    // A file whose name looks the same (an invisible character, a Cyrillic letter).
+    if let Some(note) = names
+        .iter()
+        .find_map(|n| crate::sanitize::lookalike(name, n))
+    {
+        return note;
+    }
+    match nearest(name, names) {
+        Some(n) => format!("did you mean `{n}`?"),
+        None if names.is_empty() => "no workflow file was found".into(),
+        None => format!("workflows present: {}", names.join(", ")),
     }
 }

@@ -60,6 +60,18 @@ impl RegistrySource for CratesIoSource {
     }
 
     fn observe(&self, http: &Http, publisher: &Publisher) -> RegistryFacts {
+        if !super::names::crate_name(&publisher.project) {
+            return RegistryFacts {
+                registry: Registry::CratesIo,
+                project: Err(super::invalid_name(
+                    ID,
+                    "project",
+                    "crate name",
+                    &publisher.project,
+                )),
+                publishers: None,
+            };
+        }
         let kind = match publisher.provider {
             crate::identity::Provider::GitLab => Kind::GitLab,
             _ => Kind::GitHub,

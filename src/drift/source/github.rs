@@ -199,6 +199,24 @@ fn malformed(check: &'static str, url: &str, what: &str) -> Unknown {
 
 /// Observes the publisher's repository. An unreadable repository is one unknown for all.
 pub fn observe(http: &Http, publisher: &Publisher, window: u32) -> Fetched<GithubFacts> {
+    use super::names;
+    if !names::github_owner(&publisher.owner) {
+        return Err(super::invalid_name(
+            SOURCE,
+            "repository",
+            "GitHub owner",
+            &publisher.owner,
+        ));
+    }
+    if !names::github_repository(&publisher.repository) {
+        let r = &publisher.repository;
+        return Err(super::invalid_name(
+            SOURCE,
+            "repository",
+            "GitHub repository name",
+            r,
+        ));
+    }
     let api = http.base(SOURCE);
     let url = format!(
         "{api}/repos/{}/{}",
@@ -226,9 +244,19 @@ pub fn observe(http: &Http, publisher: &Publisher, window: u32) -> Fetched<Githu
             .and_then(Value::as_u64),
         default_branch: default_branch.to_owned(),
     };
+    // The repository as GitHub names it now is asked from then on, once it is a repository
+    // name: an answer cannot send the next requests (and the token) to another path.
     let base = match full_name.split_once('/') {
-        Some((o, n)) => format!("{api}/repos/{}/{}", segment(o), segment(n)),
-        None => url,
+        Some((o, n)) if names::github_owner(o) && names::github_repository(n) => {
+            format!("{api}/repos/{}/{}", segment(o), segment(n))
+        }
+        _ => {
+            return Err(malformed(
+                "repository",
+                &url,
+                "`full_name` is not a GitHub owner/repository",
+            ));
+        }
     };
     let workflow = workflow(http, &base, &publisher.workflow, &repo.default_branch);
     let runs = runs(http, &base, &publisher.workflow, window);
@@ -261,6 +289,14 @@ fn environment(
     name: &str,
     refs: &[TriggerRef],
 ) -> Fetched<EnvironmentFacts> {
+    if !super::names::github_segment(name) {
+        return Err(super::invalid_name(
+            SOURCE,
+            "environment",
+            "GitHub environment name",
+            name,
+        ));
+    }
     let url = format!("{base}/environments/{}", segment(name));
     let r = get(http, "environment", &url)?;
     match r.status {
@@ -324,6 +360,14 @@ fn custom_policies(http: &Http, env_url: &str) -> Fetched<Vec<PolicyRule>> {
 }
 
 fn branch_protected(http: &Http, base: &str, branch: &str) -> Fetched<bool> {
+    if !super::names::github_segment(branch) {
+        return Err(super::invalid_name(
+            SOURCE,
+            "environment",
+            "branch name",
+            branch,
+        ));
+    }
     let url = format!("{base}/branches/{}", segment(branch));
     let r = get(http, "environment", &url)?;
     ok_json(http, "environment", &r, &format!("branch {branch}"))?
@@ -361,6 +405,14 @@ fn subject(http: &Http, base: &str) -> Fetched<SubjectFacts> {
 }
 
 fn workflow(http: &Http, base: &str, file: &str, branch: &str) -> Fetched<WorkflowFacts> {
+    if !super::names::workflow_file(file) {
+        return Err(super::invalid_name(
+            SOURCE,
+            "workflow",
+            "workflow file name",
+            file,
+        ));
+    }
     let path = format!(".github/workflows/{file}");
     let url = format!(
         "{base}/contents/.github/workflows/{}?ref={}",
@@ -392,6 +444,14 @@ fn workflow(http: &Http, base: &str, file: &str, branch: &str) -> Fetched<Workfl
 }
 
 fn runs(http: &Http, base: &str, file: &str, window: u32) -> Fetched<RunsFacts> {
+    if !super::names::workflow_file(file) {
+        return Err(super::invalid_name(
+            SOURCE,
+            "runs",
+            "workflow file name",
+            file,
+        ));
+    }
     let url = format!(
         "{base}/actions/workflows/{}/runs?status=completed&per_page={window}&exclude_pull_requests=true",
         segment(file)

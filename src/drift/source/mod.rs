@@ -6,6 +6,7 @@
 
 pub mod crates_io;
 pub mod github;
+pub mod names;
 pub mod pypi;
 pub mod rubygems;
 pub mod unread;
@@ -186,6 +187,17 @@ pub trait RegistrySource: Sync {
     fn registry(&self) -> Registry;
     /// Observes the project of `publisher`.
     fn observe(&self, http: &Http, publisher: &Publisher) -> RegistryFacts;
+}
+
+/// An unknown for a value that breaks the name rules of what it names: it is not asked for
+/// (see [`names`]).
+pub fn invalid_name(source: &'static str, check: &'static str, what: &str, value: &str) -> Unknown {
+    Unknown::new(
+        source,
+        check,
+        None,
+        format!("`{value}` is not a valid {what}, so it was not looked up"),
+    )
 }
 
 /// Percent-encodes one URL path segment (RFC 3986 unreserved characters pass).

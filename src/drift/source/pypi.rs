@@ -55,6 +55,10 @@ impl PypiSource {
     }
 
     fn project(&self, http: &Http, name: &str) -> Fetched<Project> {
+        if !super::names::pypi_project(name) {
+            let what = format!("{} project name", self.registry.name());
+            return Err(super::invalid_name(self.id(), "project", &what, name));
+        }
         let base = http.base(self.id());
         let url = format!("{base}/pypi/{}/json", segment(name));
         let r = http

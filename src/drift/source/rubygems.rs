@@ -64,6 +64,18 @@ impl RegistrySource for RubyGemsSource {
     }
 
     fn observe(&self, http: &Http, publisher: &Publisher) -> RegistryFacts {
+        if !super::names::gem_name(&publisher.project) {
+            return RegistryFacts {
+                registry: Registry::RubyGems,
+                project: Err(super::invalid_name(
+                    ID,
+                    "project",
+                    "gem name",
+                    &publisher.project,
+                )),
+                publishers: None,
+            };
+        }
         project_and_publishers(Registry::RubyGems, gem(http, &publisher.project), || {
             trusted_publishers(http, &publisher.project)
         })

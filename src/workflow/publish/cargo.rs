@@ -7,7 +7,9 @@
 
 use super::env::{Origin, origin};
 use super::shell::{Gap, flag_value, flag_values, has_flag};
-use super::{Auth, FlatStep, PublishStep, Target, Tool, at, exchange_step, lone_exchanges};
+use super::{
+    Auth, FlatStep, PublishStep, Target, Tool, at, exchange_step, first_use, lone_exchanges,
+};
 use crate::identity::Registry;
 use crate::workflow::Job;
 
@@ -33,16 +35,16 @@ fn token_auth(
 pub fn recognise(_job: &Job, steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
     let mut found = Vec::new();
     // Exchanges whose token some recognised step uses; the others are sites of their own.
-    let mut consumed: Vec<usize> = Vec::new();
+    let mut consumed = vec![false; steps.len()];
+    let first_auth = first_use(steps, AUTH_ACTION);
     for (i, flat) in steps.iter().enumerate() {
-        let auth_step = exchange_step(steps, i, AUTH_ACTION);
+        if found.len() > super::MAX_SITES {
+            break; // enough to know the job has too many to check
+        }
+        let exchange = exchange_step(steps, first_auth, i);
+        let auth_step = exchange.map(|(_, s)| s);
         let auth_id = auth_step.and_then(|s| s.step.id.as_deref());
-        let auth_index = auth_step.map(|a| {
-            steps
-                .iter()
-                .position(|s| std::ptr::eq(s.step, a.step))
-                .unwrap_or(0)
-        });
+        let auth_index = exchange.map(|(j, _)| j);
         let registry_target = auth_step
             .and_then(|a| a.input("url"))
             .filter(|(u, _)| !u.trim_end_matches('/').ends_with("://crates.io"))
@@ -55,7 +57,7 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
             })
             .unwrap_or(Target::Registry(Registry::CratesIo));
         let mut uses_exchange = false;
-        match flat.action_name().as_deref() {
+        match flat.action_name() {
             // `MarcoIeni/release-plz-action` is the action's former name.
             Some("release-plz/action" | "marcoieni/release-plz-action") => {
                 let command = flat.input("command").map(|(c, _)| c).unwrap_or_default();
@@ -187,10 +189,13 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
             }
         }
         if uses_exchange && let Some(a) = auth_index {
-            consumed.push(a);
+            consumed[a] = true;
         }
     }
     for flat in lone_exchanges(steps, AUTH_ACTION, &consumed) {
+        if found.len() > super::MAX_SITES {
+            break; // enough to know the job has too many to check
+        }
         let span = flat.uses_span();
         let target = flat
             .input("url")

@@ -3,6 +3,9 @@
 //! step level (later wins), through `${{ env.X }}`, `$X` and `${X}`, and inside a composite
 //! action through `${{ inputs.x }}`.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use super::super::yaml::{Item, Key, Span};
 
 /// What a value is made of, as far as the workflow says.
@@ -69,27 +72,78 @@ pub fn origin(value: &str) -> Origin {
 
 /// The environment a step sees: workflow, then job, then the outer steps of composite actions,
 /// then the step itself; a later definition replaces an earlier one.
+///
+/// Each level is kept as written with an index by name, shared by every step that sees it: a
+/// step's environment costs one entry per level, however large an `env:` is.
 #[derive(Debug, Clone, Default)]
 pub struct Env<'a> {
-    entries: Vec<(&'a Key, &'a Item)>,
+    layers: Vec<Layer<'a>>,
+}
+
+/// One level of `env:` and its index.
+#[derive(Debug, Clone)]
+struct Layer<'a> {
+    entries: &'a [(Key, Item)],
+    index: Arc<Index>,
+}
+
+/// Name -> position of its (last) definition in one level.
+pub type Index = HashMap<String, usize>;
+
+/// The index of one level of `env:` entries (built once per level and shared).
+pub fn index(level: &[(Key, Item)]) -> Arc<Index> {
+    let mut index = HashMap::with_capacity(level.len());
+    for (i, (k, _)) in level.iter().enumerate() {
+        index.insert(k.name.clone(), i);
+    }
+    Arc::new(index)
 }
 
 impl<'a> Env<'a> {
     /// Adds a level of `env:` entries.
     pub fn extend(&mut self, level: &'a [(Key, Item)]) {
-        for (k, v) in level {
-            self.entries.retain(|(e, _)| e.name != k.name);
-            self.entries.push((k, v));
+        if !level.is_empty() {
+            self.extend_indexed(level, index(level));
+        }
+    }
+
+    /// Adds a level whose [`index`] is already built.
+    pub fn extend_indexed(&mut self, level: &'a [(Key, Item)], index: Arc<Index>) {
+        if !level.is_empty() {
+            self.layers.push(Layer {
+                entries: level,
+                index,
+            });
         }
     }
 
     /// The entry for `name`.
     pub fn get(&self, name: &str) -> Option<(&'a Key, &'a Item)> {
-        self.entries
+        self.layers.iter().rev().find_map(|l| {
+            l.index.get(name).map(|&i| {
+                let (k, v) = &l.entries[i];
+                (k, v)
+            })
+        })
+    }
+
+    /// Among `names`, the entry defined first as the step sees them (outer levels first, in
+    /// order), with its name.
+    pub fn first_of(&self, names: &[&str]) -> Option<(&'a Key, &'a Item)> {
+        names
             .iter()
-            .rev()
-            .find(|(k, _)| k.name == name)
-            .copied()
+            .filter_map(|n| {
+                let (level, l) = self
+                    .layers
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .find(|(_, l)| l.index.contains_key(*n))?;
+                let i = l.index[*n];
+                Some(((level, i), &l.entries[i]))
+            })
+            .min_by_key(|(at, _)| *at)
+            .map(|(_, (k, v))| (k, v))
     }
 
     /// The value of `name` as text, when it is a non-empty scalar.
@@ -99,11 +153,6 @@ impl<'a> Env<'a> {
                 .filter(|t| !t.trim().is_empty())
                 .map(|t| (t, v.span.clone()))
         })
-    }
-
-    /// Every entry.
-    pub fn entries(&self) -> &[(&'a Key, &'a Item)] {
-        &self.entries
     }
 }
 

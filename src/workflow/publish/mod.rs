@@ -213,15 +213,14 @@ pub struct FlatStep<'a> {
     pub working_directory: Option<String>,
     /// Its `run:` script, read once.
     script: std::cell::OnceCell<Option<shell::Script<'a>>>,
+    /// The action it uses, lowercased, without its `@ref`: worked out once.
+    action_name: Option<String>,
 }
 
 impl<'a> FlatStep<'a> {
     /// The action this step uses, lowercased, without its `@ref`.
-    pub fn action_name(&self) -> Option<String> {
-        self.step
-            .uses
-            .as_ref()
-            .map(|u| u.value.split('@').next().unwrap_or("").to_ascii_lowercase())
+    pub fn action_name(&self) -> Option<&str> {
+        self.action_name.as_deref()
     }
 
     /// The span of the step's `uses:` value (the action), or an empty span.
@@ -300,6 +299,12 @@ impl Files for NoFiles {
     }
 }
 
+/// The most publishing sites recognised in one workflow: a release workflow has a handful, a
+/// large monorepo's a few dozen. Recognition stops soon after it (the workflow is then one
+/// `workflow-invalid` finding, see `check`), so no file can make the work or the report
+/// unbounded.
+pub const MAX_SITES: usize = 1000;
+
 /// The most composite actions followed through each other from one step.
 pub const MAX_ACTION_DEPTH: usize = 8;
 
@@ -310,7 +315,7 @@ pub fn flatten<'a>(
     files: &'a dyn Files,
 ) -> Vec<FlatStep<'a>> {
     let mut env = Env::default();
-    env.extend(&workflow.env);
+    env.extend_indexed(&workflow.env, workflow.env_index());
     env.extend(&job.env);
     let wd = job.working_directory.as_ref().map(|t| t.value.clone());
     let mut out = Vec::new();
@@ -395,6 +400,10 @@ fn push_step<'a>(
         inputs: inputs.to_vec(),
         working_directory,
         script: std::cell::OnceCell::new(),
+        action_name: step
+            .uses
+            .as_ref()
+            .map(|u| u.value.split('@').next().unwrap_or("").to_ascii_lowercase()),
     };
     let local = step.uses.as_ref().and_then(|u| local_action_dir(&u.value));
     out.push(flat);
@@ -482,30 +491,35 @@ pub(crate) fn at(
     }
 }
 
-/// The steps using the exchange `action` whose token no recognised upload took (their indexes
-/// are in `consumed`): each is a site of its own, since the registry is asked by the exchange
-/// itself, whatever uses the token afterwards.
+/// The steps using the exchange `action` whose token no recognised upload took (`consumed`
+/// is true at their indexes): each is a site of its own, since the registry is asked by the
+/// exchange itself, whatever uses the token afterwards.
 pub(crate) fn lone_exchanges<'s, 'a>(
     steps: &'s [FlatStep<'a>],
     action: &'s str,
-    consumed: &'s [usize],
+    consumed: &'s [bool],
 ) -> impl Iterator<Item = &'s FlatStep<'a>> {
     steps
         .iter()
-        .enumerate()
-        .filter(move |(i, f)| f.action_name().as_deref() == Some(action) && !consumed.contains(i))
-        .map(|(_, f)| f)
+        .zip(consumed)
+        .filter(move |(f, used)| f.action_name() == Some(action) && !**used)
+        .map(|(f, _)| f)
 }
 
-/// The `id:` of the first step among `steps` that uses `action` and runs before `before`.
+/// The index of the first step among `steps` that uses `action`: found once per job, so that
+/// asking it of every step stays linear.
+pub(crate) fn first_use(steps: &[FlatStep<'_>], action: &str) -> Option<usize> {
+    steps.iter().position(|s| s.action_name() == Some(action))
+}
+
+/// The first step that uses the action whose [`first_use`] is `first`, when it runs before
+/// `before`: with its index.
 pub(crate) fn exchange_step<'s, 'a>(
     steps: &'s [FlatStep<'a>],
+    first: Option<usize>,
     before: usize,
-    action: &str,
-) -> Option<&'s FlatStep<'a>> {
-    steps[..before.min(steps.len())]
-        .iter()
-        .find(|s| s.action_name().as_deref() == Some(action))
+) -> Option<(usize, &'s FlatStep<'a>)> {
+    first.filter(|&j| j < before).map(|j| (j, &steps[j]))
 }
 
 #[cfg(test)]

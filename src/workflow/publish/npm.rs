@@ -62,7 +62,7 @@ struct Setup {
 
 /// Adds what a step sets up to `setup`.
 fn set_up(flat: &FlatStep<'_>, setup: &mut Setup) {
-    if flat.action_name().as_deref() == Some("actions/setup-node") {
+    if flat.action_name() == Some("actions/setup-node") {
         if let Some(r) = flat.input("registry-url") {
             setup.registry = Some(r);
         }
@@ -80,6 +80,13 @@ fn set_up(flat: &FlatStep<'_>, setup: &mut Setup) {
 /// An npm upgrade or an `.npmrc` token in a script.
 fn scan_script(script: &str, span: &Span, setup: &mut Setup) {
     for line in script.lines() {
+        scan_line(line, span, setup);
+    }
+}
+
+/// One line of a script, for [`scan_script`].
+fn scan_line(line: &str, span: &Span, setup: &mut Setup) {
+    {
         let l = line.trim();
         if (l.contains("npm install") || l.contains("npm i ") || l.contains("npm update"))
             && (l.contains(" -g") || l.contains("--global"))
@@ -168,9 +175,12 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>], files: &dyn Files) -> Vec<P
     // What the steps before this one set up, accumulated as the job runs.
     let mut before = Setup::default();
     for flat in steps {
+        if found.len() > super::MAX_SITES {
+            break; // enough to know the job has too many to check
+        }
         let setup = before.clone();
         set_up(flat, &mut before);
-        match flat.action_name().as_deref() {
+        match flat.action_name() {
             Some("changesets/action") => {
                 let Some((publish, _)) = flat.input("publish") else {
                     continue;
@@ -215,6 +225,9 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>], files: &dyn Files) -> Vec<P
         }
         let Some(run) = &flat.step.run else { continue };
         let mut script_setup = setup;
+        // What the script sets up before each of its lines, worked out once: a script of
+        // thousands of commands is read once, not once per command.
+        let mut before_line: Vec<Setup> = Vec::new();
         for (words, gap, tool) in COMMANDS {
             for f in flat.find(words, *gap) {
                 let command = flat.resolve(f.command);
@@ -229,17 +242,20 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>], files: &dyn Files) -> Vec<P
                     *tool
                 };
                 // A token written earlier in the same script counts too.
-                scan_script(
-                    &flat.resolve(
-                        &run.value
-                            .lines()
-                            .take(f.line_index)
-                            .collect::<Vec<_>>()
-                            .join("\n"),
-                    ),
-                    &run.span,
-                    &mut script_setup,
-                );
+                if before_line.is_empty() {
+                    let mut state = Setup::default();
+                    before_line.push(state.clone());
+                    for line in run.value.lines() {
+                        scan_line(&flat.resolve(line), &run.span, &mut state);
+                        before_line.push(state.clone());
+                    }
+                }
+                if let Some(state) = before_line.get(f.line_index.min(before_line.len() - 1)) {
+                    script_setup.npm_upgraded |= state.npm_upgraded;
+                    if state.npmrc_token.is_some() {
+                        script_setup.npmrc_token.clone_from(&state.npmrc_token);
+                    }
+                }
                 let mut span = f.span.clone();
                 if tool == Tool::YarnNpm && f.before.ends_with("yarn ") {
                     span.bytes.start = span.bytes.start.saturating_sub(5);
@@ -255,12 +271,14 @@ pub fn recognise(_job: &Job, steps: &[FlatStep<'_>], files: &dyn Files) -> Vec<P
             }
         }
         // `npm run release` and the like, where the script publishes.
+        let mut spans: std::collections::HashSet<std::ops::Range<usize>> =
+            found.iter().map(|p| p.span.bytes.clone()).collect();
         for runner in SCRIPT_RUNNERS {
             for f in flat.find(runner, Gap::None) {
                 let ScriptTool::Publishes(tool) = script_tool(f.command, flat, files) else {
                     continue;
                 };
-                if found.iter().any(|p| p.span == f.span) {
+                if !spans.insert(f.span.bytes.clone()) {
                     continue;
                 }
                 found.push(site(

@@ -7,7 +7,9 @@
 
 use super::env::{Origin, origin};
 use super::shell::{Gap, flag_value};
-use super::{Auth, FlatStep, PublishStep, Target, Tool, at, exchange_step, lone_exchanges};
+use super::{
+    Auth, FlatStep, PublishStep, Target, Tool, at, exchange_step, first_use, lone_exchanges,
+};
 use crate::identity::Registry;
 
 const LOGIN: &str = "nuget/login";
@@ -26,15 +28,19 @@ fn source_target(source: &str) -> Target {
 /// The NuGet publishing steps among a job's steps.
 pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
     let mut found = Vec::new();
-    let mut consumed: Vec<usize> = Vec::new();
+    let mut consumed = vec![false; steps.len()];
+    let first_login = first_use(steps, LOGIN);
     for (i, flat) in steps.iter().enumerate() {
+        if found.len() > super::MAX_SITES {
+            break; // enough to know the job has too many to check
+        }
         if flat.step.run.is_none() {
             continue;
         }
-        let login = exchange_step(steps, i, LOGIN);
+        let exchange = exchange_step(steps, first_login, i);
+        let login = exchange.map(|(_, l)| l);
         let login_id = login.and_then(|l| l.step.id.as_deref());
-        let login_index =
-            login.and_then(|l| steps.iter().position(|s| std::ptr::eq(s.step, l.step)));
+        let login_index = exchange.map(|(j, _)| j);
         let account = login
             .and_then(|l| l.input("user"))
             .map(|(u, _)| u)
@@ -53,7 +59,7 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
                     (Some(k), Some(id)) if matches!(origin(k), Origin::StepOutput { ref step, .. } if step == id) =>
                     {
                         if let Some(l) = login_index {
-                            consumed.push(l);
+                            consumed[l] = true;
                         }
                         Auth::TrustedPublishing
                     }
@@ -112,6 +118,9 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
         }
     }
     for flat in lone_exchanges(steps, LOGIN, &consumed) {
+        if found.len() > super::MAX_SITES {
+            break; // enough to know the job has too many to check
+        }
         let span = flat.uses_span();
         let mut p = at(
             flat,

@@ -124,27 +124,29 @@ fn env_target(env: &Env<'_>) -> Option<(Target, Option<Span>)> {
 }
 
 fn env_credential(env: &Env<'_>) -> Option<Auth> {
-    env.entries()
+    let set: Vec<&str> = CREDENTIAL_ENV
         .iter()
-        .find(|(k, v)| {
-            CREDENTIAL_ENV.contains(&k.name.as_str())
-                && v.scalar_text().is_some_and(|t| !t.trim().is_empty())
-        })
-        .map(|(k, v)| Auth::Stored {
-            what: format!("`{}`", k.name),
-            span: v.span.clone(),
-        })
+        .copied()
+        .filter(|n| env.text(n).is_some())
+        .collect();
+    env.first_of(&set).map(|(k, v)| Auth::Stored {
+        what: format!("`{}`", k.name),
+        span: v.span.clone(),
+    })
 }
 
 /// The publishing steps for PyPI and TestPyPI among a job's steps.
 pub fn recognise(workflow: &Workflow, job: &Job, steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
     let mut found = Vec::new();
     for flat in steps {
+        if found.len() > super::MAX_SITES {
+            break; // enough to know the job has too many to check
+        }
         let action = flat.action_name();
         if let Some(uses) = &flat.step.uses {
-            if action.as_deref() == Some("pypa/gh-action-pypi-publish") {
+            if action == Some("pypa/gh-action-pypi-publish") {
                 found.push(pypa_action(flat, uses.span.clone()));
-            } else if action.as_deref() == Some("pyo3/maturin-action")
+            } else if action == Some("pyo3/maturin-action")
                 && let Some(p) = maturin_action(flat, uses.span.clone())
             {
                 found.push(p);
@@ -294,11 +296,20 @@ fn run_commands(flat: &FlatStep<'_>, run: &crate::workflow::Text) -> Vec<Publish
 /// (the repository root).
 pub fn build_dirs(workflow: &Workflow, job: &Job) -> Vec<String> {
     let mut jobs = vec![job];
+    let mut seen: std::collections::HashSet<&str> =
+        std::collections::HashSet::from([job.id.name.as_str()]);
+    // At most 64 jobs and MAX_NEEDS_READ `needs:` entries are followed (a real chain has a few).
+    let mut read = 0;
     let mut i = 0;
-    while i < jobs.len() && i < 64 {
-        for need in &jobs[i].needs {
+    while i < jobs.len() && i < 64 && read < crate::workflow::MAX_NEEDS_READ {
+        for need in jobs[i]
+            .needs
+            .iter()
+            .take(crate::workflow::MAX_NEEDS_READ - read)
+        {
+            read += 1;
             if let Some(j) = workflow.job(need)
-                && !jobs.iter().any(|k| k.id.name == j.id.name)
+                && seen.insert(j.id.name.as_str())
             {
                 jobs.push(j);
             }

@@ -9,7 +9,9 @@
 
 use super::env::origin;
 use super::shell::{Gap, flag_value};
-use super::{Auth, FlatStep, PublishStep, Target, Tool, at, exchange_step, lone_exchanges};
+use super::{
+    Auth, FlatStep, PublishStep, Target, Tool, at, exchange_step, first_use, lone_exchanges,
+};
 use crate::identity::Registry;
 
 const CONFIGURE: &str = "rubygems/configure-rubygems-credentials";
@@ -27,9 +29,13 @@ fn host_target(host: &str) -> Target {
 /// The RubyGems publishing steps among a job's steps.
 pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
     let mut found = Vec::new();
-    let mut consumed: Vec<usize> = Vec::new();
+    let mut consumed = vec![false; steps.len()];
+    let first_configure = first_use(steps, CONFIGURE);
     for (i, flat) in steps.iter().enumerate() {
-        if flat.action_name().as_deref() == Some("rubygems/release-gem") {
+        if found.len() > super::MAX_SITES {
+            break; // enough to know the job has too many to check
+        }
+        if flat.action_name() == Some("rubygems/release-gem") {
             let span = flat.uses_span();
             let trusted = flat
                 .input("setup-trusted-publisher")
@@ -62,7 +68,8 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
         if flat.step.run.is_none() {
             continue;
         }
-        let configure = exchange_step(steps, i, CONFIGURE);
+        let exchange = exchange_step(steps, first_configure, i);
+        let configure = exchange.map(|(_, c)| c);
         // The action's own mode: an `api-token` or `role-to-assume` is not Trusted Publishing.
         let configured_stored = configure.and_then(|c| {
             c.input("api-token")
@@ -96,9 +103,9 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
                         what: "`--key`, a stored key".into(),
                         span: f.span.clone(),
                     },
-                    (_, _, Some(c)) => {
-                        if let Some(ci) = steps.iter().position(|s| std::ptr::eq(s.step, c.step)) {
-                            consumed.push(ci);
+                    (_, _, Some(_)) => {
+                        if let Some((ci, _)) = exchange {
+                            consumed[ci] = true;
                         }
                         match &configured_stored {
                             Some((what, s)) => Auth::Stored {
@@ -132,6 +139,9 @@ pub fn recognise(steps: &[FlatStep<'_>]) -> Vec<PublishStep> {
         }
     }
     for flat in lone_exchanges(steps, CONFIGURE, &consumed) {
+        if found.len() > super::MAX_SITES {
+            break; // enough to know the job has too many to check
+        }
         // `api-token` and `role-to-assume` are other modes, not a trusted publisher.
         if flat.input("api-token").is_some()
             || flat.input("role-to-assume").is_some()

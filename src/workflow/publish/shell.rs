@@ -408,6 +408,9 @@ impl<'r> Script<'r> {
             return found;
         }
         for seg in &self.segments {
+            if found.len() > super::MAX_SITES {
+                break; // enough to know the script has too many to check
+            }
             // Cheap test first: most commands of most scripts are not the one looked for.
             if !seg.text.contains(last) {
                 continue;
@@ -435,7 +438,7 @@ impl<'r> Script<'r> {
             let span = locate(
                 self.source,
                 script_start,
-                &self.run.value,
+                seg.line_index,
                 seg.line,
                 at_in_line,
                 len,
@@ -487,31 +490,34 @@ fn locate_script(source: &SourceFile, run: &Text) -> Option<usize> {
 fn locate(
     source: &SourceFile,
     script_start: Option<usize>,
-    script: &str,
+    line_index: usize,
     line: &str,
     at: usize,
     len: usize,
 ) -> Option<Span> {
     let start = script_start?;
-    let line_index = script[..line.as_ptr() as usize - script.as_ptr() as usize]
-        .matches('\n')
-        .count();
-    let from = source
-        .text
-        .get(start..)?
-        .split_inclusive('\n')
-        .take(line_index)
-        .map(str::len)
-        .sum::<usize>()
-        + start;
-    // The script as parsed drops the block's indentation; search the line's text in the file.
+    // The file's line index finds the script line's own line without counting from the start:
+    // a script of ten thousand commands is located in linear time.
+    let first_line = source.position(start).line;
+    let expected = source.line_range(first_line + line_index);
+    let from = if line_index == 0 {
+        start
+    } else {
+        expected.as_ref().map_or(source.text.len(), |r| r.start)
+    };
+    // The script as parsed drops the block's indentation; search the line's text in the file:
+    // on its own line first, then further on, then anywhere in the script.
     let needle = line.trim();
     let lead = line.len() - line.trim_start().len();
-    let in_file = source
-        .text
-        .get(from..)
-        .and_then(|t| t.find(needle))
-        .map(|i| from + i)
+    let on_line = expected.filter(|_| line_index > 0).and_then(|r| {
+        source
+            .text
+            .get(r.clone())?
+            .find(needle)
+            .map(|i| r.start + i)
+    });
+    let in_file = on_line
+        .or_else(|| source.text.get(from..)?.find(needle).map(|i| from + i))
         .or_else(|| source.text.get(start..)?.find(needle).map(|i| start + i))?;
     let offset = in_file + at.saturating_sub(lead);
     let pos = source.position(offset);
