@@ -102,9 +102,7 @@ pub fn execute(
     bar.finish();
     let mut text = Vec::new();
     match cli.format {
-        Format::Json => serde_json::to_writer_pretty(&mut text, &render::audit::json(&report))
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(text)),
+        Format::Json => crate::sanitize::write_json(&mut text, &render::audit::json(&report)),
         Format::Markdown => text.write_all(render::audit::markdown(&report).as_bytes()),
         _ => render::audit::human(&mut text, &report, cli.human()),
     }

@@ -14,6 +14,7 @@ use crate::audit::report::{AuditPublisher, AuditReport, AuditRepository, AuditSt
 use crate::diag::Severity;
 use crate::drift::ledger::LedgerEntry;
 use crate::redact::redact;
+use crate::sanitize::Visible;
 
 const GOOD: Style = AnsiColor::Green.on_default().bold();
 const BAD: Style = AnsiColor::Red.on_default().bold();
@@ -121,8 +122,8 @@ pub fn json(report: &AuditReport) -> Value {
     })
 }
 
-fn styled(w: &mut dyn Write, style: Style, text: &str) -> io::Result<()> {
-    write!(w, "{style}{text}{style:#}")
+fn styled(w: &mut Visible<'_>, style: Style, text: &str) -> io::Result<()> {
+    w.styled(style, text)
 }
 
 fn mark(status: &str) -> (&'static str, Style) {
@@ -183,6 +184,8 @@ fn ledger_line(entries: &[LedgerEntry]) -> String {
 
 /// The report as text: a line per repository and publisher; under each, what is wrong.
 pub fn human(w: &mut dyn Write, report: &AuditReport, shape: Human) -> io::Result<()> {
+    // Text from the repositories and registries shows its invisible characters.
+    let w = &mut Visible::new(w);
     let width = shape.width;
     styled(w, BOLD, "audit")?;
     writeln!(w, " · {} · {}", report.target, report.generated_at)?;
@@ -300,7 +303,9 @@ pub fn human(w: &mut dyn Write, report: &AuditReport, shape: Human) -> io::Resul
 }
 
 fn cell(s: &str) -> String {
-    redact(s).replace('|', "\\|").replace(['\n', '\r'], " ")
+    crate::sanitize::visible_line(&redact(s))
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
 }
 
 /// The report as GitHub-flavoured Markdown: the summary, a table of publishers, then what is
