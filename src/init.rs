@@ -36,6 +36,9 @@ pub struct Generated {
     pub publishers: usize,
     /// Values that could not be inferred (written commented out).
     pub uninferred: usize,
+    /// The publishers only a stored credential serves (written commented out in `text`), as
+    /// TOML: what `audit` reports as publishing with a stored token.
+    pub stored: String,
 }
 
 /// A value for one key: inferred (with where it came from), or not, with the reason.
@@ -496,6 +499,7 @@ pub fn generate(
         }
     }
     let mut written = 0;
+    let mut stored = String::new();
     for entry in &entries {
         // A stored-credential path beside a Trusted Publishing one for the same project: the
         // publisher is declared by the other; `check` reports the stored credential.
@@ -571,6 +575,8 @@ pub fn generate(
             // Only a stored credential publishes this project: the publisher it would need, to
             // uncomment once the credential is gone.
             Some(what) => {
+                stored.push('\n');
+                stored.push_str(&block);
                 let _ = writeln!(
                     out,
                     "# This upload uses a stored credential ({}), not Trusted Publishing. To move it,\n\
@@ -596,6 +602,7 @@ pub fn generate(
         text: out,
         publishers: written,
         uninferred,
+        stored,
     }
 }
 

@@ -9,6 +9,7 @@
 //! reports; [`render`] prints them; [`cli`] wires flags to commands. No two modules import each
 //! other.
 
+pub mod audit;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -88,6 +88,9 @@ fn threshold_doc(key: &str) -> &'static str {
         "provenance-completeness" => {
             "The least share of the latest release's files that have provenance."
         }
+        "response-minutes" => {
+            "The longest time, in minutes, from the end of a failed run of the workflow to the start of its next run (the retry)."
+        }
         _ => "See the README (\"Thresholds and the acceptance matrix\").",
     }
 }
@@ -107,6 +110,9 @@ fn threshold_schema(key: &str) -> Value {
         }
         "publish-to-install-seconds" => {
             json!({"type": "number", "minimum": 0, "default": d.publish_to_install_seconds})
+        }
+        "response-minutes" => {
+            json!({"type": "number", "exclusiveMinimum": 0, "default": d.response_minutes})
         }
         _ => json!({"type": "number"}),
     };

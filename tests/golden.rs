@@ -191,6 +191,11 @@ fn drift_golden_cases() {
 }
 
 #[test]
+fn audit_golden_cases() {
+    run_command("audit");
+}
+
+#[test]
 fn template_golden_cases() {
     run_command("template");
 }

@@ -17,10 +17,10 @@ use crate::net::store::Service;
 /// crate: it redraws in place, at most a few times a second, and knows the terminal's width).
 /// Drawn only when standard error is a terminal and it is wanted: never in a pipe, a file or a
 /// CI log.
-struct ProgressBar(Option<indicatif::ProgressBar>);
+pub(super) struct ProgressBar(Option<indicatif::ProgressBar>);
 
 impl ProgressBar {
-    fn new(wanted: bool) -> Self {
+    pub(super) fn new(wanted: bool) -> Self {
         use std::io::IsTerminal;
         let bar = (wanted && std::io::stderr().is_terminal()).then(|| {
             let bar = indicatif::ProgressBar::with_draw_target(
@@ -38,7 +38,7 @@ impl ProgressBar {
         Self(bar)
     }
 
-    fn finish(&self) {
+    pub(super) fn finish(&self) {
         if let Some(bar) = &self.0 {
             bar.finish_and_clear();
         }
@@ -153,6 +153,10 @@ pub fn client(args: &DriftArgs) -> Result<Http, InputError> {
             id: crate::drift::source::rubygems::ID,
             base: base_url("--rubygems-url", &args.rubygems_url)?,
         },
+        Service {
+            id: "npm",
+            base: base_url("--npm-url", &args.npm_url)?,
+        },
     ];
     if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
         return Err(InputError::Usage(
@@ -223,12 +227,13 @@ pub fn execute(
     }
     let http = client(args)?;
     let bar = ProgressBar::new(!args.no_progress && !human.quiet);
-    let report = crate::drift::run_with(
+    let report = crate::drift::run_versions(
         &publishers,
         &desired.thresholds,
         &http,
         usize::from(args.jobs),
         &bar,
+        u32::from(args.versions.unwrap_or(0)),
     );
     bar.finish();
     let mut text = Vec::new();
@@ -271,7 +276,7 @@ pub fn execute(
     Ok(report.exit_code())
 }
 
-fn write_report(path: &Path, bytes: &[u8]) -> Result<(), InputError> {
+pub(super) fn write_report(path: &Path, bytes: &[u8]) -> Result<(), InputError> {
     crate::paths::write_atomically(path, bytes).map_err(|e| InputError::Read {
         path: crate::source::display_path(path),
         reason: format!("cannot write the report: {e}"),

@@ -142,7 +142,9 @@ impl Cli {
             return Ok(None);
         }
         let located = match &self.command {
-            Command::Schema | Command::Completions(_) | Command::Man(_) => return Ok(None),
+            Command::Schema | Command::Completions(_) | Command::Man(_) | Command::Audit(_) => {
+                return Ok(None);
+            }
             Command::Check(args) if args.explain.is_some() => return Ok(None),
             Command::Init(_) => init_target(cwd),
             _ => find_config(cwd)?,
@@ -171,6 +173,7 @@ impl Cli {
                 .filter_map(Option::as_mut)
                 .collect(),
             Command::Template(_)
+            | Command::Audit(_)
             | Command::Preflight(_)
             | Command::Schema
             | Command::Completions(_)

@@ -12,6 +12,7 @@ use crate::explain::{self, Selection};
 use crate::identity::Registry;
 use crate::render::{self, Format};
 
+mod audit;
 mod drift;
 mod locate;
 
@@ -107,6 +108,11 @@ pub enum Command {
     /// what is unknown, and the playbook's thresholds. Exit 0 as declared, 1 drift or a failed
     /// threshold, 3 some checks unknown, 2 unusable input.
     Drift(DriftArgs),
+    /// Every repository of an organization (--org), a user (--user) or a list (--repos): its
+    /// workflows and desired state read through GitHub's API (inferred as `init` does where it
+    /// has none), check's rules, drift's live checks and each project's publishing ledger, with
+    /// a status per publisher and an organisation summary. Exit codes as drift.
+    Audit(AuditArgs),
     /// Inside the release job, before anything is built: request the job's own OIDC token for
     /// each declared registry and judge it as `explain` does; with --exchange, also make each
     /// registry's real token exchange. Exit 0 as declared, 1 a refusal, 2 no runner or unusable
@@ -264,6 +270,34 @@ pub struct PreflightArgs {
     pub timeout: f64,
 }
 
+/// Arguments of `audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Audit every repository of this organization.
+    #[arg(long, value_name = "ORG", group = "target")]
+    pub org: Option<String>,
+    /// Audit the repositories named in FILE, one OWNER/NAME a line (`#` starts a comment).
+    #[arg(long, value_name = "FILE", group = "target")]
+    pub repos: Option<PathBuf>,
+    /// Audit every repository this user owns.
+    #[arg(long, value_name = "LOGIN", group = "target")]
+    pub user: Option<String>,
+    /// Audit archived repositories too.
+    #[arg(long)]
+    pub include_archived: bool,
+    /// Audit forks too.
+    #[arg(long)]
+    pub include_forks: bool,
+    /// Keep answers in DIR across runs and ask again conditionally (ETag, Last-Modified): an
+    /// unchanged answer is a 304, which GitHub does not count against the rate limit.
+    #[arg(long, value_name = "DIR", conflicts_with = "from_dir")]
+    pub cache: Option<PathBuf>,
+    /// drift's flags (URLs, --timeout, --retries, --max-wait, --jobs, --record, --from-dir,
+    /// --output, --versions).
+    #[command(flatten)]
+    pub net: DriftArgs,
+}
+
 /// Arguments of `drift`.
 #[derive(Debug, Args)]
 pub struct DriftArgs {
@@ -289,6 +323,14 @@ pub struct DriftArgs {
     /// RUBYGEMS_API_KEY, else GEM_HOST_API_KEY, and a one-time code from RUBYGEMS_OTP.
     #[arg(long, value_name = "URL", default_value = "https://rubygems.org")]
     pub rubygems_url: String,
+    /// npm's registry (the packuments and attestations of the publishing ledger).
+    #[arg(long, value_name = "URL", default_value = "https://registry.npmjs.org")]
+    pub npm_url: String,
+    /// Read each project's publishing ledger, its last N versions, for `trust-downgrade` and
+    /// `published-by-other-publisher` across them (0: not read; at most 100; default 0 for
+    /// drift, 10 for audit).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub versions: Option<u8>,
     /// Write the report to FILE, atomically, instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -442,6 +484,7 @@ fn execute(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, In
             warn_config(&desired, err);
             drift::execute(&desired, cli.format, args, cli.human(), out, err)
         }
+        Command::Audit(args) => audit::execute(cli, args, out, err),
         Command::Init(args) => run_init(cli, args, out, err),
         Command::Preflight(args) => run_preflight(cli, args, out, err),
         Command::Schema => {

@@ -7,6 +7,7 @@
 //! publish-success-window = 20       # how many completed runs of the workflow
 //! publish-to-install-seconds = 300  # publish step start to install smoke end
 //! provenance-completeness = 1.0     # share of the latest release's files with provenance
+//! response-minutes = 10             # a failed run's end to the start of the next (the retry)
 //! ```
 
 use std::ops::Range;
@@ -22,6 +23,7 @@ pub const THRESHOLD_KEYS: &[&str] = &[
     "publish-success-window",
     "publish-to-install-seconds",
     "provenance-completeness",
+    "response-minutes",
 ];
 
 /// The playbook's thresholds.
@@ -35,6 +37,10 @@ pub struct Thresholds {
     pub publish_to_install_seconds: f64,
     /// The least share of the latest release's files with provenance, in [0, 1].
     pub provenance_completeness: f64,
+    /// The longest time from the end of a failed publishing run to the start of the next run
+    /// of that workflow (the retry), in minutes: the playbook's retry-or-rollback decision at
+    /// T+10.
+    pub response_minutes: f64,
 }
 
 impl Default for Thresholds {
@@ -44,6 +50,7 @@ impl Default for Thresholds {
             publish_success_window: 20,
             publish_to_install_seconds: 300.0,
             provenance_completeness: 1.0,
+            response_minutes: 10.0,
         }
     }
 }
@@ -118,6 +125,11 @@ fn read_table(table: &DeTable<'_>, problems: &mut Problems<'_>, t: &mut Threshol
                 );
             }
             "publish-success-window" => t.publish_success_window = n as u32,
+            "response-minutes" if n <= 0.0 => bad(
+                "must be more than 0",
+                "minutes, as in 10 for the playbook's decision at T+10",
+            ),
+            "response-minutes" => t.response_minutes = n,
             _ if n < 0.0 => bad(
                 "must not be negative",
                 "seconds, as in 300 for five minutes",

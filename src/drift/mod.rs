@@ -6,10 +6,12 @@
 //! and [`measure`] into threshold rows; [`report`] holds the result for `render::drift`.
 
 pub mod compare;
+pub mod ledger;
 pub mod measure;
 pub mod policy;
 pub mod report;
 pub mod source;
+pub mod trust;
 pub mod workflow;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -44,6 +46,7 @@ pub fn registry_source(registry: Registry) -> Box<dyn RegistrySource> {
 enum Unit {
     Github(usize),
     Registry(usize),
+    Ledger(usize),
 }
 
 fn guarded<T>(
@@ -97,6 +100,19 @@ pub fn run_with(
     jobs: usize,
     progress: &dyn Progress,
 ) -> DriftReport {
+    run_versions(publishers, thresholds, http, jobs, progress, 0)
+}
+
+/// [`run_with`], also reading each project's publishing ledger, its last `versions` versions
+/// (none when 0), for `trust-downgrade` and `published-by-other-publisher` across the window.
+pub fn run_versions(
+    publishers: &[Publisher],
+    thresholds: &Thresholds,
+    http: &Http,
+    jobs: usize,
+    progress: &dyn Progress,
+    versions: u32,
+) -> DriftReport {
     let sources: Vec<Box<dyn RegistrySource>> = publishers
         .iter()
         .map(|p| registry_source(p.registry))
@@ -105,11 +121,18 @@ pub fn run_with(
         publishers.iter().map(|_| OnceLock::new()).collect();
     let registry: Vec<OnceLock<RegistryFacts>> =
         publishers.iter().map(|_| OnceLock::new()).collect();
+    let ledgers: Vec<OnceLock<Fetched<ledger::Ledger>>> =
+        publishers.iter().map(|_| OnceLock::new()).collect();
     // Longest first: a GitHub unit makes about twice the requests of a registry's, so the
     // short ones fill the gaps at the end instead of a long one running alone.
     let units: Vec<Unit> = (0..publishers.len())
         .map(Unit::Github)
         .chain((0..publishers.len()).map(Unit::Registry))
+        .chain(
+            (0..publishers.len())
+                .filter(|_| versions > 0)
+                .map(Unit::Ledger),
+        )
         .collect();
     let next = AtomicUsize::new(0);
     let window = thresholds.publish_success_window;
@@ -149,6 +172,13 @@ pub fn run_with(
                     let _ = registry[i].set(facts);
                     progress.done(&format!("{} {}", p.registry.id(), p.project));
                 }
+                Unit::Ledger(i) => {
+                    let p = &publishers[i];
+                    let facts =
+                        guarded(p.registry.id(), || ledger::observe(http, p, versions), Err);
+                    let _ = ledgers[i].set(facts);
+                    progress.done(&format!("{} {} ledger", p.registry.id(), p.project));
+                }
             }
         }
     };
@@ -172,7 +202,11 @@ pub fn run_with(
             project: Err(missing()),
             publishers: None,
         });
-        report.publishers.push(compare::compare(p, &gh, &reg));
+        let mut compared = compare::compare(p, &gh, &reg);
+        if let Some(l) = ledgers[i].get() {
+            trust::apply(&mut compared, l);
+        }
+        report.publishers.push(compared);
         report
             .thresholds
             .extend(measure::measure(p, &gh, &reg, thresholds));

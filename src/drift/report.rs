@@ -29,6 +29,9 @@ pub enum DriftKind {
     PublishedByOtherPublisher,
     /// A file of the latest release has no provenance.
     ProvenanceMissing,
+    /// A version was published without Trusted Publishing, or by another identity, after one
+    /// the declared publisher published (the publishing ledger).
+    TrustDowngrade,
     /// The registry has no such project.
     ProjectMissing,
     /// The registry holds no publisher that matches the declared one under its own rules
@@ -38,7 +41,7 @@ pub enum DriftKind {
 
 impl DriftKind {
     /// Every kind, in report order.
-    pub const ALL: [DriftKind; 11] = [
+    pub const ALL: [DriftKind; 12] = [
         DriftKind::RepositoryRenamed,
         DriftKind::OwnerIdChanged,
         DriftKind::EnvironmentMissing,
@@ -49,6 +52,7 @@ impl DriftKind {
         DriftKind::ProjectMissing,
         DriftKind::PublisherNotRegistered,
         DriftKind::PublishedByOtherPublisher,
+        DriftKind::TrustDowngrade,
         DriftKind::ProvenanceMissing,
     ];
 
@@ -64,6 +68,7 @@ impl DriftKind {
             DriftKind::SubjectCustomized => "subject-customized",
             DriftKind::PublishedByOtherPublisher => "published-by-other-publisher",
             DriftKind::ProvenanceMissing => "provenance-missing",
+            DriftKind::TrustDowngrade => "trust-downgrade",
             DriftKind::ProjectMissing => "project-missing",
             DriftKind::PublisherNotRegistered => "publisher-not-registered",
         }

@@ -124,6 +124,10 @@ pub struct Http {
     cache: Mutex<HashMap<String, Slot>>,
     /// Per service: the epoch second until which its rate limit is known to be exhausted.
     exhausted: Mutex<HashMap<&'static str, i64>>,
+    /// What the requests cost, for reports.
+    meter: super::conditional::Meter,
+    /// `--cache`: answers kept across runs, asked for again conditionally.
+    disk: Option<super::conditional::DiskCache>,
 }
 
 impl std::fmt::Debug for Http {
@@ -190,7 +194,16 @@ impl Http {
             sleep: Arc::new(std::thread::sleep),
             cache: Mutex::new(HashMap::new()),
             exhausted: Mutex::new(HashMap::new()),
+            meter: super::conditional::Meter::default(),
+            disk: None,
         })
+    }
+
+    /// Keeps answers in `cache` across runs and asks for them again with `If-None-Match` /
+    /// `If-Modified-Since` (live runs only).
+    pub fn with_disk_cache(mut self, cache: super::conditional::DiskCache) -> Self {
+        self.disk = Some(cache);
+        self
     }
 
     /// Replaces how the client waits between attempts (tests record the waits instead).
@@ -285,8 +298,27 @@ impl Http {
             let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
             Arc::clone(cache.entry(key).or_default())
         };
-        slot.get_or_init(|| self.fetch(url, accept, redirects))
+        slot.get_or_init(|| self.metered(url, || self.fetch(url, accept, redirects)))
             .clone()
+    }
+
+    /// What the requests so far cost.
+    pub fn request_stats(&self) -> super::conditional::RequestStats {
+        self.meter.stats()
+    }
+
+    /// `fetch`, counted.
+    fn metered(
+        &self,
+        url: &str,
+        fetch: impl FnOnce() -> Result<Response, FetchError>,
+    ) -> Result<Response, FetchError> {
+        let result = fetch();
+        match &result {
+            Ok(r) => self.meter.count(r, self.service_of(url) == Some("github")),
+            Err(_) => self.meter.count_failure(),
+        }
+        result
     }
 
     fn fetch(&self, url: &str, accept: &str, redirects: Redirects) -> Result<Response, FetchError> {
@@ -312,6 +344,22 @@ impl Http {
                 // A server that echoes a secret (a proxy's debug page, a hostile mirror) must
                 // not put it in the report or the recording: each is cut out of every answer.
                 let response = self.scrub(response);
+                // A 304 stands for the kept answer; a new 200 with a validator is kept, as
+                // scrubbed.
+                let response = match (&self.disk, response.status) {
+                    (Some(disk), 304) => match disk.get(url, accept) {
+                        Some(kept) => {
+                            self.meter.count_cached();
+                            super::conditional::revalidated(kept, &response)
+                        }
+                        None => response,
+                    },
+                    (Some(disk), 200) => {
+                        disk.put(accept, &response);
+                        response
+                    }
+                    _ => response,
+                };
                 if let Some(root) = record {
                     // A recording that cannot be written must not change the report.
                     let _ = store::record(root, &self.services, &response, &|t| self.scrub_text(t));
@@ -452,6 +500,15 @@ impl Http {
                 .get(current.clone())
                 .timeout(left)
                 .header(reqwest::header::ACCEPT, accept);
+            // The validators of an answer kept by `--cache` (for the URL asked, not a
+            // redirect's), so an unchanged one is a 304.
+            if current.as_str() == url
+                && let Some(kept) = self.disk.as_ref().and_then(|d| d.get(url, accept))
+            {
+                for (name, value) in kept.headers() {
+                    request = request.header(name, value);
+                }
+            }
             if service == Some("github") {
                 request = request.header("X-GitHub-Api-Version", GITHUB_API_VERSION);
                 if let Some(token) = &self.github_token {

@@ -3,6 +3,7 @@
 //! ([`http`]); the decisions of when to retry ([`retry`]); recordings on disk ([`store`]); and
 //! the timestamps the APIs use ([`time`]).
 
+pub mod conditional;
 pub mod http;
 pub mod response;
 pub mod retry;

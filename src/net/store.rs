@@ -28,6 +28,7 @@ pub const MAX_ENVELOPE_BYTES: u64 = 64 * 1024 * 1024;
 /// The response headers a recording keeps.
 pub const KEPT_HEADERS: &[&str] = &[
     "content-type",
+    "link",
     "retry-after",
     "x-ratelimit-limit",
     "x-ratelimit-remaining",

@@ -34,6 +34,7 @@ fn shown(v: Option<f64>, unit: &str) -> String {
     match (v, unit) {
         (None, _) => "unknown".into(),
         (Some(v), "ratio") => format!("{:.1}%", v * 100.0),
+        (Some(v), "minutes") => format!("{v:.0} min"),
         (Some(v), _) => format!("{v:.0} s"),
     }
 }

@@ -1,6 +1,7 @@
 //! Renderers: each turns a finished report into one output format. They never decide
 //! anything: verdicts, ordering and advice come from the report.
 
+pub mod audit;
 pub mod check;
 pub mod drift;
 pub mod human;

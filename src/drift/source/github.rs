@@ -87,6 +87,10 @@ pub struct Run {
     pub html_url: String,
     /// `success`, `failure`, `cancelled`, ...
     pub conclusion: String,
+    /// When this attempt started (`run_started_at`), epoch seconds.
+    pub started_at: Option<i64>,
+    /// When it was last updated (`updated_at`; for a completed run, when it ended).
+    pub ended_at: Option<i64>,
 }
 
 /// One step of a job.
@@ -475,6 +479,9 @@ fn runs(http: &Http, base: &str, file: &str, window: u32) -> Fetched<RunsFacts> 
                 },
                 html_url: str_field(run, "html_url").unwrap_or_default().to_owned(),
                 conclusion: str_field(run, "conclusion").unwrap_or_default().to_owned(),
+                started_at: str_field(run, "run_started_at")
+                    .and_then(crate::net::time::parse_rfc3339),
+                ended_at: str_field(run, "updated_at").and_then(crate::net::time::parse_rfc3339),
             })
         })
         .collect();

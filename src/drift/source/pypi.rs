@@ -122,7 +122,7 @@ impl PypiSource {
 
     /// The simple API's files: file name and provenance URL (`None` when it has none).
     #[allow(clippy::type_complexity)]
-    fn simple_index(
+    pub fn simple_index(
         &self,
         http: &Http,
         name: &str,
@@ -158,7 +158,9 @@ impl PypiSource {
         Ok((url, listed))
     }
 
-    fn provenance(&self, http: &Http, url: &str, filename: &str) -> Fetched<Provenance> {
+    /// The provenance of one file from the integrity API at `url`: its uploaders, missing on
+    /// 404, unknown otherwise.
+    pub fn provenance(&self, http: &Http, url: &str, filename: &str) -> Fetched<Provenance> {
         let r = http
             .get(url, INTEGRITY_JSON)
             .map_err(|e| Unknown::fetch(self.id(), "provenance", url, &e))?;
@@ -231,7 +233,7 @@ fn uploader(p: Option<&Value>) -> Option<UploaderIdentity> {
 
 /// The integrity URL the simple API gave, fetched from the configured index: an absolute URL
 /// on another host keeps its path (so a mirror or a local server is asked, not pypi.org).
-fn rebase(base: &str, url: &str) -> String {
+pub fn rebase(base: &str, url: &str) -> String {
     if url.starts_with(base) {
         return url.to_owned();
     }
