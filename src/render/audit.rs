@@ -4,35 +4,24 @@
 
 use std::io::{self, Write};
 
-use anstyle::{AnsiColor, Style};
+use anstyle::Style;
 use serde_json::{Value, json};
 
 use super::Human;
 use super::layout::wrap;
 use crate::audit::local::Finding;
 use crate::audit::report::{AuditPublisher, AuditReport, AuditRepository, AuditStatus};
-use crate::diag::Severity;
 use crate::drift::ledger::LedgerEntry;
 use crate::redact::redact;
 use crate::sanitize::Visible;
 
-const GOOD: Style = AnsiColor::Green.on_default().bold();
-const BAD: Style = AnsiColor::Red.on_default().bold();
-const UNSURE: Style = AnsiColor::Yellow.on_default().bold();
-const DIM: Style = Style::new().dimmed();
-const BOLD: Style = Style::new().bold();
+use super::human::{BAD, BOLD, DIM, GOOD, UNSURE};
 
 fn text(s: &str) -> Value {
     Value::String(redact(s).into_owned())
 }
 
-fn severity(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Note => "note",
-    }
-}
+use super::check::severity_id as severity;
 
 fn finding_json(f: &Finding) -> Value {
     json!({
@@ -62,13 +51,7 @@ fn publisher_json(p: &AuditPublisher) -> Value {
         "workflow": d.publisher.workflow,
         "environment": d.publisher.environment,
         "status": p.status.id(),
-        "drifts": d.drifts.iter().map(|x| json!({
-            "kind": x.kind.id(),
-            "expected": x.expected,
-            "actual": x.actual,
-            "evidence": x.evidence,
-            "message": text(&x.message),
-        })).collect::<Vec<_>>(),
+        "drifts": d.drifts.iter().map(super::drift::drift_json).collect::<Vec<_>>(),
         "findings": p.findings.iter().map(finding_json).collect::<Vec<_>>(),
         "ledger": p.ledger.iter().map(ledger_json).collect::<Vec<_>>(),
         "notes": d.notes.iter().map(|n| text(n)).collect::<Vec<_>>(),

@@ -103,7 +103,7 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn severity_id(s: Severity) -> &'static str {
+pub(crate) fn severity_id(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
         Severity::Warning => "warning",

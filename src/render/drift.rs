@@ -22,6 +22,18 @@ fn styled(w: &mut Visible<'_>, style: Style, text: &str) -> io::Result<()> {
     w.styled(style, text)
 }
 
+/// One drift as the JSON reports (`drift`'s and `audit`'s) write it: `kind`, `expected`,
+/// `actual`, `evidence`, `message` (redacted).
+pub(crate) fn drift_json(d: &crate::drift::report::Drift) -> Value {
+    json!({
+        "kind": d.kind.id(),
+        "expected": d.expected,
+        "actual": d.actual,
+        "evidence": d.evidence,
+        "message": redact(&d.message),
+    })
+}
+
 fn number(v: f64) -> Value {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         json!(v as i64)
@@ -48,13 +60,7 @@ pub fn json(report: &DriftReport) -> Value {
             "registry": p.publisher.registry.id(),
             "project": p.publisher.project,
             "status": p.status.id(),
-            "drifts": p.drifts.iter().map(|d| json!({
-                "kind": d.kind.id(),
-                "expected": d.expected,
-                "actual": d.actual,
-                "evidence": d.evidence,
-                "message": r(&d.message),
-            })).collect::<Vec<_>>(),
+            "drifts": p.drifts.iter().map(drift_json).collect::<Vec<_>>(),
             "unknown": p.unknown.iter().map(|u| json!({
                 "source": u.source,
                 "check": u.check,

@@ -26,20 +26,7 @@ pub fn observe(http: &Http, name: &str, versions: usize) -> Fetched<Ledger> {
         http.base(SOURCE),
         segment(name)
     );
-    let r = http
-        .get(&url, "application/json")
-        .map_err(|e| Unknown::fetch(SOURCE, "ledger", &url, &e))?;
-    if r.status != 200 {
-        return Err(Unknown::new(
-            SOURCE,
-            "ledger",
-            Some(&url),
-            crate::drift::source::refused_text(&r.body, r.status, "crates.io's", "versions API"),
-        ));
-    }
-    let doc = r
-        .json()
-        .map_err(|e| Unknown::fetch(SOURCE, "ledger", &url, &e))?;
+    let doc = super::get_json(http, SOURCE, &url, ("crates.io's", "versions API"))?;
     parse(&doc, &url, name, versions).map_err(|why| Unknown::new(SOURCE, "ledger", Some(&url), why))
 }
 

@@ -152,6 +152,29 @@ pub struct Ledger {
     pub entries: Vec<LedgerEntry>,
 }
 
+/// The JSON document at `url` from `source`, for the ledger: a failure, or an answer other
+/// than 200 (in `whose` `what`'s words: "npm's" "registry"), is the check's unknown.
+pub fn get_json(
+    http: &Http,
+    source: &'static str,
+    url: &str,
+    (whose, what): (&str, &str),
+) -> Fetched<Value> {
+    let r = http
+        .get(url, "application/json")
+        .map_err(|e| Unknown::fetch(source, "ledger", url, &e))?;
+    if r.status != 200 {
+        return Err(Unknown::new(
+            source,
+            "ledger",
+            Some(url),
+            super::source::refused_text(&r.body, r.status, whose, what),
+        ));
+    }
+    r.json()
+        .map_err(|e| Unknown::fetch(source, "ledger", url, &e))
+}
+
 /// Why a registry's ledger is not read: its API does not say who published a version.
 pub fn unread_reason(registry: Registry) -> Option<&'static str> {
     match registry {

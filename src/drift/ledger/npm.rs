@@ -46,20 +46,7 @@ pub fn packument_path(name: &str) -> String {
 pub fn observe(http: &Http, name: &str, versions: usize) -> Fetched<Ledger> {
     let base = http.base(SOURCE);
     let url = format!("{base}/{}", packument_path(name));
-    let r = http
-        .get(&url, "application/json")
-        .map_err(|e| Unknown::fetch(SOURCE, "ledger", &url, &e))?;
-    if r.status != 200 {
-        return Err(Unknown::new(
-            SOURCE,
-            "ledger",
-            Some(&url),
-            crate::drift::source::refused_text(&r.body, r.status, "npm's", "registry"),
-        ));
-    }
-    let doc = r
-        .json()
-        .map_err(|e| Unknown::fetch(SOURCE, "ledger", &url, &e))?;
+    let doc = super::get_json(http, SOURCE, &url, ("npm's", "registry"))?;
     let mut ledger = parse(&doc, &url, versions)
         .map_err(|why| Unknown::new(SOURCE, "ledger", Some(&url), why))?;
     let urls = attestation_urls(&doc, &ledger);
