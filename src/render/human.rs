@@ -35,10 +35,12 @@ pub(crate) fn wrapped_line(
     (first, rest): (&str, &str),
 ) -> io::Result<()> {
     let lines = wrap(text, width, first, rest);
-    match lines.split_once(phrase) {
+    // `wrap` shows suspicious characters as `<U+XXXX>`: the phrase is looked for as shown.
+    let phrase = visible(phrase);
+    match lines.split_once(phrase.as_ref()) {
         Some((before, after)) if !phrase.is_empty() => {
             write!(w, "{before}")?;
-            styled(w, style, phrase)?;
+            styled(w, style, &phrase)?;
             writeln!(w, "{after}")
         }
         _ => writeln!(w, "{lines}"),
