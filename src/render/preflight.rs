@@ -4,7 +4,8 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::human::{BAD, BOLD, DIM, GOOD, UNSURE, publisher_result, styled};
+use super::human::{BAD, BOLD, DIM, GOOD, UNSURE, publisher_result, styled, wrapped_line};
+use super::layout::wrap;
 use crate::preflight::{Exchange, PreflightReport};
 use crate::redact::redact;
 
@@ -90,17 +91,16 @@ pub fn human(
     opts: crate::render::Human,
 ) -> io::Result<()> {
     let w = &mut crate::sanitize::Visible::new(w);
-    styled(w, BOLD, "preflight")?;
-    writeln!(
-        w,
-        ": the runner gave this job a token for {}",
-        report
-            .tokens
-            .iter()
-            .map(|t| format!("`{}`", t.audience))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )?;
+    let audiences: Vec<String> = report
+        .tokens
+        .iter()
+        .map(|t| format!("`{}`", t.audience))
+        .collect();
+    let line = format!(
+        "preflight: the runner gave this job a token for {}",
+        audiences.join(", ")
+    );
+    wrapped_line(w, &line, ("preflight", BOLD), opts.width, ("", "  "))?;
     if let Some(t) = report.tokens.first() {
         let show = |k: &str| t.claims.get(k).value().map(str::to_owned);
         let mut parts = Vec::new();
@@ -118,27 +118,25 @@ pub fn human(
         if t.claims.get("environment").value().is_none() {
             parts.push("no environment".into());
         }
-        styled(w, DIM, &format!("  {}", parts.join(", ")))?;
+        styled(w, DIM, &wrap(&parts.join(", "), opts.width, "  ", "    "))?;
         writeln!(w)?;
     }
     for note in &report.notes {
-        write!(w, "  ")?;
-        styled(w, UNSURE, "note")?;
-        writeln!(w, ": {note}")?;
+        let line = format!("note: {note}");
+        wrapped_line(w, &line, ("note", UNSURE), opts.width, ("  ", "        "))?;
     }
     for (r, e) in report.explain.results.iter().zip(&report.exchanges) {
         writeln!(w)?;
         publisher_result(w, r, opts)?;
         if let Some(e) = e {
             writeln!(w)?;
-            write!(w, "  ")?;
             let (mark, style) = match (e.attempted, e.accepted) {
                 (true, true) => ("✓ exchange", GOOD),
                 (true, false) => ("✗ exchange", BAD),
                 (false, _) => ("· exchange", DIM),
             };
-            styled(w, style, mark)?;
-            writeln!(w, ": {}", exchange_line(e, r.publisher.registry.name()))?;
+            let line = format!("{mark}: {}", exchange_line(e, r.publisher.registry.name()));
+            wrapped_line(w, &line, (mark, style), opts.width, ("  ", "    "))?;
         }
     }
     Ok(())
