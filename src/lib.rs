@@ -24,6 +24,7 @@ pub mod manifest;
 pub mod net;
 pub mod parallel;
 pub mod paths;
+pub mod percent;
 pub mod preflight;
 pub mod redact;
 pub mod registry;

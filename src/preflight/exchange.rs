@@ -121,17 +121,7 @@ impl Exchange {
 }
 
 /// Percent-encodes a URL component.
-pub(super) fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub(super) use crate::percent::encode;
 
 /// A string field of a JSON body.
 fn field(body: &Value, key: &str) -> Option<String> {

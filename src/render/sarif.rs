@@ -5,7 +5,6 @@
 //! Unicode code points and said so (`columnKind`); each rule with a name, its help, a link to
 //! its section of the README and a `security-severity` for code scanning to rank it.
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 
 use crate::check::Report;
@@ -53,16 +52,9 @@ impl Place {
     }
 }
 
-/// RFC 3986 `unreserved` characters stay; every other byte of a segment is percent-encoded.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
 fn encode_segments(path: &str) -> String {
     path.split('/')
-        .map(|s| utf8_percent_encode(s, SEGMENT).to_string())
+        .map(crate::percent::encode)
         .collect::<Vec<_>>()
         .join("/")
 }

@@ -201,17 +201,7 @@ pub fn invalid_name(source: &'static str, check: &'static str, what: &str, value
 }
 
 /// Percent-encodes one URL path segment (RFC 3986 unreserved characters pass).
-pub fn segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub use crate::percent::encode as segment;
 
 /// The facts of a registry whose publishers are read after its project: when the project is
 /// missing they are not asked for.

@@ -354,17 +354,7 @@ pub fn normalize(name: &str) -> String {
 }
 
 /// Percent-encodes a query value.
-pub fn query_escape(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub use crate::percent::encode as query_escape;
 
 /// Where a pending publisher is added, for a project that does not exist yet.
 pub fn pending_url(registry: Registry) -> String {
