@@ -21,6 +21,14 @@ pub struct Selection {
     pub project: Option<String>,
 }
 
+impl Selection {
+    /// Whether `p` is of the selected registry and project (each when one is given).
+    pub fn admits(&self, p: &Publisher) -> bool {
+        self.registry.is_none_or(|r| r == p.registry)
+            && self.project.as_deref().is_none_or(|n| n == p.project)
+    }
+}
+
 /// The values to enter in the registry's form, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Registration {
@@ -119,8 +127,7 @@ pub fn explain(
     let chosen: Vec<&Publisher> = desired
         .publishers
         .iter()
-        .filter(|p| selection.registry.is_none_or(|r| r == p.registry))
-        .filter(|p| selection.project.as_deref().is_none_or(|n| n == p.project))
+        .filter(|p| selection.admits(p))
         .collect();
     // The registry the evidence was meant for selects its publishers, when any is declared;
     // otherwise every publisher is judged and the audience check speaks.

@@ -733,11 +733,14 @@ fn run_template(
     }
     let desired = config::load(cli.config_path())?;
     warn_config(&desired, err);
+    let selection = Selection {
+        registry: args.registry,
+        project: args.project.clone(),
+    };
     let chosen: Vec<&crate::identity::Publisher> = desired
         .publishers
         .iter()
-        .filter(|p| args.registry.is_none_or(|r| r == p.registry))
-        .filter(|p| args.project.as_deref().is_none_or(|n| n == p.project))
+        .filter(|p| selection.admits(p))
         .collect();
     let written = match cli.format {
         Format::Json => crate::sanitize::write_json(out, &render::template::json(&chosen)),

@@ -192,8 +192,7 @@ pub fn run(
     let chosen: Vec<&Publisher> = desired
         .publishers
         .iter()
-        .filter(|p| selection.registry.is_none_or(|r| r == p.registry))
-        .filter(|p| selection.project.as_deref().is_none_or(|n| n == p.project))
+        .filter(|p| selection.admits(p))
         .collect();
     if chosen.is_empty() {
         return Err(InputError::Usage(
